@@ -1,0 +1,74 @@
+import type { z } from 'zod';
+import type { SettingsRepository } from '../store/settings-repository';
+import {
+  defaultSettings,
+  settingsSchema,
+  type Settings,
+  type SettingsPatch,
+} from '../../../shared/domain/settings';
+import { settingsPatchSchema } from '../../../shared/domain/settings';
+import type { Logger } from '../log';
+
+type Section = keyof Settings;
+const SECTIONS = Object.keys(settingsSchema.shape) as Section[];
+
+/**
+ * Non-secret settings, one SQLite row per section. A row that no longer parses (hand-edited, or
+ * written by a broken build) is reported and shadowed by the default in memory, but left on disk
+ * until the user saves that section, so nothing is lost.
+ */
+export class SettingsService {
+  private current: Settings;
+  private readonly listeners = new Set<(s: Settings) => void>();
+
+  constructor(
+    private readonly repo: SettingsRepository,
+    private readonly log: Logger,
+  ) {
+    this.current = this.load();
+  }
+
+  get(): Settings {
+    return this.current;
+  }
+
+  update(patch: SettingsPatch): Settings {
+    const parsed = settingsPatchSchema.parse(patch);
+    const next = settingsSchema.parse({ ...this.current, ...parsed });
+    const changed: Record<string, unknown> = {};
+    for (const section of Object.keys(parsed) as Section[]) changed[section] = next[section];
+    this.repo.saveMany(changed);
+    this.current = next;
+    for (const l of this.listeners) l(next);
+    return next;
+  }
+
+  onChange(listener: (s: Settings) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private load(): Settings {
+    const raw = this.repo.loadRaw();
+    const merged: Record<string, unknown> = { ...defaultSettings() };
+    for (const section of SECTIONS) {
+      const text = raw[section];
+      if (text === undefined) continue;
+      const schema = settingsSchema.shape[section] as z.ZodType;
+      let value: unknown;
+      try {
+        value = schema.parse(JSON.parse(text));
+      } catch (err) {
+        this.log.warn(
+          `stored settings section "${section}" is unreadable; using defaults until it is saved again`,
+          {
+            error: err instanceof Error ? err.message.slice(0, 500) : String(err),
+          },
+        );
+        continue;
+      }
+      merged[section] = value;
+    }
+    return settingsSchema.parse(merged);
+  }
+}

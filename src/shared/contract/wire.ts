@@ -1,0 +1,25 @@
+import { z } from 'zod';
+
+/** Frames of the WebSocket binding (headless mode). Kept tiny: the contract itself is in index.ts. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+export const callFrameSchema = z
+  .object({
+    t: z.literal('call'),
+    id: z.number().int().nonnegative(),
+    method: z.string().max(100),
+    input: z.unknown(),
+  })
+  .strict();
+
+export type CallFrame = z.output<typeof callFrameSchema>;
+
+export type ResultFrame = {
+  t: 'result';
+  id: number;
+  result: { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
+};
+
+export type EventFrame = { t: 'event'; event: string; payload: unknown };
+
+export type ServerFrame = ResultFrame | EventFrame;
