@@ -1,0 +1,15 @@
+import type { SeriesKey } from '../../../shared/domain/market';
+
+/** A native OS notification, shown by the Electron shell or forwarded to the browser in headless mode. */
+export type NativeNotification = {
+  title: string;
+  body: string;
+  urgency: 'normal' | 'critical';
+  /** the chart a click should open */
+  target?: SeriesKey;
+};
+
+/** Implemented by the Electron shell (Notification) and by headless mode (an event to the browser). */
+export type Notifier = {
+  show(notification: NativeNotification): Promise<void> | void;
+};
