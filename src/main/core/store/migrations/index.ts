@@ -1,5 +1,15 @@
 import { migration0001 } from './0001-initial';
+import { migration0002 } from './0002-market-data';
+import { migration0003 } from './0003-secrets';
+import { migration0004 } from './0004-alerts';
+import { migration0005 } from './0005-account';
 import type { Migration } from './migration';
 
 /** Every migration, oldest first. A new one is appended here, never inserted. */
-export const migrations: readonly Migration[] = [migration0001];
+export const migrations: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+];
