@@ -1,0 +1,446 @@
+import ccxt, { type Exchange, type OrderBook as CcxtOrderBook, type Ticker as CcxtTicker } from 'ccxt';
+import type { ExchangeCapabilities, MarketInfo } from '../../../shared/domain/exchange';
+import type { Candle, OrderBook, Ticker } from '../../../shared/domain/market';
+import type { Clock } from '../feed/clock';
+import type { Logger } from '../log';
+import { capabilitiesFromCcxt } from './capabilities';
+import { readSince, toCandle } from './candle-cache';
+import { usesPlainWebsocket } from './ccxt-factory';
+import {
+  REST_PRIORITY,
+  type BookBatch,
+  type CandleBatch,
+  type MarketSource,
+  type TickerBatch,
+} from './market-source';
+import { RestGate } from './rest-gate';
+
+/** The part of ccxt's WsClient we look at to tell connections apart and to drop one. */
+type WsClientView = {
+  url: string;
+  subscriptions?: Record<string, unknown>;
+  error?: unknown;
+  connection?: { terminate?: () => void };
+  close(): unknown;
+};
+
+/** ccxt's TICK_SIZE precision mode: `precision.price` is the price step itself, not a digit count. */
+const TICK_SIZE = 4;
+/** When a 429/418 carries no Retry-After, wait this long before the next REST call. */
+const DEFAULT_RETRY_AFTER_MS = 10_000;
+/** Order book snapshot depth asked for; the top N shown is cut from it. */
+const BOOK_SNAPSHOT_DEPTH = 100;
+/** New candle subscriptions are gathered this long and sent as one SUBSCRIBE message. */
+const SUBSCRIBE_BATCH_MS = 50;
+/** Binance takes at most 1,024 streams per connection; ccxt counts 200 per batch. */
+const SUBSCRIBE_BATCH_MAX = 200;
+
+/** A ccxt.pro exchange behind the MarketSource interface. */
+export class CcxtSource implements MarketSource {
+  readonly simulated = false;
+  readonly name: string;
+  marketsLoadedAt: number | null = null;
+  private loading: Promise<void> | null = null;
+  private marketList: MarketInfo[] = [];
+  private readonly marketMap = new Map<string, MarketInfo>();
+  private caps: ExchangeCapabilities;
+  private readonly gate: RestGate;
+  private readonly clientIds = new WeakMap<object, number>();
+  private nextClientId = 1;
+  private readonly streamClients = new Map<string, { url: string; client: object } | null>();
+  private readonly lastClientByUrl = new Map<string, object>();
+  private generation = 0;
+  private subscribeBatch: Array<[string, string]> = [];
+  private subscribeSent: Promise<void> | null = null;
+  private unsubscribeBatch: Array<[string, string]> = [];
+  private unsubscribeTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    readonly id: string,
+    private readonly ex: Exchange,
+    readonly sandbox: boolean,
+    private readonly deps: { clock: Clock; log: Logger },
+  ) {
+    this.name = String(ex.name ?? id);
+    this.gate = new RestGate(deps.clock);
+    this.caps = capabilitiesFromCcxt(ex);
+    this.watchRetryAfter();
+    this.guardThrottledSends();
+    // ccxt prints some socket problems (a frame that is not JSON) with console.log. stdout carries
+    // the headless ready line and the export CLI's output: route them to our logger instead.
+    (ex as unknown as { log: (...args: unknown[]) => void }).log = (...args: unknown[]) =>
+      deps.log.debug('ccxt', {
+        message: args
+          .map((a) => (a instanceof Error ? a.message : String(a)))
+          .join(' ')
+          .slice(0, 500),
+      });
+  }
+
+  loadMarkets(reload = false): Promise<void> {
+    if (this.loading && !reload) return this.loading;
+    const attempt = this.gate
+      .run(async () => {
+        // ccxt dials ws:// only through an http agent it must be told to load first.
+        if (usesPlainWebsocket(this.ex)) await this.ex.loadHttpProxyAgent();
+        await this.ex.loadMarkets(reload);
+      }, REST_PRIORITY.markets)
+      .then(() => this.indexMarkets());
+    if (!this.loading) this.loading = attempt;
+    // A failed first load is retried on the next call; a failed refresh keeps the markets we have.
+    attempt.then(
+      () => (this.loading = attempt),
+      () => {
+        if (this.loading === attempt) this.loading = null;
+      },
+    );
+    return attempt;
+  }
+
+  markets(): readonly MarketInfo[] {
+    return this.marketList;
+  }
+
+  market(symbol: string): MarketInfo | undefined {
+    return this.marketMap.get(symbol);
+  }
+
+  capabilities(): ExchangeCapabilities {
+    return this.caps;
+  }
+
+  async watchCandles(
+    symbol: string,
+    timeframe: string,
+    fromOpenTime: number | undefined,
+  ): Promise<CandleBatch> {
+    const key = `c|${symbol}|${timeframe}`;
+    // Watched again before its unsubscription went out: keep the subscription.
+    this.unsubscribeBatch = this.unsubscribeBatch.filter(([s, tf]) => s !== symbol || tf !== timeframe);
+    if (!this.subscribed(key, symbol, timeframe)) await this.subscribeInBatch(symbol, timeframe);
+    const returned = await this.ex.watchOHLCV(symbol, timeframe);
+    // watchOHLCV hands back only what changed since the previous call, and under load one wake
+    // covers several frames: read the cache itself, from the oldest candle we still care about.
+    const cache = this.ex.ohlcvs?.[symbol]?.[timeframe] as unknown as readonly number[][] | undefined;
+    return {
+      candles: readSince(cache ?? (returned as number[][]), fromOpenTime),
+      connection: this.connectionOf(key, symbol, timeframe),
+    };
+  }
+
+  /**
+   * Every ccxt watchOHLCV call subscribes its stream with a message of its own, and ccxt paces the
+   * messages of a socket to Binance's limit (5 a second): 300 streams took 75 s to start, and as
+   * long again after every dropped socket. New streams are therefore subscribed together, one
+   * watchOHLCVForSymbols message per batch; each stream still runs its own watch loop (at 500
+   * symbols one loop per stream costs ~5× less CPU than one multi-symbol loop, which re-arms every
+   * symbol on each wake). A failed batch costs nothing: the stream's own watch subscribes it.
+   */
+  private subscribeInBatch(symbol: string, timeframe: string): Promise<void> {
+    if (this.ex.has['watchOHLCVForSymbols'] !== true) return Promise.resolve();
+    this.subscribeBatch.push([symbol, timeframe]);
+    this.subscribeSent ??= new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.subscribeSent = null;
+        while (this.subscribeBatch.length > 0) {
+          const batch = this.subscribeBatch.splice(0, SUBSCRIBE_BATCH_MAX);
+          this.ex.watchOHLCVForSymbols(batch).catch((err: unknown) => {
+            this.deps.log.debug('batch subscription failed; streams subscribe one by one', { error: err });
+          });
+        }
+        resolve();
+      }, SUBSCRIBE_BATCH_MS);
+      timer.unref();
+    });
+    return this.subscribeSent;
+  }
+
+  /** whether a live socket of the exchange already carries this stream's subscription */
+  private subscribed(key: string, symbol: string, timeframe: string): boolean {
+    const clients = (this.ex.clients ?? {}) as unknown as Record<string, WsClientView>;
+    const known = this.streamClients.get(key);
+    if (known && clients[known.url] === known.client) return true;
+    // This exchange's subscription hashes do not name the symbol: we cannot tell, leave it to ccxt.
+    if (known === null) return true;
+    for (const client of Object.values(clients)) {
+      for (const hash in client.subscriptions ?? {}) if (hashNames(hash, symbol, timeframe)) return true;
+    }
+    return false;
+  }
+
+  async unwatchCandles(symbol: string, timeframe: string): Promise<void> {
+    this.streamClients.delete(`c|${symbol}|${timeframe}`);
+    if (this.ex.has['unWatchOHLCVForSymbols'] === true) this.unsubscribeInBatch(symbol, timeframe);
+    else if (this.ex.has['unWatchOHLCV'] === true) await this.ex.unWatchOHLCV(symbol, timeframe);
+  }
+
+  /** Unsubscriptions are gathered like subscriptions: one UNSUBSCRIBE per batch. */
+  private unsubscribeInBatch(symbol: string, timeframe: string): void {
+    this.unsubscribeBatch.push([symbol, timeframe]);
+    this.unsubscribeTimer ??= setTimeout(() => {
+      this.unsubscribeTimer = null;
+      while (this.unsubscribeBatch.length > 0) {
+        const batch = this.unsubscribeBatch.splice(0, SUBSCRIBE_BATCH_MAX);
+        this.ex.unWatchOHLCVForSymbols(batch).catch((err: unknown) => {
+          this.deps.log.debug('batch unsubscription failed', { error: err });
+        });
+      }
+    }, SUBSCRIBE_BATCH_MS);
+    this.unsubscribeTimer.unref();
+  }
+
+  async fetchCandles(symbol: string, timeframe: string, since: number, limit: number, priority: number) {
+    const rows = await this.gate.run(() => this.ex.fetchOHLCV(symbol, timeframe, since, limit), priority);
+    const out: Candle[] = [];
+    for (const r of rows) {
+      const c = toCandle(r as unknown as number[]);
+      if (c) out.push(c);
+    }
+    return out;
+  }
+
+  async watchTicker(symbol: string): Promise<TickerBatch> {
+    const t = await this.ex.watchTicker(symbol, this.tickerParams());
+    return { ticker: this.toTicker(symbol, t), connection: this.connectionOf(`t|${symbol}`, symbol) };
+  }
+
+  async unwatchTicker(symbol: string): Promise<void> {
+    this.streamClients.delete(`t|${symbol}`);
+    if (this.ex.has['unWatchTicker'] === true) await this.ex.unWatchTicker(symbol, this.tickerParams());
+  }
+
+  async fetchTicker(symbol: string): Promise<Ticker> {
+    const t = await this.gate.run(() => this.ex.fetchTicker(symbol), REST_PRIORITY.poll);
+    return this.toTicker(symbol, t);
+  }
+
+  async watchOrderBook(symbol: string, depth: number): Promise<BookBatch> {
+    const book = await this.ex.watchOrderBook(symbol, Math.max(depth, BOOK_SNAPSHOT_DEPTH));
+    return { book: this.toBook(symbol, book, depth), connection: this.connectionOf(`b|${symbol}`, symbol) };
+  }
+
+  async unwatchOrderBook(symbol: string): Promise<void> {
+    this.streamClients.delete(`b|${symbol}`);
+    if (this.ex.has['unWatchOrderBook'] === true) await this.ex.unWatchOrderBook(symbol);
+  }
+
+  async fetchOrderBook(symbol: string, depth: number): Promise<Omit<OrderBook, 'synced'>> {
+    const book = await this.gate.run(() => this.ex.fetchOrderBook(symbol, depth), REST_PRIORITY.poll);
+    return this.toBook(symbol, book, depth);
+  }
+
+  restWindowClear(): Promise<void> {
+    return this.gate.waitUntilClear();
+  }
+
+  restBlockedForMs(): number {
+    return this.gate.blockedForMs();
+  }
+
+  reconnect(symbol?: string): void {
+    const clients = (this.ex.clients ?? {}) as unknown as Record<string, WsClientView>;
+    for (const [url, client] of Object.entries(clients)) {
+      if (symbol && !Object.keys(client.subscriptions ?? {}).some((h) => hashNames(h, symbol))) continue;
+      // Marked closed-by-user first: ccxt's onClose then leaves the registry alone. Otherwise it
+      // deletes `clients[url]` by url when the old socket finally closes, orphaning the new one.
+      client.error = new ccxt.ExchangeClosedByUser(`${this.id}: reconnecting`);
+      delete (this.ex.clients as unknown as Record<string, unknown>)[url];
+      try {
+        // terminate, not close: a stalled server may never answer the closing handshake.
+        if (client.connection?.terminate) client.connection.terminate();
+        else void client.close();
+      } catch (err) {
+        this.deps.log.debug('closing a socket failed', { url, error: err });
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.unsubscribeTimer) clearTimeout(this.unsubscribeTimer);
+    this.gate.close();
+    await this.ex.close();
+  }
+
+  private watchRetryAfter(): void {
+    // Binance answers 429 (and 418 when an IP kept calling) with Retry-After; ccxt turns it into a
+    // DDoSProtection error and forgets the header. onRestResponse sees every response first.
+    const ex = this.ex as unknown as { onRestResponse: (...args: unknown[]) => unknown };
+    const original = ex.onRestResponse.bind(this.ex);
+    ex.onRestResponse = (...args: unknown[]) => {
+      const [status, , , , headers] = args as [number, string, string, string, Record<string, string>];
+      if (status === 429 || status === 418) {
+        const ms = retryAfterMs(headers?.['Retry-After'], this.deps.clock.now()) ?? DEFAULT_RETRY_AFTER_MS;
+        this.gate.block(ms);
+        this.deps.log.warn('rate limited: pausing REST calls', { status, ms });
+      }
+      return original(...args);
+    };
+  }
+
+  /**
+   * ccxt 4.5.84's watch/watchMultiple send a subscription through the socket's throttle as
+   * `client.throttle(cost).then(() => client.send(message))` and drop the promise send returns: a
+   * socket that closes while a message waits in the throttle rejects it with nobody listening, an
+   * unhandled rejection that ends a Node process. The pending watch itself still fails (and our loop
+   * reconnects), so the extra rejection is only marked handled here.
+   */
+  private guardThrottledSends(): void {
+    const ex = this.ex as unknown as { client: (url: string) => { send: (m: unknown) => Promise<unknown> } };
+    const original = ex.client.bind(this.ex);
+    const guarded = new WeakSet<object>();
+    ex.client = (url: string) => {
+      const client = original(url);
+      if (!guarded.has(client)) {
+        guarded.add(client);
+        const send = client.send.bind(client);
+        client.send = (message: unknown) => {
+          const sent = send(message);
+          sent.catch(() => {});
+          return sent;
+        };
+      }
+      return client;
+    };
+  }
+
+  private tickerParams(): Record<string, unknown> {
+    // Binance's watchTicker subscribes the mini ticker by default, which has no bid/ask.
+    return this.id.startsWith('binance') ? { name: 'ticker' } : {};
+  }
+
+  private indexMarkets(): void {
+    const list: MarketInfo[] = [];
+    for (const m of Object.values(this.ex.markets ?? {})) {
+      if (!m) continue;
+      const p = m.precision ?? {};
+      const priceTick =
+        typeof p.price === 'number' ? (this.ex.precisionMode === TICK_SIZE ? p.price : 10 ** -p.price) : null;
+      const amountTick =
+        typeof p.amount === 'number'
+          ? this.ex.precisionMode === TICK_SIZE
+            ? p.amount
+            : 10 ** -p.amount
+          : null;
+      list.push({
+        symbol: m.symbol,
+        base: m.base,
+        quote: m.quote,
+        type: String(m.type ?? 'spot'),
+        active: m.active !== false,
+        priceTick,
+        priceDecimals: decimalsOf(priceTick),
+        amountDecimals: decimalsOf(amountTick),
+      });
+    }
+    list.sort((a, b) => a.symbol.localeCompare(b.symbol));
+    this.marketList = list;
+    this.marketMap.clear();
+    for (const m of list) this.marketMap.set(m.symbol, m);
+    this.caps = capabilitiesFromCcxt(this.ex);
+    this.marketsLoadedAt = this.deps.clock.now();
+  }
+
+  /**
+   * A number that changes whenever the socket carrying a stream is replaced. ccxt reconnects
+   * silently when a socket drops while no watch is pending, so a failed watch is not the only sign.
+   * The stream's socket is found once by its subscription (ccxt's hashes name the unified symbol);
+   * after that one lookup per wake tells whether it is still the registered one.
+   */
+  private connectionOf(key: string, symbol: string, timeframe?: string): number {
+    const clients = (this.ex.clients ?? {}) as unknown as Record<string, WsClientView>;
+    const known = this.streamClients.get(key);
+    if (known && clients[known.url] === known.client) return this.idOf(known.client);
+    if (known === undefined || known !== null) {
+      for (const [url, client] of Object.entries(clients)) {
+        for (const hash in client.subscriptions ?? {}) {
+          if (hashNames(hash, symbol, timeframe)) {
+            this.streamClients.set(key, { url, client });
+            return this.idOf(client);
+          }
+        }
+      }
+      this.streamClients.set(key, null);
+    }
+    // This exchange names its subscriptions some other way: any replaced socket counts.
+    return -this.replacedSockets(clients);
+  }
+
+  private idOf(client: object): number {
+    let id = this.clientIds.get(client);
+    if (id === undefined) {
+      id = this.nextClientId++;
+      this.clientIds.set(client, id);
+    }
+    return id;
+  }
+
+  private replacedSockets(clients: Record<string, WsClientView>): number {
+    for (const [url, client] of Object.entries(clients)) {
+      const before = this.lastClientByUrl.get(url);
+      if (before !== client) {
+        if (before !== undefined) this.generation++;
+        this.lastClientByUrl.set(url, client);
+      }
+    }
+    return this.generation;
+  }
+
+  private toTicker(symbol: string, t: CcxtTicker): Ticker {
+    return {
+      exchange: this.id,
+      symbol,
+      time: t.timestamp ?? this.deps.clock.now(),
+      last: num(t.last ?? t.close),
+      bid: num(t.bid),
+      ask: num(t.ask),
+      changePercent24h: num(t.percentage),
+      quoteVolume24h: num(t.quoteVolume),
+    };
+  }
+
+  private toBook(symbol: string, book: CcxtOrderBook, depth: number): Omit<OrderBook, 'synced'> {
+    const side = (levels: unknown[][]) =>
+      levels.slice(0, depth).map((l) => [Number(l[0]), Number(l[1])] as [number, number]);
+    return {
+      exchange: this.id,
+      symbol,
+      time: book.timestamp ?? this.deps.clock.now(),
+      bids: side(book.bids as unknown[][]),
+      asks: side(book.asks as unknown[][]),
+    };
+  }
+}
+
+/**
+ * Whether a ccxt subscription hash (like `ohlcv::BTC/USDT::1m` or `ticker:BTC/USDT`) is about this
+ * symbol and timeframe: whole names only, so BTC/USDT is not WBTC/USDT nor BTC/USDT:USDT (the swap),
+ * and 5m is not 15m.
+ */
+export function hashNames(hash: string, symbol: string, timeframe?: string): boolean {
+  let found = false;
+  for (let i = hash.indexOf(symbol); i >= 0 && !found; i = hash.indexOf(symbol, i + 1)) {
+    const before = hash.charAt(i - 1);
+    const after = hash.slice(i + symbol.length, i + symbol.length + 2);
+    found = !/[A-Za-z0-9]/.test(before) && !/^[A-Za-z0-9]|^:[A-Za-z0-9]/.test(after);
+  }
+  return found && (timeframe === undefined || hash.split(/[^A-Za-z0-9]+/).includes(timeframe));
+}
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+function decimalsOf(tick: number | null): number | null {
+  if (tick === null || !(tick > 0)) return null;
+  // 0.05 needs two decimals, 0.01 two, 1 none; the epsilon absorbs log10's rounding of exact powers.
+  return Math.max(0, Math.ceil(-Math.log10(tick) - 1e-9));
+}
+
+/** Retry-After is either seconds or an HTTP date. */
+export function retryAfterMs(header: string | undefined, now: number): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(header);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}

@@ -1,0 +1,96 @@
+import { sleep, type Clock } from '../feed/clock';
+
+type Job = {
+  priority: number;
+  seq: number;
+  run: () => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+};
+
+export class RestGateClosedError extends Error {
+  constructor() {
+    super('the exchange connection was closed');
+    this.name = 'RestGateClosedError';
+  }
+}
+
+/**
+ * Every REST call to one exchange passes here, one at a time, highest priority first. One at a
+ * time is what makes Retry-After exact: when a 429 arrives no other request is in flight, and none
+ * starts until the window has passed (Binance bans an IP that keeps calling through a 429, 418).
+ * ccxt's own throttle still spaces the calls inside its rate limit.
+ */
+export class RestGate {
+  private readonly queue: Job[] = [];
+  private blockedUntilMs = 0;
+  private seq = 0;
+  private pumping = false;
+  private closed = false;
+  private readonly stop = new AbortController();
+
+  constructor(private readonly clock: Clock) {}
+
+  run<T>(fn: () => Promise<T>, priority = 0): Promise<T> {
+    if (this.closed) return Promise.reject(new RestGateClosedError());
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({
+        priority,
+        seq: this.seq++,
+        run: fn,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
+      void this.pump();
+    });
+  }
+
+  /** Open (or extend) a window in which no REST call may start. */
+  block(ms: number): void {
+    this.blockedUntilMs = Math.max(this.blockedUntilMs, this.clock.now() + ms);
+  }
+
+  blockedForMs(): number {
+    return Math.max(0, this.blockedUntilMs - this.clock.now());
+  }
+
+  async waitUntilClear(): Promise<void> {
+    while (!this.closed && this.blockedForMs() > 0)
+      await sleep(this.clock, this.blockedForMs(), this.stop.signal);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.stop.abort();
+    for (const job of this.queue.splice(0)) job.reject(new RestGateClosedError());
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.queue.length > 0 && !this.closed) {
+        await this.waitUntilClear();
+        if (this.closed) break;
+        const job = this.takeNext();
+        try {
+          job.resolve(await job.run());
+        } catch (err) {
+          job.reject(err);
+        }
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private takeNext(): Job {
+    let best = 0;
+    for (let i = 1; i < this.queue.length; i++) {
+      const a = this.queue[i]!;
+      const b = this.queue[best]!;
+      if (a.priority > b.priority || (a.priority === b.priority && a.seq < b.seq)) best = i;
+    }
+    return this.queue.splice(best, 1)[0]!;
+  }
+}

@@ -1,0 +1,35 @@
+export type TimerHandle = { readonly id: unknown };
+
+/** Time and timers, injected so loops, backoff and the watchdog are deterministic in unit tests. */
+export type Clock = {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+};
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(fn, ms) {
+    const id = setTimeout(fn, ms);
+    // Retry and watchdog timers must never keep a finished process (or a test worker) alive.
+    id.unref();
+    return { id };
+  },
+  clearTimeout(handle) {
+    clearTimeout(handle.id as ReturnType<typeof setTimeout>);
+  },
+};
+
+/** Resolves after `ms`, or early (without error) when `signal` aborts. */
+export function sleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clock.clearTimeout(handle);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const handle = clock.setTimeout(done, Math.max(0, ms));
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,430 @@
+import { ContractError } from '../../../shared/contract/result';
+import { seriesId, type OrderBook, type SeriesKey, type Ticker } from '../../../shared/domain/market';
+import type { ExchangeSettings, Settings, WatchItem } from '../../../shared/domain/settings';
+import type { StreamError, StreamInfo, StreamKind } from '../../../shared/domain/stream';
+import type { CandleHistory, CandleUpdate, CandleUpdateListener, GapLedger } from '../candles/ports';
+import type { ExchangeRegistry } from '../exchange/exchange-registry';
+import type { MarketSource } from '../exchange/market-source';
+import { SIM_EXCHANGE_ID } from '../exchange/sim/sim-source';
+import type { Logger } from '../log';
+import { AggregatedStream, CandleStream, type CandleStreamDeps, type SeriesStream } from './candle-stream';
+import { classifyError } from './classify-error';
+import { systemClock, type Clock, type TimerHandle } from './clock';
+import { timeframeSupport } from './market-check';
+import { BookStream, TickerStream, type QuoteStreamDeps } from './quote-streams';
+import { StreamStatus } from './stream-status';
+
+/** What a user without any exchange configured sees: the simulator, so the whole app works offline. */
+export const DEFAULT_SIM_WATCHLIST: readonly WatchItem[] = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'].map(
+  (symbol) => ({
+    exchange: SIM_EXCHANGE_ID,
+    symbol,
+    timeframes: ['1m'],
+  }),
+);
+
+export function effectiveWatchlist(settings: Settings): WatchItem[] {
+  const anyExchange = Object.values(settings.exchanges).some((e) => e.enabled);
+  return settings.watchlist.length === 0 && !anyExchange ? [...DEFAULT_SIM_WATCHLIST] : settings.watchlist;
+}
+
+export type FeedServiceOptions = {
+  /** the feed closes it when it stops */
+  registry: ExchangeRegistry;
+  history: CandleHistory;
+  gaps: GapLedger;
+  log: Logger;
+  clock?: Clock;
+  random?: () => number;
+  staleTimeoutMs?: number;
+  /** closed candles fetched before the first live one of a series with nothing stored */
+  warmupCandles?: number;
+  bookDepth?: number;
+  /**
+   * Headless mode has no powerMonitor: a watchdog tick that fires this late means the machine
+   * slept (timers freeze during sleep). Given, it is called with the time slept.
+   */
+  onClockJump?: (sleptMs: number) => void;
+};
+
+const TICK_MS = 1_000;
+const CLOCK_JUMP_MS = 10_000;
+const BASE_TIMEFRAME = '1m';
+
+type Listeners = {
+  candles: Set<CandleUpdateListener>;
+  tickers: Set<(t: Ticker) => void>;
+  books: Set<(b: OrderBook) => void>;
+  states: Set<(s: StreamInfo) => void>;
+};
+
+type Quote = TickerStream | BookStream;
+type BookWatch = { exchange: string; symbol: string; depth: number };
+
+/**
+ * Owns every stream: builds them from the watchlist (and the order books the UI asked for),
+ * subscribes and unsubscribes at run time as the settings change, runs the once-a-second
+ * watchdog (stale streams, messages/s, sleep detection), forces reconnect + backfill of
+ * everything on OS resume, and fans updates out to the store writer, the alert engine and the UI.
+ */
+export class FeedService {
+  private readonly clock: Clock;
+  private readonly series = new Map<string, SeriesStream>();
+  private readonly quotes = new Map<string, Quote>();
+  private placeholders = new Map<string, StreamStatus>();
+  private readonly bookWatches = new Map<string, BookWatch>();
+  private readonly lastTickers = new Map<string, Ticker>();
+  private readonly listeners: Listeners = {
+    candles: new Set(),
+    tickers: new Set(),
+    books: new Set(),
+    states: new Set(),
+  };
+  private watchlist: WatchItem[] = [];
+  private exchangeSettings: Record<string, ExchangeSettings> = {};
+  private staleTimeoutMs: number;
+  private tickTimer: TimerHandle | null = null;
+  private lastTick = 0;
+  private applying: Promise<void> = Promise.resolve();
+  private stopped = false;
+
+  constructor(private readonly opts: FeedServiceOptions) {
+    this.clock = opts.clock ?? systemClock;
+    this.staleTimeoutMs = opts.staleTimeoutMs ?? 30_000;
+  }
+
+  /** Applies exchanges, watchlist and feed settings; calls are serialized. */
+  applySettings(settings: Settings): Promise<void> {
+    this.applying = this.applying
+      .then(() => this.apply(settings))
+      .catch((err: unknown) => {
+        this.opts.log.error('applying feed settings failed', { error: err });
+      });
+    return this.applying;
+  }
+
+  /** resolves once the settings given so far are applied (exchanges built, streams started) */
+  settled(): Promise<void> {
+    return this.applying;
+  }
+
+  /** Order book top N of a symbol, on top of the watchlist (the UI's visible chart). */
+  async watchBook(exchange: string, symbol: string, depth?: number): Promise<void> {
+    const source = this.opts.registry.get(exchange);
+    if (source.marketsLoadedAt !== null && !source.market(symbol)) {
+      throw new ContractError('not-found', `${source.name} has no market "${symbol}"`);
+    }
+    this.bookWatches.set(`${source.id}|${symbol}`, {
+      exchange: source.id,
+      symbol,
+      depth: depth ?? this.opts.bookDepth ?? 20,
+    });
+    await this.queueReconcile();
+  }
+
+  async unwatchBook(exchange: string, symbol: string): Promise<void> {
+    this.bookWatches.delete(`${exchange.toLowerCase()}|${symbol}`);
+    await this.queueReconcile();
+  }
+
+  onCandles(listener: CandleUpdateListener): () => void {
+    this.listeners.candles.add(listener);
+    return () => this.listeners.candles.delete(listener);
+  }
+
+  onTicker(listener: (t: Ticker) => void): () => void {
+    this.listeners.tickers.add(listener);
+    return () => this.listeners.tickers.delete(listener);
+  }
+
+  onBook(listener: (b: OrderBook) => void): () => void {
+    this.listeners.books.add(listener);
+    return () => this.listeners.books.delete(listener);
+  }
+
+  onState(listener: (s: StreamInfo) => void): () => void {
+    this.listeners.states.add(listener);
+    return () => this.listeners.states.delete(listener);
+  }
+
+  list(): StreamInfo[] {
+    const all = [...this.series.values(), ...this.quotes.values()].map((s) => s.status.snapshot());
+    for (const p of this.placeholders.values()) all.push(p.snapshot());
+    return all.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  errors(id: string): readonly StreamError[] {
+    const status = this.series.get(id)?.status ?? this.quotes.get(id)?.status ?? this.placeholders.get(id);
+    if (!status) throw new ContractError('not-found', `No stream "${id}"; streams:list shows the ids`);
+    return status.errors;
+  }
+
+  tickers(): Ticker[] {
+    return [...this.lastTickers.values()];
+  }
+
+  /** Drop and resubscribe one stream (or all): for the streams panel's reconnect button. */
+  reconnect(id?: string): number {
+    if (id !== undefined) {
+      const s = this.series.get(id) ?? this.quotes.get(id);
+      if (!s) throw new ContractError('not-found', `No running stream "${id}"; streams:list shows the ids`);
+      s.forceReconnect('reconnect');
+      return 1;
+    }
+    for (const source of this.opts.registry.sources()) source.reconnect();
+    let n = 0;
+    for (const s of this.ownStreams()) {
+      s.forceReconnect('reconnect', false);
+      n++;
+    }
+    return n;
+  }
+
+  /** The OS woke up: every socket is suspect and every series may have a hole. */
+  resumed(): void {
+    for (const source of this.opts.registry.sources()) source.reconnect();
+    for (const s of this.ownStreams()) s.forceReconnect('resume', false);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.tickTimer) this.clock.clearTimeout(this.tickTimer);
+    await this.applying;
+    // No unsubscribing at shutdown: closing the exchanges closes their sockets.
+    await this.stopWhere(() => true, false);
+    await this.opts.registry.close();
+  }
+
+  private async apply(settings: Settings): Promise<void> {
+    if (this.stopped) return;
+    this.staleTimeoutMs = settings.feed.staleTimeoutMs;
+    this.exchangeSettings = settings.exchanges;
+    this.watchlist = effectiveWatchlist(settings);
+    const referenced = new Set([
+      ...this.watchlist.map((w) => w.exchange),
+      ...[...this.bookWatches.values()].map((b) => b.exchange),
+    ]);
+    const outdated = this.opts.registry.outdated(settings.exchanges, referenced);
+    if (outdated.length > 0) await this.stopWhere((exchange) => outdated.includes(exchange), false);
+    await this.opts.registry.apply(settings.exchanges, referenced);
+    await this.reconcile();
+    this.startTicking();
+  }
+
+  private queueReconcile(): Promise<void> {
+    this.applying = this.applying.then(() => this.reconcile());
+    return this.applying;
+  }
+
+  /** Starts what the watchlist and book watches want and is not running; stops the rest. */
+  private async reconcile(): Promise<void> {
+    if (this.stopped) return;
+    const { registry } = this.opts;
+    const wantSeries = new Map<string, { key: SeriesKey; aggregated: boolean }>();
+    const wantQuotes = new Map<
+      string,
+      { kind: 'ticker' | 'orderbook'; exchange: string; symbol: string; depth: number }
+    >();
+    const failed = new Map<
+      string,
+      { kind: StreamKind; key: SeriesKey | { exchange: string; symbol: string }; error: unknown }
+    >();
+
+    for (const item of this.watchlist) {
+      const source = registry.find(item.exchange);
+      const problem = source ? null : registry.problem(item.exchange, this.exchangeSettings[item.exchange]);
+      for (const timeframe of item.timeframes) {
+        const key: SeriesKey = { exchange: item.exchange, symbol: item.symbol, timeframe };
+        const id = seriesId(key);
+        if (!source) {
+          failed.set(id, { kind: 'candles', key, error: problem });
+          continue;
+        }
+        try {
+          const aggregated = timeframeSupport(source, timeframe) === 'aggregated';
+          wantSeries.set(id, { key, aggregated });
+          if (aggregated) {
+            const baseKey = { ...key, timeframe: BASE_TIMEFRAME };
+            if (!wantSeries.has(seriesId(baseKey)))
+              wantSeries.set(seriesId(baseKey), { key: baseKey, aggregated: false });
+          }
+        } catch (err) {
+          failed.set(id, { kind: 'candles', key, error: err });
+        }
+      }
+      const tickerId = `${item.exchange}|${item.symbol}|ticker`;
+      if (source)
+        wantQuotes.set(tickerId, { kind: 'ticker', exchange: item.exchange, symbol: item.symbol, depth: 0 });
+      else failed.set(tickerId, { kind: 'ticker', key: item, error: problem });
+    }
+    for (const b of this.bookWatches.values()) {
+      wantQuotes.set(`${b.exchange}|${b.symbol}|orderbook`, { kind: 'orderbook', ...b });
+    }
+
+    // Aggregates first: they listen to their 1m stream.
+    for (const [id, s] of this.aggregatesFirst()) {
+      const want = wantSeries.get(id);
+      if (!want || want.aggregated !== s instanceof AggregatedStream) await this.stopSeries(id);
+    }
+    for (const [id, q] of this.quotes) {
+      if (!wantQuotes.has(id)) {
+        this.quotes.delete(id);
+        await q.stop();
+      }
+    }
+
+    const sorted = [...wantSeries.values()].sort((a, b) => Number(a.aggregated) - Number(b.aggregated));
+    for (const { key, aggregated } of sorted) {
+      const id = seriesId(key);
+      if (this.series.has(id)) continue;
+      const source = registry.find(key.exchange)!;
+      const deps = this.candleDeps(source);
+      const stream = aggregated
+        ? new AggregatedStream(key, this.series.get(seriesId({ ...key, timeframe: BASE_TIMEFRAME }))!, deps)
+        : new CandleStream(key, source.capabilities().websocketOhlcv ? 'websocket' : 'rest-poll', deps);
+      this.series.set(id, stream);
+      stream.start();
+    }
+    for (const [id, q] of wantQuotes) {
+      if (this.quotes.has(id)) continue;
+      const source = registry.find(q.exchange);
+      if (!source) continue;
+      const deps = this.quoteDeps(source);
+      const stream =
+        q.kind === 'ticker'
+          ? new TickerStream(q.symbol, deps, (t) => this.emitTicker(t))
+          : new BookStream(q.symbol, q.depth, deps, (b) => this.emitBook(b));
+      this.quotes.set(id, stream);
+      stream.start();
+    }
+
+    const placeholders = new Map<string, StreamStatus>();
+    for (const [id, f] of failed) {
+      const key = f.key as SeriesKey;
+      const status = new StreamStatus(
+        {
+          id,
+          kind: f.kind,
+          exchange: key.exchange,
+          symbol: key.symbol,
+          timeframe: f.kind === 'candles' ? key.timeframe : null,
+          transport: 'websocket',
+        },
+        this.clock,
+        (info) => this.emitState(info),
+      );
+      const c = typeof f.error === 'string' ? null : classifyError(f.error);
+      status.error({
+        kind: c?.kind ?? 'not-supported',
+        message: c?.message ?? String(f.error),
+        at: this.clock.now(),
+      });
+      status.set('error');
+      placeholders.set(id, status);
+    }
+    // A problem that went away (or an item removed from the watchlist): tell the UI it is gone.
+    for (const [id, old] of this.placeholders) if (!placeholders.has(id)) old.set('stopped');
+    this.placeholders = placeholders;
+  }
+
+  private async stopSeries(id: string, unsubscribe = true): Promise<void> {
+    const s = this.series.get(id);
+    if (!s) return;
+    this.series.delete(id);
+    await s.stop(unsubscribe);
+  }
+
+  private async stopWhere(match: (exchange: string) => boolean, unsubscribe: boolean): Promise<void> {
+    for (const [id, s] of this.aggregatesFirst())
+      if (match(s.key.exchange)) await this.stopSeries(id, unsubscribe);
+    for (const [id, q] of this.quotes) {
+      if (!match(q.status.identity.exchange)) continue;
+      this.quotes.delete(id);
+      await q.stop(unsubscribe);
+    }
+  }
+
+  private aggregatesFirst(): Array<[string, SeriesStream]> {
+    const all = [...this.series];
+    return [
+      ...all.filter(([, s]) => s instanceof AggregatedStream),
+      ...all.filter(([, s]) => !(s instanceof AggregatedStream)),
+    ];
+  }
+
+  /** streams with a connection of their own (aggregates follow their 1m stream) */
+  private *ownStreams(): Iterable<SeriesStream | Quote> {
+    for (const s of this.series.values()) if (!(s instanceof AggregatedStream)) yield s;
+    yield* this.quotes.values();
+  }
+
+  private candleDeps(source: MarketSource): CandleStreamDeps {
+    return {
+      source,
+      clock: this.clock,
+      log: this.opts.log.child(`feed:${source.id}`),
+      history: this.opts.history,
+      gaps: this.opts.gaps,
+      random: this.opts.random,
+      warmupCandles: this.opts.warmupCandles ?? 500,
+      emit: (u) => this.emitCandles(u),
+      onState: (info) => this.emitState(info),
+    };
+  }
+
+  private quoteDeps(source: MarketSource): QuoteStreamDeps {
+    return {
+      source,
+      clock: this.clock,
+      log: this.opts.log.child(`feed:${source.id}`),
+      random: this.opts.random,
+      onState: (info) => this.emitState(info),
+    };
+  }
+
+  private startTicking(): void {
+    if (this.tickTimer || this.stopped) return;
+    this.lastTick = this.clock.now();
+    const tick = () => {
+      const now = this.clock.now();
+      const late = now - this.lastTick - TICK_MS;
+      this.lastTick = now;
+      if (late > CLOCK_JUMP_MS && this.opts.onClockJump) this.opts.onClockJump(late);
+      for (const s of [...this.series.values(), ...this.quotes.values()]) {
+        s.status.sample(now);
+        s.checkStale(now, this.staleTimeoutMs);
+      }
+      if (!this.stopped) this.tickTimer = this.clock.setTimeout(tick, TICK_MS);
+    };
+    this.tickTimer = this.clock.setTimeout(tick, TICK_MS);
+  }
+
+  private emitCandles(update: CandleUpdate): void {
+    for (const l of this.listeners.candles) this.guard('candles', () => l(update));
+  }
+
+  private emitTicker(ticker: Ticker): void {
+    this.lastTickers.set(`${ticker.exchange}|${ticker.symbol}`, ticker);
+    for (const l of this.listeners.tickers) this.guard('ticker', () => l(ticker));
+  }
+
+  private emitBook(book: OrderBook): void {
+    for (const l of this.listeners.books) this.guard('orderbook', () => l(book));
+  }
+
+  private emitState(info: StreamInfo): void {
+    for (const s of this.series.values()) {
+      if (s instanceof AggregatedStream && s.base.id === info.id) s.mirror(info.state);
+    }
+    for (const l of this.listeners.states) this.guard('state', () => l(info));
+  }
+
+  /** A failing listener is logged; it must never break a stream's loop (and its continuity). */
+  private guard(what: string, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.opts.log.error(`a ${what} listener failed`, { error: err });
+    }
+  }
+}

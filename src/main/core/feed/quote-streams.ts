@@ -1,0 +1,186 @@
+import type { OrderBook, Ticker } from '../../../shared/domain/market';
+import type { StreamInfo, StreamTransport } from '../../../shared/domain/stream';
+import type { MarketSource } from '../exchange/market-source';
+import type { Logger } from '../log';
+import { Backoff } from './backoff';
+import { sleep, type Clock } from './clock';
+import { checkSymbol } from './market-check';
+import { StreamStatus } from './stream-status';
+import { WatchLoop, type BreakReason } from './watch-loop';
+
+export type QuoteStreamDeps = {
+  source: MarketSource;
+  clock: Clock;
+  log: Logger;
+  random?: () => number;
+  onState(info: StreamInfo): void;
+};
+
+/** Polling fallback for tickers and books of exchanges without the websocket channel. */
+const QUOTE_POLL_MS = 5_000;
+
+/** Shared shape of the ticker and order book streams: one watch loop, websocket or REST polls. */
+abstract class QuoteStream<T> {
+  readonly status: StreamStatus;
+  protected readonly loop: WatchLoop<T>;
+  protected readonly transport: StreamTransport;
+  private readonly stopPolling = new AbortController();
+  private polled = false;
+
+  constructor(
+    readonly id: string,
+    readonly symbol: string,
+    kind: 'ticker' | 'orderbook',
+    websocket: boolean,
+    protected readonly deps: QuoteStreamDeps,
+  ) {
+    const { source, clock, log } = deps;
+    this.transport = websocket ? 'websocket' : 'rest-poll';
+    this.status = new StreamStatus(
+      { id, kind, exchange: source.id, symbol, timeframe: null, transport: this.transport },
+      clock,
+      deps.onState,
+    );
+    this.loop = new WatchLoop<T>(
+      this.status,
+      {
+        prepare: async () => {
+          await source.loadMarkets();
+          checkSymbol(source, symbol);
+          await this.beforeSubscribe();
+        },
+        watch: () => (websocket ? this.watchOnce() : this.pollOnce()),
+        onData: (value, now) => this.handle(value, now),
+        onBroken: (reason) => {
+          this.polled = false;
+          this.broken(reason);
+        },
+        flowingState: () => (websocket ? 'live' : 'polling'),
+        dropConnection: () => source.reconnect(symbol),
+        unsubscribe: () => (websocket ? this.unwatch() : Promise.resolve()),
+      },
+      {
+        clock,
+        log,
+        backoff: new Backoff({ random: deps.random }),
+        restBlockedForMs: () => source.restBlockedForMs(),
+      },
+    );
+  }
+
+  start(): void {
+    this.loop.start();
+  }
+
+  async stop(unsubscribe = true): Promise<void> {
+    this.stopPolling.abort();
+    await this.loop.stop(unsubscribe);
+  }
+
+  forceReconnect(reason: BreakReason, dropConnection = true): void {
+    this.loop.forceReconnect(reason, dropConnection);
+  }
+
+  checkStale(now: number, timeoutMs: number): boolean {
+    return this.loop.checkStale(now, timeoutMs);
+  }
+
+  protected async beforeSubscribe(): Promise<void> {}
+  protected broken(_reason: BreakReason): void {}
+  protected abstract watchOnce(): Promise<T>;
+  protected abstract fetchOnce(): Promise<T>;
+  protected abstract handle(value: T, now: number): void;
+  protected abstract unwatch(): Promise<void>;
+
+  private async pollOnce(): Promise<T> {
+    if (this.polled) await sleep(this.deps.clock, QUOTE_POLL_MS, this.stopPolling.signal);
+    this.polled = true;
+    return this.fetchOnce();
+  }
+}
+
+/** Last price, best bid/ask, 24h change and volume of one symbol. */
+export class TickerStream extends QuoteStream<Ticker> {
+  constructor(
+    symbol: string,
+    deps: QuoteStreamDeps,
+    private readonly emit: (ticker: Ticker) => void,
+  ) {
+    super(
+      `${deps.source.id}|${symbol}|ticker`,
+      symbol,
+      'ticker',
+      deps.source.capabilities().websocketTicker,
+      deps,
+    );
+  }
+
+  protected async watchOnce(): Promise<Ticker> {
+    return (await this.deps.source.watchTicker(this.symbol)).ticker;
+  }
+
+  protected fetchOnce(): Promise<Ticker> {
+    return this.deps.source.fetchTicker(this.symbol);
+  }
+
+  protected handle(ticker: Ticker, now: number): void {
+    // Tickers carry the exchange's event time: the receipt latency shown in the streams panel.
+    this.status.message(now, ticker.time);
+    this.emit(ticker);
+  }
+
+  protected unwatch(): Promise<void> {
+    return this.deps.source.unwatchTicker(this.symbol);
+  }
+}
+
+/**
+ * Top N of one order book. ccxt keeps the book in sync (Binance: REST snapshot + diff sequence);
+ * on a sequence gap or checksum error it throws, the loop resubscribes (a new snapshot), and the
+ * book is marked `synced: false` until it arrives, so the UI never shows a stale book as live.
+ */
+export class BookStream extends QuoteStream<Omit<OrderBook, 'synced'>> {
+  private last: Omit<OrderBook, 'synced'> | null = null;
+
+  constructor(
+    symbol: string,
+    private readonly depth: number,
+    deps: QuoteStreamDeps,
+    private readonly emit: (book: OrderBook) => void,
+  ) {
+    super(
+      `${deps.source.id}|${symbol}|orderbook`,
+      symbol,
+      'orderbook',
+      deps.source.capabilities().websocketOrderBook,
+      deps,
+    );
+  }
+
+  /** ccxt fetches the snapshot over REST itself when it subscribes: not inside a Retry-After window. */
+  protected override beforeSubscribe(): Promise<void> {
+    return this.deps.source.restWindowClear();
+  }
+
+  protected override broken(): void {
+    if (this.last) this.emit({ ...this.last, synced: false });
+  }
+
+  protected async watchOnce(): Promise<Omit<OrderBook, 'synced'>> {
+    return (await this.deps.source.watchOrderBook(this.symbol, this.depth)).book;
+  }
+
+  protected fetchOnce(): Promise<Omit<OrderBook, 'synced'>> {
+    return this.deps.source.fetchOrderBook(this.symbol, this.depth);
+  }
+
+  protected handle(book: Omit<OrderBook, 'synced'>, now: number): void {
+    this.status.message(now, book.time);
+    this.last = book;
+    this.emit({ ...book, synced: true });
+  }
+
+  protected unwatch(): Promise<void> {
+    return this.deps.source.unwatchOrderBook(this.symbol);
+  }
+}

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StreamState } from '../../../src/shared/domain/stream';
+import { startFakeExchange, type FakeExchange } from '../../support/fake-exchange';
+import { idOf, key, pause, startEngine, until } from './engine-harness';
+
+let fake: FakeExchange;
+
+beforeAll(async () => {
+  fake = await startFakeExchange({
+    symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'],
+    updateIntervalMs: 250,
+    seed: 11,
+  });
+});
+
+afterAll(async () => {
+  await fake.close();
+});
+
+/** Transitions a candle stream may make; anything else is a bug in the state machine. */
+const ALLOWED: Record<StreamState, StreamState[]> = {
+  connecting: ['backfilling', 'live', 'reconnecting'],
+  backfilling: ['live', 'reconnecting', 'stale'],
+  live: ['backfilling', 'reconnecting', 'stale'],
+  stale: ['reconnecting'],
+  reconnecting: ['backfilling', 'live', 'stale'],
+  polling: [],
+  error: [],
+  stopped: [],
+};
+
+describe('market data engine against the fake Binance, real ccxt', () => {
+  it('keeps every closed candle equal to the exchange through drops, bad frames, a stall and 429 bursts', async () => {
+    const series = [
+      key('BTC/USDT', '1s'),
+      key('ETH/USDT', '1s'),
+      key('SOL/USDT', '1s'),
+      key('SOL/USDT', '1m'),
+    ];
+    const { feed, store, states, ready } = startEngine(fake, [
+      { exchange: 'binance', symbol: 'BTC/USDT', timeframes: ['1s'] },
+      { exchange: 'binance', symbol: 'ETH/USDT', timeframes: ['1s'] },
+      { exchange: 'binance', symbol: 'SOL/USDT', timeframes: ['1s', '1m'] },
+    ]);
+    await ready;
+    const candleIds = series.map((k) => idOf(k.symbol, k.timeframe));
+    const allLive = () => candleIds.every((id) => feed.list().find((s) => s.id === id)?.state === 'live');
+    try {
+      await until('every stream live', allLive);
+      const restStart = fake.restLog().length;
+
+      fake.faults.dropAllConnections();
+      await pause(3_000);
+      fake.faults.sendMalformedFrame();
+      await pause(2_500);
+      fake.faults.dropOneConnection();
+      await pause(2_500);
+      // Every reconnect backfills over REST: these calls meet a burst of 429s with Retry-After.
+      fake.faults.restStatus(429, 3, { retryAfterSec: 2 });
+      fake.faults.dropAllConnections();
+      await pause(6_000);
+      fake.faults.stall(5_000);
+      await pause(7_000);
+      fake.faults.dropAllConnections();
+      await until('every stream live again', allLive);
+      await pause(2_500);
+
+      // 1. Every closed candle of every series equals the exchange's: no gap, no duplicate, no changed value.
+      expect(store.violations).toEqual([]);
+      for (const k of series) {
+        const closed = store.series(k);
+        expect(closed.length, `${k.symbol} ${k.timeframe}`).toBeGreaterThanOrEqual(
+          k.timeframe === '1s' ? 40 : 20,
+        );
+        const truth = fake.truth(k.symbol, k.timeframe, closed[0]![0], closed.at(-1)![0]);
+        expect(closed, `${k.symbol} ${k.timeframe}`).toEqual(truth);
+      }
+
+      // 2. No REST call landed inside a Retry-After window.
+      const log = fake.restLog().slice(restStart);
+      const limited = log.filter((e) => e.status === 429);
+      expect(limited).toHaveLength(3);
+      for (const hit of limited) {
+        const windowEnd = hit.at + hit.retryAfterSec! * 1000;
+        const inside = log.filter((e) => e !== hit && e.at > hit.at && e.at < windowEnd);
+        expect(inside, `calls within ${hit.retryAfterSec} s after the 429 at ${hit.at}`).toEqual([]);
+      }
+
+      // 3. The stall was detected and recovered from; every state change was a legal one.
+      for (const id of candleIds) {
+        const seen = states.get(id)!;
+        expect(seen[0], id).toBe('backfilling');
+        expect(seen.at(-1), id).toBe('live');
+        const from = ['connecting' as StreamState, ...seen];
+        for (let i = 1; i < from.length; i++) {
+          expect(ALLOWED[from[i - 1]!], `${id}: ${from.slice(0, i + 1).join(' → ')}`).toContain(from[i]);
+        }
+        const stale = seen.indexOf('stale');
+        expect(stale, `${id} went stale during the stall`).toBeGreaterThan(0);
+        expect(seen.slice(stale)).toEqual(expect.arrayContaining(['reconnecting', 'live']));
+      }
+      const btc = feed.list().find((s) => s.id === idOf('BTC/USDT', '1s'))!;
+      expect(btc.reconnects).toBeGreaterThanOrEqual(4);
+      expect(feed.errors(btc.id).map((e) => e.kind)).toEqual(
+        expect.arrayContaining(['network', 'malformed', 'stale']),
+      );
+
+      // 4. The gaps the faults opened were recorded and filled.
+      const gaps = store.list({ limit: 1000 });
+      expect(gaps.some((g) => g.reason === 'reconnect')).toBe(true);
+      expect(gaps.some((g) => g.reason === 'stale')).toBe(true);
+      expect(gaps.filter((g) => g.filledAt !== null).every((g) => g.filled === g.expected)).toBe(true);
+    } finally {
+      await feed.stop();
+    }
+  }, 55_000);
+
+  it('names a bad symbol in plain words and keeps the other streams running', async () => {
+    const { feed, ready } = startEngine(fake, [
+      { exchange: 'binance', symbol: 'BTC/USDX', timeframes: ['1s'] },
+      { exchange: 'binance', symbol: 'ETH/USDT', timeframes: ['1s'] },
+    ]);
+    await ready;
+    try {
+      await until('the bad symbol to be reported', () =>
+        feed.list().some((s) => s.id === idOf('BTC/USDX', '1s') && s.state === 'error'),
+      );
+      await until('ETH live', () =>
+        feed.list().some((s) => s.id === idOf('ETH/USDT', '1s') && s.state === 'live'),
+      );
+      expect(feed.list().find((s) => s.id === idOf('BTC/USDX', '1s'))!.lastError).toMatchObject({
+        kind: 'bad-symbol',
+        message: 'Binance has no market "BTC/USDX"; did you mean BTC/USDT?',
+      });
+    } finally {
+      await feed.stop();
+    }
+  });
+});

@@ -1,0 +1,72 @@
+/** Fault answers queued for the next REST calls, and the stall window of the WebSocket side. */
+
+export type RestFaultStatus = 429 | 418 | 500;
+
+export type RestFaultAnswer = { status: RestFaultStatus; retryAfterSec?: number; body: string };
+
+// Binance's own wording for these answers, so ccxt's error mapping sees what it would see live.
+const BODIES: Record<RestFaultStatus, string> = {
+  429: JSON.stringify({
+    code: -1003,
+    msg: 'Too many requests; current limit of IP(127.0.0.1) is 6000 requests per minute. Please use WebSocket Streams for live updates to avoid polling the API.',
+  }),
+  418: JSON.stringify({
+    code: -1003,
+    msg: 'Way too many requests; IP(127.0.0.1) banned until 4102444800000. Please use WebSocket Streams for live updates to avoid bans.',
+  }),
+  500: JSON.stringify({
+    code: -1001,
+    msg: 'Internal error; unable to process your request. Please try again.',
+  }),
+};
+
+const DEFAULT_RETRY_AFTER_SEC: Record<RestFaultStatus, number | undefined> = {
+  429: 1,
+  418: 2,
+  500: undefined,
+};
+
+export class FaultPlan {
+  private statuses: { answer: RestFaultAnswer; remaining: number }[] = [];
+  private delays: { ms: number; remaining: number }[] = [];
+  /** epoch ms until which the WebSocket side sends nothing */
+  stalledUntil = 0;
+
+  queueStatus(
+    status: RestFaultStatus,
+    count: number,
+    opts: { retryAfterSec?: number; body?: string } = {},
+  ): void {
+    if (!(status in BODIES))
+      throw new Error(`Fake exchange: restStatus supports 429, 418 and 500, not ${status}`);
+    const retryAfterSec = opts.retryAfterSec ?? DEFAULT_RETRY_AFTER_SEC[status];
+    const answer: RestFaultAnswer = { status, body: opts.body ?? BODIES[status] };
+    if (retryAfterSec !== undefined) answer.retryAfterSec = retryAfterSec;
+    if (count > 0) this.statuses.push({ answer, remaining: count });
+  }
+
+  queueDelay(ms: number, count: number): void {
+    if (count > 0) this.delays.push({ ms, remaining: count });
+  }
+
+  /** The fault answer for the next REST call, if one is queued. */
+  takeStatus(): RestFaultAnswer | undefined {
+    return take(this.statuses)?.answer;
+  }
+
+  takeDelay(): number {
+    return take(this.delays)?.ms ?? 0;
+  }
+
+  stalled(now: number): boolean {
+    return now < this.stalledUntil;
+  }
+}
+
+function take<T extends { remaining: number }>(queue: T[]): T | undefined {
+  const head = queue[0];
+  if (!head) return undefined;
+  head.remaining--;
+  if (head.remaining <= 0) queue.shift();
+  return head;
+}

@@ -1,0 +1,265 @@
+import { Agent, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import type { Candle } from '../../../src/shared/domain/market';
+import { SimulatedAccount, type Amount, type PlaceOrder, type SimOrder, type SimTrade } from './account';
+import { FaultPlan, type RestFaultStatus } from './faults';
+import { closedCandles, isBinanceInterval } from './klines';
+import { MarketStreams, type KlineSentListener } from './market-streams';
+import { SECONDS_PER_DAY } from './price-series';
+import { ListenKeys, privateRoutes } from './private-rest';
+import { publicRoutes } from './public-rest';
+import { createRestHandler, type RestLogEntry } from './rest-handler';
+import { KeyRing, type Credentials, type KeyPermissions } from './signing';
+import { SocketHub } from './socket-hub';
+import { UserStreams } from './user-streams';
+import { Venue } from './venue';
+
+export type { Amount, PlaceOrder, SimOrder, SimTrade } from './account';
+export type { RestLogEntry } from './rest-handler';
+export type { Credentials, KeyPermissions } from './signing';
+
+/** The simulated account behind the private endpoints; every change is pushed to user-data streams. */
+export type FakeAccount = {
+  /** sets free/locked outright (outboundAccountPosition event) */
+  setBalance(asset: string, free: Amount, locked?: Amount): void;
+  /** balanceUpdate + outboundAccountPosition events */
+  deposit(asset: string, amount: Amount): void;
+  /** an order the user placed elsewhere: executionReport NEW; MARKET fills at once at the last price */
+  placeOrder(order: PlaceOrder): SimOrder;
+  /** fills `amount` (default: the rest) at `price` (default: the limit): executionReport TRADE */
+  fill(orderId: number, amount?: Amount, price?: Amount): SimTrade;
+  /** executionReport CANCELED, funds unlocked */
+  cancel(orderId: number): void;
+  /** the key stops working: -2015 from then on */
+  revokeKey(): void;
+  /** what GET /sapi/v1/account/apiRestrictions reports (default read-only) */
+  setKeyPermissions(permissions: Partial<KeyPermissions>): void;
+  /** open user-data subscriptions (WebSocket API subscriptions + listenKey sockets) */
+  userStreams(): number;
+};
+
+export type FakeExchangeOptions = {
+  /** ccxt symbols, default ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'] */
+  symbols?: string[];
+  /** how far back the ground truth goes (rounded down to a UTC midnight), default 2 days */
+  historyMs?: number;
+  /** deterministic series: same seed, same candles */
+  seed?: number;
+  /** how often kline/ticker/depth updates are pushed per subscribed stream, default 250 */
+  updateIntervalMs?: number;
+  /** 0 = a free port */
+  port?: number;
+};
+
+export type FakeExchange = {
+  /** http://127.0.0.1:PORT */
+  restUrl: string;
+  /** ws://127.0.0.1:PORT/stream/ws — ccxt's urls.api.ws.spot; it appends /<socket index> */
+  wsUrl: string;
+  /**
+   * Options for `new ccxt.pro.binance(...)`: every REST and WS url pointed here, spot markets only,
+   * and an `httpAgent` (ccxt refuses a `ws://` url without one). Not JSON: see ccxtJsonConfig().
+   */
+  ccxtConfig(): Record<string, unknown>;
+  /**
+   * The same without `httpAgent`, for a JSON config file: whoever builds the exchange from it must
+   * supply the agent for `ws://` (e.g. `await exchange.loadHttpProxyAgent()`).
+   */
+  ccxtJsonConfig(): Record<string, unknown>;
+  /**
+   * Ground truth: closed candles of a symbol/timeframe with open times in [fromOpenTime, toOpenTime],
+   * as numbers parsed from what REST /api/v3/klines answers.
+   */
+  truth(symbol: string, timeframe: string, fromOpenTime: number, toOpenTime: number): Candle[];
+  faults: {
+    /** terminates every WebSocket (no close frame, like a network drop) */
+    dropAllConnections(): void;
+    /** terminates the oldest open WebSocket; returns the streams it carried */
+    dropOneConnection(): string[];
+    /** a non-JSON text frame (a truncated kline event) to every socket */
+    sendMalformedFrame(): void;
+    /** sockets stay open and answer pings, but no data for `ms`; command answers wait until after */
+    stall(ms: number): void;
+    /** the next `count` REST calls answer `status` (429/418 with Retry-After, 500 with -1001 or `body`) */
+    restStatus(
+      status: RestFaultStatus,
+      count: number,
+      opts?: { retryAfterSec?: number; body?: string },
+    ): void;
+    /** the next `count` REST calls are answered `ms` late */
+    restDelay(ms: number, count: number): void;
+    /** the server clock runs `ms` ahead (negative: behind) for signed-request checks and /api/v3/time */
+    clockSkew(ms: number): void;
+  };
+  /** the HMAC key the private side accepts: spread into the ccxt config ({ ...ccxtConfig(), ...credentials }) */
+  credentials: Credentials;
+  account: FakeAccount;
+  /** every answered REST request, in answer order, with its arrival time */
+  restLog(): RestLogEntry[];
+  wsStats(): { connections: number; subscriptions: string[]; framesSent: number };
+  /** called for every kline frame sent: stream name, event time E, and sentAt (epoch ms, sub-ms precision) */
+  onKlineSent(listener: KlineSentListener): () => void;
+  close(): Promise<void>;
+};
+
+const DAY_MS = SECONDS_PER_DAY * 1000;
+
+export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise<FakeExchange> {
+  const symbols = opts.symbols ?? ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'];
+  const historyMs = opts.historyMs ?? 2 * DAY_MS;
+  const startSecond = (Math.floor((Date.now() - historyMs) / DAY_MS) * DAY_MS) / 1000;
+  const venue = new Venue(symbols, opts.seed ?? 1, startSecond);
+  const faults = new FaultPlan();
+  const log: RestLogEntry[] = [];
+  const hub = new SocketHub(faults);
+  const streams = new MarketStreams(venue, hub, opts.updateIntervalMs ?? 250);
+  const keys = new KeyRing(opts.seed ?? 1);
+  const account = new SimulatedAccount(venue);
+  const listenKeys = new ListenKeys();
+  const userStreams = new UserStreams(hub, keys, account);
+  const routes = new Map([
+    ...publicRoutes(venue, () => keys.serverTime()),
+    ...privateRoutes(venue, keys, account, listenKeys),
+  ]);
+
+  const server = createServer(createRestHandler(routes, faults, log));
+  const wss = new WebSocketServer({ noServer: true });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const path = url.pathname;
+    const isMarketPath = path === '/stream' || /^\/(stream\/)?ws(\/|$)/.test(path);
+    if (path === '/ws-api/v3') {
+      wss.handleUpgrade(req, socket, head, (ws) => userStreams.attachWsApi(ws));
+    } else if (isMarketPath && listenKeys.has(path.split('/').pop() ?? '')) {
+      wss.handleUpgrade(req, socket, head, (ws) => userStreams.attachListenKey(ws));
+    } else if (isMarketPath) {
+      wss.handleUpgrade(req, socket, head, (ws) => streams.attach(ws, path, url.searchParams));
+    } else {
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const restUrl = `http://127.0.0.1:${port}`;
+  const wsBase = `ws://127.0.0.1:${port}`;
+  // ccxt infers a spot socket from '/stream' in its url (isSpotUrl, made for stream.binance.com):
+  // without it, BTCUSDT events would be looked up among swap markets.
+  const wsUrl = `${wsBase}/stream/ws`;
+  const httpAgent = new Agent();
+
+  // `test` and `demo` too: sandbox or demo mode swaps them in, and must not reach the real testnet.
+  const ccxtJsonConfig = (): Record<string, unknown> => ({
+    urls: {
+      api: apiUrls(restUrl, wsBase, wsUrl),
+      test: apiUrls(restUrl, wsBase, wsUrl),
+      demo: apiUrls(restUrl, wsBase, wsUrl),
+    },
+    options: { fetchMarkets: { types: ['spot'] } },
+  });
+
+  return {
+    restUrl,
+    wsUrl,
+    ccxtJsonConfig,
+    ccxtConfig: () => ({ ...ccxtJsonConfig(), httpAgent }),
+    truth(symbol, timeframe, fromOpenTime, toOpenTime) {
+      const listing = venue.bySymbol(symbol);
+      if (!listing) throw new Error(`Fake exchange: ${symbol} is not listed (${symbols.join(', ')})`);
+      if (!isBinanceInterval(timeframe)) throw new Error(`Fake exchange: Binance has no ${timeframe} klines`);
+      return closedCandles(listing.series, timeframe, fromOpenTime, toOpenTime, Date.now());
+    },
+    faults: {
+      dropAllConnections: () => hub.dropAll(),
+      dropOneConnection: () => {
+        const dropped = hub.dropOldest();
+        return dropped ? streams.streamsOf(dropped.id) : [];
+      },
+      sendMalformedFrame: () => hub.sendMalformed(),
+      stall: (ms) => hub.stall(ms),
+      restStatus: (status, count, statusOpts) => faults.queueStatus(status, count, statusOpts),
+      restDelay: (ms, count) => faults.queueDelay(ms, count),
+      clockSkew: (ms) => {
+        keys.clockSkewMs = ms;
+      },
+    },
+    credentials: { ...keys.credentials },
+    account: {
+      setBalance: (asset, free, locked) => account.setBalance(asset, free, locked),
+      deposit: (asset, amount) => account.deposit(asset, amount),
+      placeOrder: (order) => account.placeOrder(order),
+      fill: (orderId, amount, price) => account.fill(orderId, amount, price),
+      cancel: (orderId) => account.cancel(orderId),
+      revokeKey: () => {
+        keys.revoked = true;
+      },
+      setKeyPermissions: (permissions) => {
+        keys.permissions = { ...keys.permissions, ...permissions };
+      },
+      userStreams: () => userStreams.count(),
+    },
+    restLog: () => log.map((entry) => ({ ...entry, query: { ...entry.query } })),
+    wsStats: () => ({
+      connections: hub.all().length,
+      subscriptions: streams.subscriptions(),
+      framesSent: hub.framesSent,
+    }),
+    onKlineSent: (listener) => streams.onKlineSent(listener),
+    async close() {
+      streams.close();
+      hub.close();
+      wss.close();
+      httpAgent.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Every url ccxt's binance has under urls.api, pointed at this server (nothing may reach the internet). */
+function apiUrls(rest: string, wsBase: string, wsSpot: string): Record<string, unknown> {
+  const unserved = (name: string): string => `${wsBase}/unserved/${name}`;
+  return {
+    public: `${rest}/api/v3`,
+    private: `${rest}/api/v3`,
+    v1: `${rest}/api/v1`,
+    sapi: `${rest}/sapi/v1`,
+    sapiV2: `${rest}/sapi/v2`,
+    sapiV3: `${rest}/sapi/v3`,
+    sapiV4: `${rest}/sapi/v4`,
+    dapiPublic: `${rest}/dapi/v1`,
+    dapiPrivate: `${rest}/dapi/v1`,
+    dapiPrivateV2: `${rest}/dapi/v2`,
+    dapiData: `${rest}/futures/data`,
+    eapiPublic: `${rest}/eapi/v1`,
+    eapiPrivate: `${rest}/eapi/v1`,
+    fapiPublic: `${rest}/fapi/v1`,
+    fapiPublicV2: `${rest}/fapi/v2`,
+    fapiPublicV3: `${rest}/fapi/v3`,
+    fapiPrivate: `${rest}/fapi/v1`,
+    fapiPrivateV2: `${rest}/fapi/v2`,
+    fapiPrivateV3: `${rest}/fapi/v3`,
+    fapiData: `${rest}/futures/data`,
+    papi: `${rest}/papi/v1`,
+    papiV2: `${rest}/papi/v2`,
+    ws: {
+      spot: wsSpot,
+      margin: wsSpot,
+      future: unserved('future'),
+      delivery: unserved('delivery'),
+      stock: unserved('stock'),
+      option: unserved('option'),
+      optionMarket: unserved('optionMarket'),
+      optionPrivate: unserved('optionPrivate'),
+      papi: unserved('papi'),
+      'ws-api': {
+        spot: `${wsBase}/ws-api/v3`,
+        future: unserved('ws-fapi'),
+        delivery: unserved('ws-dapi'),
+      },
+    },
+  };
+}
