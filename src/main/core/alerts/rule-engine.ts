@@ -1,0 +1,300 @@
+import { seriesId, type Candle, type SeriesKey } from '../../../shared/domain/market';
+import type { StoredRule } from '../../../shared/domain/rule';
+import type { WatchItem } from '../../../shared/domain/settings';
+import { nextOpenTime } from '../../../shared/timeframe';
+import type { CandleUpdate } from '../candles/ports';
+import type { Logger } from '../log';
+import { compileCondition, type CompiledCondition, type Explanation } from './conditions';
+import { SeriesState, type BackfillRun, type Point, type Slot } from './series-state';
+
+/** What a trigger mode remembers for one rule on one series (persisted by the alert service). */
+export type RuleSeriesState = { armed: boolean; lastCandleTime: number | null };
+
+export type RuleStateStore = {
+  load(ruleId: number, key: SeriesKey): RuleSeriesState | undefined;
+  save(ruleId: number, key: SeriesKey, state: RuleSeriesState): void;
+};
+
+/** A rule that fired: handed to the sink, which stores it before anyone is told. */
+export type Firing = {
+  rule: StoredRule;
+  key: SeriesKey;
+  candle: Candle;
+  point: Point;
+  explanation: Explanation;
+  /** from candles backfilled after a gap the rule was armed through: stored as missed, summarised, not shouted */
+  missed: boolean;
+  /** the rule's state on this series after the firing, to persist with the alert */
+  state: RuleSeriesState;
+};
+
+/** Closed candles opening before `before` (all newest when undefined), oldest first. */
+export type HistoryLoader = (key: SeriesKey, before: number | undefined, limit: number) => Candle[];
+
+export type RuleEngineOptions = {
+  onFire(firing: Firing): void;
+  state: RuleStateStore;
+  history?: HistoryLoader;
+  log: Logger;
+  now(): number;
+};
+
+/**
+ * Closed candles kept per series: more than the longest percent-move lookback (500 + 1). Windowed
+ * indicators are exact once they hold their period; an EMA(200) warmed over 1,000 candles is within
+ * 0.03 % of one computed over all history.
+ */
+const DEPTH = 1_000;
+
+type Binding = {
+  rule: StoredRule;
+  series: SeriesState;
+  condition: CompiledCondition;
+  state: RuleSeriesState;
+};
+
+const FRESH: RuleSeriesState = { armed: true, lastCandleTime: null };
+
+/**
+ * Evaluates rules as candles arrive. Indicators live per series and are shared by every rule that
+ * reads them; each rule is bound to every series it targets (one symbol, a list, or the
+ * watchlist). Evaluation is synchronous, so a firing is stored before `onCandles` returns.
+ *
+ * A rule is armed on a series from the later of its `activeSince` (created, edited, re-enabled)
+ * and the moment the series joined the watchlist; candles closing before that only warm the
+ * indicators. Backfilled candles fire as missed only for a rule that was armed while data still
+ * flowed before the backfill (a gap: disconnect, sleep, the app closed). Other backfilled firings,
+ * in the warm-up of a series that joined or for a rule armed after its data had stopped (seeded at
+ * start-up before the stream went live), are live alerts, late by the time the backfill took.
+ */
+export class RuleEngine {
+  private readonly series = new Map<string, SeriesState>();
+  private bindings = new Map<string, Binding[]>();
+  private rules: StoredRule[] = [];
+  private watchlist: readonly WatchItem[] = [];
+  /** watchlist series (seriesId) → SeriesState.joinedAt */
+  private readonly joined = new Map<string, number>();
+  private watchlistKnown = false;
+  /** per-binding state, kept across rebuilds while the rule's activeSince is unchanged */
+  private readonly states = new Map<string, { activeSince: number; state: RuleSeriesState }>();
+
+  constructor(private readonly opts: RuleEngineOptions) {}
+
+  setRules(rules: readonly StoredRule[]): void {
+    this.rules = [...rules];
+    this.rebuild();
+  }
+
+  /**
+   * The watchlist, whose series the feed collects. A series in the first one given joins now if
+   * the store holds none of its candles (it was never watched) and counts as watched before
+   * otherwise; a series added later joins when it is added, and again if removed and re-added.
+   */
+  setWatchlist(items: readonly WatchItem[]): void {
+    const now = this.opts.now();
+    const next = new Map<string, number>();
+    for (const item of items)
+      for (const timeframe of item.timeframes) {
+        const key: SeriesKey = { exchange: item.exchange, symbol: item.symbol, timeframe };
+        const id = seriesId(key);
+        if (next.has(id)) continue;
+        const known = this.joined.get(id);
+        next.set(id, known ?? (this.watchlistKnown || !this.hasStoredCandles(key) ? now : -Infinity));
+      }
+    this.joined.clear();
+    for (const [id, at] of next) this.joined.set(id, at);
+    for (const s of this.series.values()) s.joinedAt = this.joined.get(s.id);
+    this.watchlistKnown = true;
+    this.watchlist = items;
+    if (this.rules.some((r) => r.rule.watchlist)) this.rebuild();
+  }
+
+  onCandles(u: CandleUpdate): void {
+    const first = u.closed[0]?.[0] ?? u.forming?.[0];
+    const s = this.seriesFor(u.key, first);
+    const bindings = this.bindings.get(s.id);
+    if (u.origin === 'live') {
+      s.liveAt = this.opts.now();
+      s.backfill = null;
+    } else {
+      s.backfill ??= {
+        after:
+          s.liveAt ??
+          (s.lastClosedTime === undefined ? null : nextOpenTime(s.lastClosedTime, s.key.timeframe)),
+      };
+    }
+    for (const c of u.closed) {
+      // A candle at or before the newest one seen is a replay (reconnect, re-fetch): already counted.
+      if (s.lastClosedTime !== undefined && c[0] <= s.lastClosedTime) continue;
+      s.commit(c);
+      if (!bindings) continue;
+      const closedAt = nextOpenTime(c[0], u.key.timeframe);
+      for (const b of bindings) this.evaluate(b, 'closed', c, closedAt, s.backfill);
+    }
+    const forming = u.forming;
+    if (forming && (s.lastClosedTime === undefined || forming[0] > s.lastClosedTime)) {
+      s.setForming(forming);
+      if (bindings) {
+        const now = this.opts.now();
+        for (const b of bindings)
+          if (b.rule.rule.evaluate === 'intrabar') this.evaluate(b, 'forming', forming, now, null);
+      }
+    }
+  }
+
+  /** `at`: when the candle closed, or now for the forming one; `backfill`: the run it came in, if any */
+  private evaluate(b: Binding, point: Point, candle: Candle, at: number, backfill: BackfillRun | null): void {
+    const { rule } = b.rule;
+    // Candles that closed before the rule was armed on this series (created, edited, re-enabled,
+    // or the series joined the watchlist) only warm its indicators.
+    const armedSince = Math.max(b.rule.activeSince, b.series.joinedAt ?? -Infinity);
+    if (at <= armedSince) return;
+    if (rule.expiresAt !== null && at > rule.expiresAt) return;
+    let active: boolean | undefined;
+    try {
+      active = b.condition.test(point);
+    } catch (err) {
+      this.opts.log.error(`rule ${b.rule.id} "${rule.name}" failed to evaluate`, { error: err });
+      return;
+    }
+    if (active === undefined) return;
+    const { state } = b;
+    if (!active) {
+      if (rule.trigger === 'rearm' && !state.armed) this.rearm(b);
+      return;
+    }
+    const last = state.lastCandleTime;
+    if (last === candle[0]) return;
+    switch (rule.trigger) {
+      case 'once':
+        if (last !== null) return;
+        break;
+      case 'every-time':
+        if (last !== null && candle[0] - last < rule.cooldownSeconds * 1_000) return;
+        break;
+      case 'rearm':
+        if (!state.armed) return;
+        break;
+      case 'once-per-bar':
+        break;
+    }
+    const next: RuleSeriesState = {
+      armed: rule.trigger === 'rearm' ? false : state.armed,
+      // never backwards: a replayed older candle must not reopen a cooldown that a later one closed
+      lastCandleTime: Math.max(candle[0], last ?? candle[0]),
+    };
+    const missed = backfill !== null && this.missedIn(backfill, armedSince, b.series);
+    try {
+      const explanation = b.condition.explain(point);
+      this.setState(b, next);
+      this.opts.onFire({ rule: b.rule, key: b.series.key, candle, point, explanation, missed, state: next });
+    } catch (err) {
+      // Not stored: forget the firing so the next evaluation of this candle tries again.
+      this.setState(b, state);
+      this.opts.log.error(`rule ${b.rule.id} "${rule.name}" fired but could not be recorded`, { error: err });
+    }
+  }
+
+  /**
+   * Whether a firing from a backfill is one the user missed: the rule was armed while data still
+   * flowed, then the data stopped (disconnect, sleep, the app closed). A warm-up (the series held
+   * nothing) is no gap when the engine saw the series join; without that it cannot tell (a series
+   * outside the watchlist) and keeps to the safe side: missed, never shouted.
+   */
+  private missedIn(run: BackfillRun, armedSince: number, s: SeriesState): boolean {
+    if (run.after === null) return s.joinedAt === undefined || s.joinedAt === -Infinity;
+    return armedSince < run.after;
+  }
+
+  /** Whether the store holds a closed candle of the series; without a store, assume it does. */
+  private hasStoredCandles(key: SeriesKey): boolean {
+    if (!this.opts.history) return true;
+    try {
+      return this.opts.history(key, undefined, 1).length > 0;
+    } catch (err) {
+      this.opts.log.warn(`could not read stored candles of ${seriesId(key)}`, { error: err });
+      return true;
+    }
+  }
+
+  private rearm(b: Binding): void {
+    const next = { ...b.state, armed: true };
+    try {
+      this.opts.state.save(b.rule.id, b.series.key, next);
+      this.setState(b, next);
+    } catch (err) {
+      // Stays disarmed in memory too, so memory never claims what the store does not hold.
+      this.opts.log.error(`rule ${b.rule.id} "${b.rule.rule.name}" could not be re-armed`, { error: err });
+    }
+  }
+
+  private setState(b: Binding, state: RuleSeriesState): void {
+    b.state = state;
+    this.states.set(bindingKey(b.rule.id, b.series.id), { activeSince: b.rule.activeSince, state });
+  }
+
+  private rebuild(): void {
+    const next = new Map<string, Binding[]>();
+    const used = new Map<SeriesState, Set<Slot>>();
+    const now = this.opts.now();
+    const live = new Set<string>();
+    for (const stored of this.rules) {
+      const { rule } = stored;
+      if (!rule.enabled || (rule.expiresAt !== null && rule.expiresAt <= now)) continue;
+      for (const symbol of this.targets(stored)) {
+        const key: SeriesKey = { exchange: rule.exchange, symbol, timeframe: rule.timeframe };
+        const series = this.seriesFor(key, undefined);
+        const condition = compileCondition(rule.when, series, (timeframe) =>
+          this.seriesFor({ ...key, timeframe }, undefined),
+        );
+        for (const slot of condition.slots) {
+          let set = used.get(slot.series);
+          if (!set) used.set(slot.series, (set = new Set()));
+          set.add(slot);
+        }
+        const k = bindingKey(stored.id, series.id);
+        live.add(k);
+        const cached = this.states.get(k);
+        const state =
+          cached && cached.activeSince === stored.activeSince
+            ? cached.state
+            : (this.opts.state.load(stored.id, key) ?? FRESH);
+        this.states.set(k, { activeSince: stored.activeSince, state });
+        let list = next.get(series.id);
+        if (!list) next.set(series.id, (list = []));
+        list.push({ rule: stored, series, condition, state });
+      }
+    }
+    for (const k of this.states.keys()) if (!live.has(k)) this.states.delete(k);
+    for (const s of this.series.values()) s.retainSlots(used.get(s) ?? new Set());
+    this.bindings = next;
+  }
+
+  private targets(stored: StoredRule): string[] {
+    const { rule } = stored;
+    if (rule.symbol) return [rule.symbol];
+    if (rule.symbols) return rule.symbols;
+    const symbols = this.watchlist.filter((w) => w.exchange === rule.exchange).map((w) => w.symbol);
+    return [...new Set(symbols)];
+  }
+
+  /** The state of a series, created on first sight and filled from the store. */
+  private seriesFor(key: SeriesKey, firstOpenTime: number | undefined): SeriesState {
+    const id = seriesId(key);
+    let s = this.series.get(id);
+    if (s) return s;
+    s = new SeriesState(key, DEPTH);
+    s.joinedAt = this.joined.get(id);
+    this.series.set(id, s);
+    if (this.opts.history) {
+      try {
+        for (const c of this.opts.history(key, firstOpenTime, DEPTH)) s.commit(c);
+      } catch (err) {
+        this.opts.log.warn(`could not load stored candles of ${id}; indicators warm up live`, { error: err });
+      }
+    }
+    return s;
+  }
+}
+
+const bindingKey = (ruleId: number, series: string) => `${ruleId}\u0000${series}`;

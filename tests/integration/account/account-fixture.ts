@@ -1,0 +1,113 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCore, type Core } from '../../../src/main/core/app';
+import { createLogger, type LogRecord } from '../../../src/main/core/log';
+import type { NativeNotification } from '../../../src/main/core/notify/ports';
+import { createHeadlessSecretBox } from '../../../src/main/core/secrets/headless-secret-box';
+import type {
+  EventName,
+  EventPayload,
+  MethodInput,
+  MethodName,
+  MethodOutput,
+} from '../../../src/shared/contract';
+import { startFakeExchange, type FakeExchange } from '../../support/fake-exchange';
+
+export type AccountCore = {
+  fake: FakeExchange;
+  core: Core;
+  dataDir: string;
+  logs: LogRecord[];
+  notifications: NativeNotification[];
+  events: Array<{ name: EventName; payload: unknown }>;
+  /** every answer of `call` and `attempt`, as sent over a transport */
+  answers: string[];
+  /** a contract call that must succeed */
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  /** a contract call that may fail, as data */
+  attempt(
+    method: MethodName,
+    input: unknown,
+  ): Promise<{ ok: boolean; error?: { code: string; message: string } }>;
+  eventsOf<E extends EventName>(name: E): EventPayload<E>[];
+  close(): Promise<void>;
+};
+
+/**
+ * The whole core (createCore) in headless mode with the real ccxt pointed at the fake exchange for
+ * binance: every log record, event, answer and native notification is kept for the test to inspect.
+ */
+export async function startAccountCore(seed: number): Promise<AccountCore> {
+  const fake = await startFakeExchange({ seed, symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'] });
+  const dataDir = mkdtempSync(join(tmpdir(), 'cw-account-'));
+  const logs: LogRecord[] = [];
+  const notifications: NativeNotification[] = [];
+  const events: AccountCore['events'] = [];
+  const answers: string[] = [];
+  const core = createCore({
+    dataDir,
+    mode: 'headless',
+    version: '0.0.0-test',
+    log: createLogger((r) => logs.push(r), { level: 'debug' }),
+    notifier: { show: (n) => void notifications.push(n) },
+    secretBox: createHeadlessSecretBox({ dataDir, env: {} }),
+  });
+  core.events.subscribe((name, payload) => events.push({ name, payload }));
+  const attempt: AccountCore['attempt'] = async (method, input) => {
+    const r = await core.dispatch(method, input);
+    answers.push(JSON.stringify(r));
+    return r.ok ? { ok: true } : { ok: false, error: r.error };
+  };
+  const call = async <M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> => {
+    const r = await core.dispatch(method, input);
+    answers.push(JSON.stringify(r));
+    if (!r.ok) throw new Error(`${method} failed: ${r.error.message}`);
+    return r.value as MethodOutput<M>;
+  };
+  // The JSON config (no http agent object): the account's client must load the agent for ws:// itself.
+  await call('settings:update', {
+    exchanges: { binance: { enabled: true, sandbox: false, ccxt: fake.ccxtJsonConfig() } },
+  });
+  let closed = false;
+  return {
+    fake,
+    core,
+    dataDir,
+    logs,
+    notifications,
+    events,
+    answers,
+    call,
+    attempt,
+    eventsOf: <E extends EventName>(name: E) =>
+      events.filter((e) => e.name === name).map((e) => e.payload as EventPayload<E>),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await core.stop();
+      await fake.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function until(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Requests that could place, change or cancel an order, or move funds, that reached the fake exchange. */
+export function actingRequests(fake: FakeExchange): string[] {
+  return fake
+    .restLog()
+    .filter((e) => e.method !== 'GET' && !/userDataStream|listenKey/.test(e.path))
+    .map((e) => `${e.method} ${e.path}`);
+}
