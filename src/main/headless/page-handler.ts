@@ -1,0 +1,111 @@
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from '../core/log';
+import { bundleFilePath, contentTypeOf } from '../core/renderer-bundle';
+import type { AccessToken } from './access-token';
+import type { HostPolicy } from './host-policy';
+import { SECURITY_HEADERS } from './security-headers';
+
+export type PageHandlerOptions = {
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  token: AccessToken;
+  hosts: HostPolicy;
+  /** Per port, because cookies are shared by every port of a host. */
+  cookieName: string;
+  log: Logger;
+};
+
+/**
+ * Serves the built renderer, GET and HEAD only, to a request that names this server in its Host
+ * header and carries the token (query) or the page cookie set when the token was first shown.
+ */
+export function createPageHandler(opts: PageHandlerOptions) {
+  const log = opts.log;
+
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    if (!opts.hosts.allowsHost(req.headers.host)) {
+      log.warn('refused a request with a foreign Host header', {
+        host: String(req.headers.host).slice(0, 100),
+      });
+      return sendText(res, 403, 'Forbidden: this server only answers to the address it printed.');
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      return sendText(res, 405, 'Method not allowed.', { Allow: 'GET, HEAD' });
+    }
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://candlewatch.invalid');
+    } catch {
+      return sendText(res, 400, 'Bad request.');
+    }
+
+    const extraHeaders: Record<string, string> = {};
+    if (opts.token.matches(url.searchParams.get('token'))) {
+      extraHeaders['Set-Cookie'] =
+        `${opts.cookieName}=${opts.token.pageCookieValue}; HttpOnly; SameSite=Strict; Path=/`;
+    } else if (!opts.token.matchesPageCookie(readCookie(req.headers.cookie, opts.cookieName))) {
+      return sendText(
+        res,
+        401,
+        'Candlewatch needs its access token: open the full URL that `npm run serve` printed.',
+      );
+    }
+
+    const file = filePath(opts.rendererDir, url.pathname);
+    if (file === undefined) return sendText(res, 404, 'Not found.');
+    readFile(file).then(
+      (body) => {
+        res.writeHead(200, {
+          ...SECURITY_HEADERS,
+          ...extraHeaders,
+          'Content-Type': contentTypeOf(file),
+          'Content-Length': body.length,
+        });
+        res.end(req.method === 'HEAD' ? undefined : body);
+      },
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT' || err.code === 'EISDIR' || err.code === 'ENOTDIR') {
+          return sendText(res, 404, 'Not found.');
+        }
+        log.error('cannot read a renderer file', { path: url.pathname, error: err });
+        sendText(res, 500, 'Internal error.');
+      },
+    );
+  };
+}
+
+/** The file a URL path (still percent-encoded) names inside `root`, or undefined for anything that would leave it. */
+export function filePath(root: string, pathname: string): string | undefined {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    return undefined;
+  }
+  return bundleFilePath(root, decoded);
+}
+
+export function readCookie(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq !== -1 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    ...headers,
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}

@@ -1,0 +1,135 @@
+import { mkdirSync } from 'node:fs';
+import { createCore, type Core } from '../core/app';
+import { ConfigFileError, readConfigFile, type ConfigFile } from '../core/config/config-file';
+import { createLogger, stderrSink, type LogSink } from '../core/log';
+import { parseServeArgs, UsageError, USAGE } from './cli-args';
+import { startClockJumpDetector } from './clock-jump';
+import { defaultDataDir } from './default-data-dir';
+import { isLoopbackHost } from './host-policy';
+import { startHeadlessServer } from './server';
+
+export type ServeEnvironment = {
+  argv: readonly string[];
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  platform: NodeJS.Platform;
+  home: string;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  version: string;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  logSink?: LogSink;
+};
+
+export type RunningServe = {
+  url: string;
+  dataDir: string;
+  /** Closes the sockets and the servers, then stops the core (flushes and closes the database). */
+  stop(): Promise<void>;
+};
+
+export type ServeOutcome = { kind: 'exit'; code: number } | { kind: 'running'; serve: RunningServe };
+
+/** Exit codes: 2 for a bad command line or config file, 1 for a failure to start. */
+export const EXIT_USAGE = 2;
+export const EXIT_FAILURE = 1;
+
+/**
+ * `npm run serve`: parses the command line, builds the core, starts the HTTP/WebSocket server and
+ * prints the ready line. Human-readable startup errors go to stderr; stdout carries only the ready
+ * line, which scripts and tests read.
+ */
+export async function startServe(environment: ServeEnvironment): Promise<ServeOutcome> {
+  const fatal = (code: number, message: string): ServeOutcome => {
+    environment.stderr(`candlewatch serve: ${message}\n`);
+    return { kind: 'exit', code };
+  };
+
+  let parsed;
+  try {
+    parsed = parseServeArgs(environment.argv, environment.cwd);
+  } catch (err) {
+    if (err instanceof UsageError)
+      return fatal(EXIT_USAGE, `${err.message}\nRun with --help for the options.`);
+    throw err;
+  }
+  if (parsed.kind === 'help') {
+    environment.stdout(`${USAGE}\n`);
+    return { kind: 'exit', code: 0 };
+  }
+  const options = parsed.options;
+
+  let config: ConfigFile | undefined;
+  if (options.configFile !== undefined) {
+    try {
+      config = readConfigFile(options.configFile);
+    } catch (err) {
+      if (err instanceof ConfigFileError) return fatal(EXIT_USAGE, err.message);
+      throw err;
+    }
+  }
+
+  const dataDir = options.dataDir ?? defaultDataDir(environment.platform, environment.env, environment.home);
+  try {
+    // 0700: the folder holds the database (and, later, the encrypted secrets) of one user.
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    return fatal(EXIT_FAILURE, `cannot create the data folder ${dataDir}: ${describe(err)}`);
+  }
+
+  const log = createLogger(environment.logSink ?? stderrSink, { level: options.logLevel });
+  let core: Core;
+  try {
+    core = createCore({ dataDir, mode: 'headless', version: environment.version, log, config });
+  } catch (err) {
+    return fatal(EXIT_FAILURE, `cannot open the data folder ${dataDir}: ${describe(err)}`);
+  }
+
+  const headlessLog = log.child('headless');
+  let server;
+  try {
+    server = await startHeadlessServer({
+      core,
+      rendererDir: environment.rendererDir,
+      host: options.host,
+      port: options.port,
+      log: headlessLog,
+    });
+  } catch (err) {
+    await core.stop();
+    return fatal(EXIT_FAILURE, describe(err));
+  }
+  if (options.host !== undefined && !isLoopbackHost(options.host)) {
+    headlessLog.warn('listening beyond loopback: the page and the token travel unencrypted over plain HTTP', {
+      host: options.host,
+    });
+  }
+
+  const clock = startClockJumpDetector({ onJump: (sleptMs) => core.resumed(sleptMs) });
+  headlessLog.info('headless mode ready', { port: server.port, dataDir });
+  environment.stdout(`${JSON.stringify({ url: server.url, dataDir })}\n`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    kind: 'running',
+    serve: {
+      url: server.url,
+      dataDir,
+      stop: () =>
+        (stopping ??= (async () => {
+          clock.stop();
+          await server.close();
+          await core.stop();
+        })()),
+    },
+  };
+}
+
+function describe(err: unknown): string {
+  if (err instanceof Error) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code && !err.message.includes(code) ? `${err.message} (${code})` : err.message;
+  }
+  return String(err);
+}

@@ -1,0 +1,185 @@
+import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { z } from 'zod';
+import { fail, type Result } from '../../shared/contract/result';
+import {
+  callFrameSchema,
+  MAX_FRAME_BYTES,
+  type EventFrame,
+  type ResultFrame,
+} from '../../shared/contract/wire';
+import type { Dispatch } from '../core/contract/dispatch';
+import type { EventHub } from '../core/events';
+import type { Logger } from '../core/log';
+import type { AccessToken } from './access-token';
+import type { HostPolicy } from './host-policy';
+
+export const SOCKET_PATH = '/ws';
+
+/**
+ * A frame that cannot be tied to a call (not JSON, binary, no usable id) is answered with a result
+ * frame of id 0: clients number their calls from 1, so the error is visible and resolves nothing.
+ */
+export const UNATTRIBUTED_ID = 0;
+
+/** A client that lets this much pile up is not reading: it is dropped and reconnects to a fresh state. */
+const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+const CLOSE_GRACE_MS = 1_000;
+
+export type SocketBindingOptions = {
+  dispatch: Dispatch;
+  events: EventHub;
+  token: AccessToken;
+  hosts: HostPolicy;
+  log: Logger;
+};
+
+export type SocketBinding = {
+  /** For the HTTP servers' 'upgrade' event. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  readonly clientCount: number;
+  /** Closes every socket (1001) and stops forwarding events. */
+  close(): Promise<void>;
+};
+
+/** The contract over WebSocket: calls go to the core's dispatcher, core events go out as event frames. */
+export function createSocketBinding(opts: SocketBindingOptions): SocketBinding {
+  const { log } = opts;
+  const clients = new Set<WebSocket>();
+  // perMessageDeflate stays off: a compressed frame could inflate far past maxPayload.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+
+  const unsubscribe = opts.events.subscribe((event, payload) => {
+    if (clients.size === 0) return;
+    const frame: EventFrame = { t: 'event', event, payload };
+    const text = JSON.stringify(frame);
+    for (const ws of clients) {
+      if (ws.readyState !== WebSocket.OPEN) continue;
+      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+        log.warn('dropped a client that stopped reading events', { buffered: ws.bufferedAmount });
+        ws.terminate();
+        continue;
+      }
+      ws.send(text);
+    }
+  });
+
+  const refuse = (socket: Duplex, status: number, reason: string) => {
+    log.warn('refused a socket', { status, reason });
+    const body = `${reason}\n`;
+    socket.on('error', () => {});
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\n` +
+        `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  };
+
+  const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const host = req.headers.host;
+    if (!opts.hosts.allowsHost(host)) return refuse(socket, 403, 'foreign Host header');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://candlewatch.invalid');
+    } catch {
+      return refuse(socket, 400, 'bad request');
+    }
+    if (url.pathname !== SOCKET_PATH) return refuse(socket, 404, 'no socket at this path');
+    // Browsers always send Origin on a WebSocket handshake; checking it stops other web pages
+    // (which cannot know the token anyway) from even trying.
+    if (!opts.hosts.allowsOrigin(req.headers.origin, host)) return refuse(socket, 403, 'foreign Origin');
+    if (!opts.token.matches(url.searchParams.get('token')))
+      return refuse(socket, 401, 'missing or wrong token');
+    wss.handleUpgrade(req, socket, head, (ws) => bind(ws));
+  };
+
+  const bind = (ws: WebSocket) => {
+    clients.add(ws);
+    log.info('client connected', { clients: clients.size });
+    ws.on('close', (code) => {
+      clients.delete(ws);
+      log.info('client disconnected', { code, clients: clients.size });
+    });
+    // ws reports an oversize or broken frame here, then closes the socket itself (1009 / 1002).
+    ws.on('error', (err) => log.warn('socket error', { error: err }));
+    ws.on('message', (data, isBinary) => void answer(ws, data, isBinary));
+  };
+
+  const answer = async (ws: WebSocket, data: RawData, isBinary: boolean) => {
+    if (isBinary) return reply(ws, UNATTRIBUTED_ID, fail('invalid-input', 'frames must be JSON text'));
+    let json: unknown;
+    try {
+      json = JSON.parse(rawText(data));
+    } catch {
+      return reply(ws, UNATTRIBUTED_ID, fail('invalid-input', 'frame is not valid JSON'));
+    }
+    const frame = callFrameSchema.safeParse(json);
+    if (!frame.success) {
+      return reply(
+        ws,
+        idOf(json),
+        fail('invalid-input', `not a call frame: ${z.prettifyError(frame.error)}`),
+      );
+    }
+    let result: Result<unknown>;
+    try {
+      result = await opts.dispatch(frame.data.method, frame.data.input);
+    } catch (err) {
+      // The dispatcher turns handler failures into data; this is only a last line of defence.
+      log.error('dispatch threw', { method: frame.data.method, error: err });
+      result = fail('internal', `${frame.data.method} failed`);
+    }
+    reply(ws, frame.data.id, result);
+  };
+
+  const reply = (ws: WebSocket, id: number, result: Result<unknown>) => {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    let text: string;
+    try {
+      text = JSON.stringify({ t: 'result', id, result } satisfies ResultFrame);
+    } catch (err) {
+      log.error('cannot serialize a result', { error: err });
+      text = JSON.stringify({
+        t: 'result',
+        id,
+        result: fail('internal', 'the result could not be serialized'),
+      } satisfies ResultFrame);
+    }
+    ws.send(text);
+  };
+
+  return {
+    handleUpgrade,
+    get clientCount() {
+      return clients.size;
+    },
+    async close() {
+      unsubscribe();
+      await Promise.all(
+        [...clients].map(
+          (ws) =>
+            new Promise<void>((resolve) => {
+              ws.once('close', () => resolve());
+              const timer = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+              ws.once('close', () => clearTimeout(timer));
+              ws.close(1001, 'Candlewatch is shutting down');
+            }),
+        ),
+      );
+      wss.close();
+    },
+  };
+}
+
+function rawText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+function idOf(json: unknown): number {
+  if (typeof json !== 'object' || json === null || !('id' in json)) return UNATTRIBUTED_ID;
+  const id = (json as { id: unknown }).id;
+  return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0 ? id : UNATTRIBUTED_ID;
+}

@@ -1,0 +1,162 @@
+import { useEffect, useState } from 'react';
+import type { AccountSnapshot } from '../../shared/contract/methods/account';
+import { formatPercent, formatPrice, formatVolume } from '../format/numbers';
+import { formatShortDateTime } from '../format/time';
+import { useUi } from '../state/StoresProvider';
+import { useApi } from '../transport/TransportProvider';
+import { TableHead, type Column } from '../ui/TableHead';
+
+const BALANCE_COLUMNS: readonly Column[] = [
+  { label: 'Asset' },
+  { label: 'Free', numeric: true },
+  { label: 'In orders', numeric: true },
+  { label: 'Total', numeric: true },
+  { label: 'Value (USDT)', numeric: true },
+];
+const POSITION_COLUMNS: readonly Column[] = [
+  { label: 'Position' },
+  { label: 'Contracts', numeric: true },
+  { label: 'Entry', numeric: true },
+  { label: 'Mark', numeric: true },
+  { label: 'PnL', numeric: true },
+  { label: 'To liquidation', numeric: true },
+];
+const ORDER_COLUMNS: readonly Column[] = [
+  { label: 'Open order' },
+  { label: 'Type' },
+  { label: 'Price', numeric: true },
+  { label: 'Filled / amount', numeric: true },
+  { label: 'Since' },
+];
+
+/** A polling account is as current as a live one: both show the live colour. */
+const shownState = (state: AccountSnapshot['state']) => (state === 'polling' ? 'live' : state);
+
+/** Balances, positions and open orders of every exchange with keys: read-only, never an order button. */
+export function AccountPanel() {
+  const api = useApi();
+  const openDialog = useUi((s) => s.openDialog);
+  const [accounts, setAccounts] = useState<AccountSnapshot[]>();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    let live = true;
+    api.call('account:snapshot', {}).then(
+      (s) => live && setAccounts(s.accounts),
+      (err: unknown) => live && setError(err instanceof Error ? err.message : String(err)),
+    );
+    const off = api.on('account:changed', (snapshot) =>
+      setAccounts((list) =>
+        [...(list ?? []).filter((a) => a.exchange !== snapshot.exchange), snapshot].sort((a, b) =>
+          a.exchange.localeCompare(b.exchange),
+        ),
+      ),
+    );
+    return () => {
+      live = false;
+      off();
+    };
+  }, [api]);
+
+  if (error) return <p className="form-error">{error}</p>;
+  if (!accounts) return null;
+  if (accounts.length === 0) {
+    return (
+      <p className="empty-hint">
+        No exchange account connected.{' '}
+        <button
+          type="button"
+          className="link-button"
+          onClick={() => openDialog({ kind: 'settings', section: 'exchanges' })}
+        >
+          Add a read-only API key in Settings
+        </button>{' '}
+        to see balances, positions and orders here.
+      </p>
+    );
+  }
+  return (
+    <div className="account-panel">
+      {accounts.map((a) => (
+        <section key={a.exchange} className="settings-card" aria-label={`${a.name} account`}>
+          <header className="settings-card-header">
+            <h3>{a.name}</h3>
+            <span className="stream-state" data-state={shownState(a.state)}>
+              <span className="state-dot" data-state={shownState(a.state)} />
+              {a.state}
+            </span>
+            {a.totalValueUsdt !== null ? (
+              <span className="num">≈ {formatPrice(a.totalValueUsdt, 2)} USDT</span>
+            ) : null}
+            {a.balancesAt ? <span className="muted">updated {formatShortDateTime(a.balancesAt)}</span> : null}
+          </header>
+          {a.message ? <p className={a.state === 'error' ? 'form-error' : 'muted'}>{a.message}</p> : null}
+          {a.balances.length > 0 ? (
+            <table className="data-table" aria-label={`${a.name} balances`}>
+              <TableHead columns={BALANCE_COLUMNS} />
+              <tbody>
+                {a.balances.map((b) => (
+                  <tr key={b.asset}>
+                    <th scope="row">{b.asset}</th>
+                    <td className="num">{formatVolume(b.free)}</td>
+                    <td className="num">{formatVolume(b.used)}</td>
+                    <td className="num">{formatVolume(b.total)}</td>
+                    <td className="num">{b.valueUsdt === null ? '—' : formatPrice(b.valueUsdt, 2)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+          {a.positions && a.positions.length > 0 ? (
+            <table className="data-table" aria-label={`${a.name} positions`}>
+              <TableHead columns={POSITION_COLUMNS} />
+              <tbody>
+                {a.positions.map((p) => (
+                  <tr key={`${p.symbol}|${p.side}`}>
+                    <th scope="row">
+                      {p.symbol} <span className={p.side === 'long' ? 'up' : 'down'}>{p.side}</span>
+                      {p.leverage ? <span className="muted"> {p.leverage}×</span> : null}
+                    </th>
+                    <td className="num">{formatVolume(p.contracts)}</td>
+                    <td className="num">{formatPrice(p.entryPrice, null)}</td>
+                    <td className="num">{formatPrice(p.markPrice, null)}</td>
+                    <td
+                      className={`num ${p.unrealizedPnl === null ? '' : p.unrealizedPnl >= 0 ? 'up' : 'down'}`}
+                    >
+                      {formatPrice(p.unrealizedPnl, 2)}
+                    </td>
+                    <td className="num">
+                      {p.liquidationDistance === null
+                        ? '—'
+                        : formatPercent(p.liquidationDistance * 100, 1).replace('+', '')}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+          {a.openOrders.length > 0 ? (
+            <table className="data-table" aria-label={`${a.name} open orders`}>
+              <TableHead columns={ORDER_COLUMNS} />
+              <tbody>
+                {a.openOrders.map((o) => (
+                  <tr key={o.id}>
+                    <th scope="row">
+                      {o.symbol} <span className={o.side === 'buy' ? 'up' : 'down'}>{o.side}</span>
+                    </th>
+                    <td>{o.type ?? '—'}</td>
+                    <td className="num">{formatPrice(o.price, null)}</td>
+                    <td className="num">
+                      {formatVolume(o.filled)} / {formatVolume(o.amount)}
+                    </td>
+                    <td className="num">{o.createdAt ? formatShortDateTime(o.createdAt) : '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : null}
+        </section>
+      ))}
+    </div>
+  );
+}

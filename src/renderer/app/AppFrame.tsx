@@ -1,0 +1,45 @@
+import { Toasts } from '../alerts/Toasts';
+import { useShortcuts } from '../keyboard/use-shortcuts';
+import { RuleEditorDialog } from '../rules/RuleEditorDialog';
+import { SettingsDialog } from '../settings/SettingsDialog';
+import { useUi } from '../state/StoresProvider';
+import { useAppliedTheme } from '../theme/use-applied-theme';
+import { WatchlistSidebar } from '../watchlist/WatchlistSidebar';
+import { SymbolSearchDialog } from '../watchlist/SymbolSearchDialog';
+import { BottomPanel } from './BottomPanel';
+import { ChartArea } from './ChartArea';
+import { ShortcutsDialog } from './ShortcutsDialog';
+import { StatusBar } from './StatusBar';
+import { TopBar } from './TopBar';
+
+/** The monitor's layout: top bar, watchlist on the left, chart over the bottom panel, status bar. */
+export function AppFrame() {
+  useAppliedTheme();
+  useShortcuts();
+  return (
+    <div className="app-frame">
+      <TopBar />
+      <WatchlistSidebar />
+      <ChartArea />
+      <BottomPanel />
+      <StatusBar />
+      <Toasts />
+      <Dialogs />
+    </div>
+  );
+}
+
+function Dialogs() {
+  const dialog = useUi((s) => s.dialog);
+  if (!dialog) return null;
+  switch (dialog.kind) {
+    case 'settings':
+      return <SettingsDialog section={dialog.section} />;
+    case 'symbol-search':
+      return <SymbolSearchDialog />;
+    case 'rule':
+      return <RuleEditorDialog key={dialog.ruleId ?? 'new'} ruleId={dialog.ruleId} preset={dialog.draft} />;
+    case 'shortcuts':
+      return <ShortcutsDialog />;
+  }
+}

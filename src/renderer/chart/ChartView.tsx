@@ -1,0 +1,205 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { SeriesKey } from '../../shared/domain/market';
+import { symbolKey } from '../state/market-store';
+import { useAlerts, useMarket, useRules, useStores, useUi } from '../state/StoresProvider';
+import { useApi } from '../transport/TransportProvider';
+import { ChartController, type ChartMarker, type ChartStatus, type RuleLine } from './chart-controller';
+import { readChartColors } from './chart-colors';
+import { ChartToolbar } from './ChartToolbar';
+import { GapBanner } from './GapBanner';
+import { planIndicators } from './indicator-plan';
+import { createPriceAlert, movePriceAlert } from './price-alerts';
+import { useThemeVersion } from './use-theme-version';
+
+/** The chart of the selected symbol: toolbar, legend, the canvas, and what is drawn on it. */
+export function ChartView({ exchange, symbol }: { exchange: string; symbol: string }) {
+  const api = useApi();
+  const stores = useStores();
+  const timeframe = useUi((s) => s.timeframe);
+  const overlays = useUi((s) => s.overlays);
+  const panes = useUi((s) => s.panes);
+  const focus = useUi((s) => s.focus);
+  const backtest = useUi((s) => s.backtest);
+  const placing = useUi((s) => s.placingPriceLine);
+  const revision = useAlerts((s) => s.revision);
+  const rules = useRules((s) => s.rules);
+  const decimals = useMarket((s) => s.markets[symbolKey(exchange, symbol)]?.priceDecimals ?? null);
+  const themeVersion = useThemeVersion();
+  const containerRef = useRef<HTMLDivElement>(null);
+  const legendRef = useRef<HTMLDivElement>(null);
+  const controllerRef = useRef<ChartController | null>(null);
+  const [status, setStatus] = useState<ChartStatus>({ kind: 'idle' });
+  const [notice, setNotice] = useState<string>();
+  const [atLatest, setAtLatest] = useState(true);
+  const key: SeriesKey = useMemo(() => ({ exchange, symbol, timeframe }), [exchange, symbol, timeframe]);
+  useEffect(() => {
+    const decimalsNow = () =>
+      stores.market.getState().markets[symbolKey(exchange, symbol)]?.priceDecimals ?? null;
+    const lastClose = () => Number(containerRef.current?.dataset.lastClose);
+    const container = containerRef.current;
+    const legend = legendRef.current;
+    if (!container || !legend) return;
+    const controller = new ChartController({
+      api,
+      container,
+      legend,
+      colors: readChartColors(),
+      onStatus: setStatus,
+      onAtLatestChange: setAtLatest,
+      onRuleLineMoved: (ruleId, level) => {
+        const view = stores.rules.getState().rules.find((r) => r.id === ruleId);
+        if (!view) return;
+        const others = stores.rules.getState().rules.filter((r) => r.id !== ruleId);
+        const taken = new Set(others.map((r) => r.rule.name));
+        void movePriceAlert(api, view, level, lastClose(), decimalsNow(), taken).then(setNotice);
+      },
+      onDraftLinePlaced: (level) => {
+        stores.ui.getState().setPlacingPriceLine(false);
+        void createPriceAlert(api, {
+          exchange,
+          symbol,
+          timeframe: stores.ui.getState().timeframe,
+          level,
+          lastClose: lastClose(),
+          decimals: decimalsNow(),
+          taken: new Set(stores.rules.getState().rules.map((r) => r.rule.name)),
+        }).then(setNotice);
+      },
+    });
+    controllerRef.current = controller;
+    return () => {
+      controller.dispose();
+      controllerRef.current = null;
+    };
+    // The controller lives as long as the view; what it shows is pushed by the effects below.
+  }, [api, stores, exchange, symbol]);
+
+  useEffect(() => {
+    void controllerRef.current?.load(
+      key,
+      stores.market.getState().markets[symbolKey(key.exchange, key.symbol)]?.priceDecimals ?? null,
+    );
+  }, [key, stores]);
+
+  useEffect(() => controllerRef.current?.setPriceDecimals(decimals), [decimals]);
+
+  useEffect(() => controllerRef.current?.setIndicators(planIndicators(overlays, panes)), [overlays, panes]);
+
+  useEffect(() => {
+    if (themeVersion > 0) controllerRef.current?.setColors(readChartColors());
+  }, [themeVersion]);
+
+  // Alert markers: the alerts of this symbol, read again whenever an alert changes.
+  useEffect(() => {
+    let live = true;
+    api.call('alerts:list', { filter: { exchange, symbol }, limit: 500 }).then(
+      ({ alerts }) => {
+        if (!live) return;
+        const markers: ChartMarker[] = alerts.map((a) => ({
+          time: a.candleTime,
+          kind: a.signal === 'BUY' ? 'buy' : a.signal === 'SELL' ? 'sell' : 'info',
+        }));
+        controllerRef.current?.setAlertMarkers(markers);
+      },
+      () => {},
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, exchange, symbol, revision, status.kind]);
+
+  useEffect(() => {
+    const c = controllerRef.current;
+    if (!c) return;
+    const shown =
+      backtest && backtest.key.exchange === exchange && backtest.key.symbol === symbol ? backtest : null;
+    c.setBacktestMarkers(
+      shown
+        ? shown.result.firings
+            .filter((f) => f.symbol === symbol && f.exchange === exchange)
+            .map((f) => ({ time: f.candleTime, kind: 'backtest' as const }))
+        : [],
+    );
+  }, [backtest, exchange, symbol, status.kind]);
+
+  const ruleLines: RuleLine[] = useMemo(
+    () =>
+      rules.flatMap((r) => {
+        const w = r.rule.when;
+        if (w.type !== 'price-cross' || r.rule.exchange !== exchange || r.rule.symbol !== symbol) return [];
+        return [
+          {
+            ruleId: r.id,
+            price: w.level,
+            label: `${r.rule.enabled && !r.expired ? '' : '(off) '}${r.rule.name}`,
+            active: r.rule.enabled && !r.expired,
+          },
+        ];
+      }),
+    [rules, exchange, symbol],
+  );
+  useEffect(() => controllerRef.current?.setRuleLines(ruleLines), [ruleLines, themeVersion]);
+
+  useEffect(() => controllerRef.current?.setPlacingDraft(placing), [placing, status.kind]);
+
+  useEffect(() => {
+    if (focus && status.kind === 'ready') void controllerRef.current?.focus(focus.time);
+    // Only a new focus request moves the view, not every status change.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focus, status.kind === 'ready']);
+
+  useEffect(() => {
+    if (!notice) return;
+    const t = setTimeout(() => setNotice(undefined), 5_000);
+    return () => clearTimeout(t);
+  }, [notice]);
+
+  return (
+    <div className="chart-view">
+      <ChartToolbar exchange={exchange} symbol={symbol} status={status} />
+      <div className="chart-stage">
+        <div className="chart-legend" ref={legendRef} aria-live="off" />
+        <GapBanner series={key} />
+        {placing ? (
+          <p className="chart-hint" role="status">
+            Press on the chart at the alert price, drag to adjust, release to create the alert. Esc cancels.
+          </p>
+        ) : null}
+        {notice ? (
+          <p className="chart-notice" role="status">
+            {notice}
+          </p>
+        ) : null}
+        {status.kind === 'error' ? (
+          <p className="chart-error" role="alert">
+            Candles could not be loaded: {status.message}
+          </p>
+        ) : null}
+        {status.kind === 'ready' && status.bars === 0 ? (
+          <p className="chart-hint" role="status">
+            Waiting for the first candles of {symbol} {timeframe}…
+          </p>
+        ) : null}
+        {atLatest ? null : (
+          <button
+            type="button"
+            className="button small chart-latest"
+            onClick={() => controllerRef.current?.scrollToLatest()}
+          >
+            Latest ⇥
+          </button>
+        )}
+        <div
+          className="chart-canvas"
+          ref={containerRef}
+          data-testid="chart"
+          data-series={`${exchange}|${symbol}|${timeframe}`}
+          data-status={status.kind}
+          data-placing={placing ? 'true' : undefined}
+          aria-label={`Candlestick chart of ${symbol} on ${exchange}, ${timeframe}`}
+          role="img"
+        />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,840 @@
+import {
+  CandlestickSeries,
+  createChart,
+  createSeriesMarkers,
+  CrosshairMode,
+  HistogramSeries,
+  LineSeries,
+  LineStyle,
+  TickMarkType,
+  type CandlestickData,
+  type HistogramData,
+  type IChartApi,
+  type IPriceLine,
+  type ISeriesApi,
+  type ISeriesMarkersPluginApi,
+  type LineData,
+  type LogicalRange,
+  type MouseEventParams,
+  type SeriesMarker,
+  type Time,
+  type UTCTimestamp,
+  type WhitespaceData,
+} from 'lightweight-charts';
+import type { ContractApi } from '../../shared/contract';
+import { MAX_HISTORY_CANDLES } from '../../shared/contract/methods/store';
+import { MAX_CHART_INDICATORS, MAX_INDICATOR_TAIL } from '../../shared/contract/methods/ui';
+import type { CandlesUpdated } from '../../shared/contract/methods/market';
+import type { Candle, SeriesKey } from '../../shared/domain/market';
+import { alignTime, timeframeMs } from '../../shared/timeframe';
+import { formatPrice, formatVolume } from '../format/numbers';
+import { formatDateTime, formatTick } from '../format/time';
+import { CandleBuffer, type MissingRange } from './candle-buffer';
+import type { ChartColors } from './chart-colors';
+import type { IndicatorPlan, LineSpec } from './indicator-plan';
+import { PriceLineDrag } from './price-line-drag';
+
+/** A shape on a candle; no text: names of rules would cover the candles (the history table has them). */
+export type ChartMarker = {
+  time: number;
+  kind: 'buy' | 'sell' | 'info' | 'backtest';
+};
+
+export type RuleLine = { ruleId: number; price: number; label: string; active: boolean };
+
+export type ChartStatus =
+  | { kind: 'idle' }
+  | { kind: 'loading' }
+  | { kind: 'ready'; bars: number; reachedStart: boolean; loadingOlder: boolean }
+  | { kind: 'error'; message: string };
+
+export type ChartControllerOptions = {
+  api: ContractApi;
+  container: HTMLElement;
+  /** the legend element, written directly on crosshair moves (no React render per mouse move) */
+  legend: HTMLElement;
+  colors: ChartColors;
+  onStatus(status: ChartStatus): void;
+  /** a rule's price line was dragged to a new level */
+  onRuleLineMoved(ruleId: number, price: number): void;
+  /** the new price-alert line was released at a level */
+  onDraftLinePlaced(price: number): void;
+  /** the newest candle went out of view (the user panned back) or came back */
+  onAtLatestChange(atLatest: boolean): void;
+  /** candles loaded when a series opens */
+  initialBars?: number;
+  /** candles loaded per scroll-back step */
+  pageBars?: number;
+};
+
+/** The axis labels in local time; ticks stay on the UTC grid the exchanges' candles open on. */
+const TICK_KINDS = {
+  [TickMarkType.Year]: 'year',
+  [TickMarkType.Month]: 'month',
+  [TickMarkType.DayOfMonth]: 'day',
+  [TickMarkType.Time]: 'time',
+  [TickMarkType.TimeWithSeconds]: 'seconds',
+} as const;
+
+const toTime = (ms: number) => (ms / 1000) as UTCTimestamp;
+const fromTime = (t: Time) => (t as number) * 1000;
+/** A screenful and then some: older candles load as the user pans back (scroll-back). */
+const INITIAL_BARS = 300;
+const PAGE_BARS = 1_000;
+/**
+ * Bars handed to lightweight-charts at a time. Its repaint after an update costs time in proportion
+ * to the bars in the series (5.2.1, measured by bench/ui.ts: ~45 ms a frame at 50,000 bars, under a
+ * frame at 5,000): the chart holds every candle loaded, but draws a window of them that slides as
+ * the user pans.
+ */
+const DRAWN_BARS = 5_000;
+/** The window slides when the view comes this close (bars) to one of its edges. */
+const WINDOW_EDGE = 600;
+/** Scroll-back starts when fewer than this many bars are left of the visible range. */
+const SCROLL_BACK_MARGIN = 50;
+/** The forming candle moves many times a second; its indicator values follow at this pace. */
+const LIVE_INDICATOR_MS = 400;
+/** A hole in the live stream is usually closed candles the store writes within 250 ms. */
+const HOLE_RETRY_MS = [300, 1_000, 3_000];
+
+/**
+ * Owns one lightweight-charts instance: candles, volume, indicator lines and panes, markers, rule
+ * lines. React hands it what to show; live candles go from the contract event straight into the
+ * chart, once per animation frame, without a React render.
+ */
+export class ChartController {
+  private readonly chart: IChartApi;
+  private readonly candles: ISeriesApi<'Candlestick'>;
+  private volume: ISeriesApi<'Histogram'>;
+  private readonly markers: ISeriesMarkersPluginApi<Time>;
+  private readonly drag: PriceLineDrag;
+  private colors: ChartColors;
+  private key: SeriesKey | null = null;
+  private decimals: number | null = null;
+  private buffer = new CandleBuffer('1m');
+  /** buffer indices [start, end) of the bars lightweight-charts holds; logical index 0 = start */
+  private win = { start: 0, end: 0 };
+  private sliding = false;
+  /** bumps on every series change: answers for an older series are dropped */
+  private generation = 0;
+  private reachedStart = false;
+  private loadingOlder = false;
+  private plan: IndicatorPlan = { refs: [], lines: [], panes: [], volumePane: 0 };
+  private lineSeries: { spec: LineSpec; series: ISeriesApi<'Line'> | ISeriesApi<'Histogram'> }[] = [];
+  private guideLines: { series: ISeriesApi<'Line'> | ISeriesApi<'Histogram'>; line: IPriceLine }[] = [];
+  /** indicator values by column, keyed by open time */
+  private columns: Map<number, number | null>[] = [];
+  private alertMarkers: ChartMarker[] = [];
+  private backtestMarkers: ChartMarker[] = [];
+  private pending: { closed: Candle[]; forming: Candle | null } | null = null;
+  private frameRequested = false;
+  private liveIndicatorTimer: ReturnType<typeof setTimeout> | null = null;
+  private holeTimer: ReturnType<typeof setTimeout> | null = null;
+  private status: ChartStatus = { kind: 'idle' };
+  private atLatest = true;
+  private readonly unsubscribe: () => void;
+  private disposed = false;
+
+  constructor(private readonly opts: ChartControllerOptions) {
+    this.colors = opts.colors;
+    this.chart = createChart(opts.container, {
+      autoSize: true,
+      layout: {
+        background: { color: opts.colors.background },
+        textColor: opts.colors.text,
+        fontFamily: getComputedStyle(opts.container).fontFamily,
+        attributionLogo: false,
+        panes: { separatorColor: opts.colors.border, enableResize: true },
+      },
+      grid: { vertLines: { color: opts.colors.grid }, horzLines: { color: opts.colors.grid } },
+      crosshair: { mode: CrosshairMode.Normal },
+      rightPriceScale: { borderColor: opts.colors.border },
+      timeScale: {
+        borderColor: opts.colors.border,
+        timeVisible: true,
+        rightOffset: 6,
+        tickMarkFormatter: (t: Time, type: TickMarkType) => formatTick(fromTime(t), TICK_KINDS[type]),
+      },
+      localization: {
+        // Candle times are UTC on the wire; people read their own clock.
+        timeFormatter: (t: Time) => formatDateTime(fromTime(t)),
+        priceFormatter: (p: number) => formatPrice(p, this.decimals),
+      },
+    });
+    this.candles = this.chart.addSeries(CandlestickSeries, this.candleOptions());
+    this.volume = this.addVolumeSeries(0);
+    this.markers = createSeriesMarkers(this.candles, [], { zOrder: 'aboveSeries' });
+    this.drag = new PriceLineDrag({
+      container: opts.container,
+      chart: this.chart,
+      series: this.candles,
+      round: (p) => this.roundPrice(p),
+      format: (p) => formatPrice(p, this.decimals),
+      onRuleLineMoved: opts.onRuleLineMoved,
+      onDraftPlaced: opts.onDraftLinePlaced,
+    });
+    this.chart.subscribeCrosshairMove(this.onCrosshair);
+    this.chart.timeScale().subscribeVisibleLogicalRangeChange(this.onRange);
+    this.unsubscribe = opts.api.on('candles:updated', (u) => this.onUpdate(u));
+  }
+
+  /** Opens a series: its stored history, then live candles. */
+  async load(key: SeriesKey, decimals: number | null): Promise<void> {
+    const generation = ++this.generation;
+    this.key = key;
+    this.decimals = decimals;
+    this.buffer = new CandleBuffer(key.timeframe);
+    this.win = { start: 0, end: 0 };
+    this.reachedStart = false;
+    this.loadingOlder = false;
+    this.pending = null;
+    this.columns = this.plan.refs.map(() => new Map());
+    this.candles.setData([]);
+    this.volume.setData([]);
+    for (const l of this.lineSeries) l.series.setData([]);
+    this.markers.setMarkers([]);
+    this.chart.applyOptions({
+      timeScale: { secondsVisible: timeframeMs(key.timeframe) < 60_000 },
+    });
+    this.setStatus({ kind: 'loading' });
+    try {
+      const history = await this.readHistory(key, this.opts.initialBars ?? INITIAL_BARS);
+      if (generation !== this.generation) return;
+      // Live candles may have arrived while history was on its way: they stay on top of it.
+      // (read through a cast: TypeScript cannot see the event handler fill it during the await)
+      const early = this.pending as { closed: Candle[]; forming: Candle | null } | null;
+      this.pending = null;
+      this.buffer.reset(history.candles);
+      if (early) this.buffer.apply(early.closed, early.forming);
+      this.reachedStart = history.reachedStart;
+      this.redrawAll({ latest: true });
+      this.chart.timeScale().scrollToRealTime();
+      this.updateAtLatest();
+      this.setReady();
+      await this.fetchIndicators(0, this.buffer.length);
+    } catch (err) {
+      if (generation === this.generation) this.setStatus({ kind: 'error', message: messageOf(err) });
+    }
+  }
+
+  setPriceDecimals(decimals: number | null): void {
+    this.decimals = decimals;
+    this.candles.applyOptions(this.candleOptions());
+  }
+
+  setIndicators(plan: IndicatorPlan): void {
+    const same = JSON.stringify(plan) === JSON.stringify(this.plan);
+    if (same) return;
+    for (const l of this.lineSeries) this.chart.removeSeries(l.series);
+    for (const g of this.guideLines) g.series.removePriceLine(g.line);
+    this.chart.removeSeries(this.volume);
+    this.lineSeries = [];
+    this.guideLines = [];
+    // Panes below the price are rebuilt from scratch: simpler than moving series between them.
+    while (this.chart.panes().length > 1) this.chart.removePane(this.chart.panes().length - 1);
+    this.plan = plan;
+    this.volume = this.addVolumeSeries(plan.volumePane);
+    for (const spec of plan.lines) {
+      const color = this.colors.lines[spec.colorIndex % this.colors.lines.length]!;
+      const series =
+        spec.style === 'histogram'
+          ? this.chart.addSeries(
+              HistogramSeries,
+              { color, priceLineVisible: false, lastValueVisible: false, title: '' },
+              spec.pane,
+            )
+          : this.chart.addSeries(
+              LineSeries,
+              {
+                color,
+                lineWidth: spec.pane === 0 ? 1 : 2,
+                lineStyle: spec.style === 'dashed' ? LineStyle.Dashed : LineStyle.Solid,
+                priceLineVisible: false,
+                lastValueVisible: true,
+                crosshairMarkerVisible: false,
+                title: '',
+                priceFormat:
+                  spec.pane === 0
+                    ? { type: 'custom', formatter: (p: number) => formatPrice(p, this.decimals) }
+                    : { type: 'price', precision: 2, minMove: 0.01 },
+              },
+              spec.pane,
+            );
+      this.lineSeries.push({ spec, series });
+    }
+    plan.panes.forEach((pane, i) => {
+      const first = this.lineSeries.find((l) => l.spec.pane === i + 1);
+      if (!first) return;
+      for (const price of pane.guides) {
+        const line = first.series.createPriceLine({
+          price,
+          color: this.colors.border,
+          lineStyle: LineStyle.Dotted,
+          lineWidth: 1,
+          axisLabelVisible: false,
+        });
+        this.guideLines.push({ series: first.series, line });
+      }
+    });
+    const panes = this.chart.panes();
+    panes[0]?.setStretchFactor(3);
+    for (let i = 1; i < panes.length; i++) panes[i]!.setStretchFactor(1);
+    this.columns = plan.refs.map(() => new Map());
+    this.drawVolume();
+    if (this.key && this.buffer.length > 0) void this.fetchIndicators(0, this.buffer.length);
+  }
+
+  setAlertMarkers(markers: ChartMarker[]): void {
+    this.alertMarkers = markers;
+    this.drawMarkers();
+  }
+
+  setBacktestMarkers(markers: ChartMarker[]): void {
+    this.backtestMarkers = markers;
+    this.drawMarkers();
+  }
+
+  setRuleLines(lines: RuleLine[]): void {
+    this.drag.setRuleLines(lines, this.colors);
+  }
+
+  /** Placing a new price alert: a line at the last price that follows the pointer until released. */
+  setPlacingDraft(on: boolean): void {
+    const last = this.buffer.last;
+    this.drag.setDraft(on && last ? last[4] : null, this.colors);
+  }
+
+  setColors(colors: ChartColors): void {
+    this.colors = colors;
+    this.chart.applyOptions({
+      layout: {
+        background: { color: colors.background },
+        textColor: colors.text,
+        panes: { separatorColor: colors.border },
+      },
+      grid: { vertLines: { color: colors.grid }, horzLines: { color: colors.grid } },
+      rightPriceScale: { borderColor: colors.border },
+      timeScale: { borderColor: colors.border },
+    });
+    this.candles.applyOptions(this.candleOptions());
+    for (const l of this.lineSeries) {
+      l.series.applyOptions({ color: colors.lines[l.spec.colorIndex % colors.lines.length] });
+    }
+    for (const g of this.guideLines) g.line.applyOptions({ color: colors.border });
+    this.drag.recolor(colors);
+    this.drawVolume();
+    this.drawMarkers();
+  }
+
+  /** Shows the candle opening at `time` (an alert clicked in the history), loading older history first. */
+  async focus(time: number): Promise<void> {
+    const key = this.key;
+    if (!key) return;
+    const generation = this.generation;
+    const target = alignTime(time, key.timeframe);
+    const tf = timeframeMs(key.timeframe);
+    const first = this.buffer.first?.[0];
+    if (first !== undefined && target < first) {
+      this.setReady(true);
+      const from = target - 200 * tf;
+      let to = first - 1;
+      let prepended = 0;
+      while (to >= from && generation === this.generation) {
+        const page = await this.opts.api.call('candles:history', {
+          series: key,
+          from: Math.max(0, from),
+          to,
+        });
+        if (generation !== this.generation) return;
+        const added = this.buffer.prepend(page.candles);
+        prepended += added;
+        if (page.candles.length > 0) void this.fetchIndicators(0, added);
+        if (!page.truncated || page.candles.length === 0) break;
+        to = page.candles[0]![0] - 1;
+      }
+      this.redrawAll({ prepended });
+      this.setReady(false);
+    }
+    const index = this.buffer.all.findIndex((c) => c[0] >= target);
+    if (index < 0) return;
+    this.redrawAll({ center: index });
+    this.chart
+      .timeScale()
+      .setVisibleLogicalRange({ from: index - this.win.start - 60, to: index - this.win.start + 30 });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.generation++;
+    this.unsubscribe();
+    if (this.liveIndicatorTimer) clearTimeout(this.liveIndicatorTimer);
+    if (this.holeTimer) clearTimeout(this.holeTimer);
+    this.drag.dispose();
+    this.chart.unsubscribeCrosshairMove(this.onCrosshair);
+    this.chart.timeScale().unsubscribeVisibleLogicalRangeChange(this.onRange);
+    this.chart.remove();
+  }
+
+  // ---- live updates
+
+  private onUpdate(u: CandlesUpdated): void {
+    const k = this.key;
+    if (
+      !k ||
+      u.series.symbol !== k.symbol ||
+      u.series.timeframe !== k.timeframe ||
+      u.series.exchange !== k.exchange
+    )
+      return;
+    const p = (this.pending ??= { closed: [], forming: null });
+    p.closed.push(...u.closed);
+    if (u.forming) p.forming = u.forming;
+    // A newer closed candle supersedes a forming value held from before it.
+    if (p.forming && u.closed.length > 0 && p.forming[0] <= u.closed[u.closed.length - 1]![0])
+      p.forming = null;
+    if (this.status.kind !== 'ready' || this.frameRequested) return;
+    this.frameRequested = true;
+    requestAnimationFrame(() => this.flushLive());
+  }
+
+  private flushLive(): void {
+    this.frameRequested = false;
+    if (this.disposed || !this.pending || this.status.kind !== 'ready') return;
+    const { closed, forming } = this.pending;
+    this.pending = null;
+    performance.mark('chart:live-start');
+    const following = this.win.end === this.buffer.length;
+    const { bars, missing } = this.buffer.apply(closed, forming);
+    // Scrolled far back, the newest candles are outside the drawn window: held, not drawn.
+    if (following) {
+      // Before the updates: the chart reports its range change synchronously from inside them.
+      this.win.end = this.buffer.length;
+      for (const bar of bars) {
+        this.candles.update(toCandleData(bar));
+        this.volume.update(this.volumeBar(bar));
+      }
+      // Days of live candles grow the window: trimmed to size now and then.
+      if (this.win.end - this.win.start > DRAWN_BARS + WINDOW_EDGE) this.redrawAll({});
+    }
+    performance.measure('chart:live-update', 'chart:live-start');
+    this.drag.setLastPrice(this.buffer.last?.[4] ?? null);
+    if (missing) this.fillHole(missing, 0);
+    if (bars.length > 0) this.scheduleLiveIndicators();
+    this.publish();
+  }
+
+  private fillHole(missing: MissingRange, attempt: number): void {
+    const key = this.key;
+    if (!key) return;
+    const generation = this.generation;
+    if (this.holeTimer) clearTimeout(this.holeTimer);
+    this.holeTimer = setTimeout(() => {
+      this.holeTimer = null;
+      this.opts.api.call('candles:history', { series: key, from: missing.from, to: missing.to }).then(
+        (page) => {
+          if (generation !== this.generation) return;
+          const added = this.buffer.merge(page.candles);
+          if (added > 0) {
+            this.redrawAll({});
+            void this.fetchIndicators(0, this.buffer.length);
+          }
+          const expected = Math.floor((missing.to - missing.from) / timeframeMs(key.timeframe)) + 1;
+          if (page.candles.length < expected && attempt + 1 < HOLE_RETRY_MS.length) {
+            this.fillHole(missing, attempt + 1);
+          }
+        },
+        () => attempt + 1 < HOLE_RETRY_MS.length && this.fillHole(missing, attempt + 1),
+      );
+    }, HOLE_RETRY_MS[attempt] ?? 3_000);
+  }
+
+  // ---- history
+
+  private async readHistory(
+    key: SeriesKey,
+    bars: number,
+  ): Promise<{ candles: Candle[]; reachedStart: boolean }> {
+    const pages: Candle[][] = [];
+    let remaining = bars;
+    let before: number | undefined;
+    let reachedStart = false;
+    while (remaining > 0) {
+      const limit = Math.min(remaining, MAX_HISTORY_CANDLES);
+      const page =
+        before === undefined
+          ? await this.opts.api.call('candles:history', { series: key, last: limit })
+          : await this.opts.api.call('candles:history', { series: key, before, limit });
+      pages.unshift(page.candles);
+      remaining -= page.candles.length;
+      const oldest = page.candles[0];
+      if (!oldest || page.candles.length < limit || (page.stored && oldest[0] <= page.stored.first)) {
+        reachedStart = true;
+        break;
+      }
+      before = oldest[0];
+    }
+    return { candles: pages.flat(), reachedStart };
+  }
+
+  /** Back to the newest candle, as it was before the user panned. */
+  scrollToLatest(): void {
+    if (this.win.end < this.buffer.length) this.redrawAll({ latest: true });
+    this.chart.timeScale().scrollToRealTime();
+    this.updateAtLatest();
+  }
+
+  private readonly onRange = (range: LogicalRange | null) => {
+    if (!range || this.sliding) return;
+    const drawn = this.win.end - this.win.start;
+    this.updateAtLatest(range);
+    // Near an edge of the drawn window with more candles held beyond it: slide the window (unless
+    // zoomed out so far that centring would not move it).
+    const nearEdge =
+      (range.from < WINDOW_EDGE && this.win.start > 0) ||
+      (range.to > drawn - WINDOW_EDGE && this.win.end < this.buffer.length);
+    if (nearEdge && this.windowStart(this.win.start + (range.from + range.to) / 2) !== this.win.start) {
+      this.redrawAll({});
+      return;
+    }
+    if (this.loadingOlder || this.reachedStart || this.status.kind !== 'ready' || this.win.start > 0) return;
+    if (range.from > SCROLL_BACK_MARGIN) return;
+    void this.loadOlder();
+  };
+
+  private async loadOlder(): Promise<void> {
+    const key = this.key;
+    const first = this.buffer.first;
+    if (!key || !first) return;
+    const generation = this.generation;
+    this.setReady(true);
+    try {
+      const limit = this.opts.pageBars ?? PAGE_BARS;
+      const page = await this.opts.api.call('candles:history', { series: key, before: first[0], limit });
+      if (generation !== this.generation) return;
+      const added = this.buffer.prepend(page.candles);
+      if (page.candles.length < limit) this.reachedStart = true;
+      if (added > 0) {
+        this.redrawAll({ prepended: added });
+        void this.fetchIndicators(0, added);
+      } else {
+        this.reachedStart = true;
+      }
+    } catch (err) {
+      console.warn('older candles could not be loaded', err);
+    } finally {
+      if (generation === this.generation) this.setReady(false);
+    }
+  }
+
+  // ---- indicators
+
+  /** Indicator values for buffer[start, end), in chunks the contract accepts; the tail rides along at the end. */
+  private async fetchIndicators(start: number, end: number): Promise<void> {
+    const key = this.key;
+    if (!key || this.plan.refs.length === 0 || end <= start) return;
+    const generation = this.generation;
+    const plan = this.plan;
+    const all = this.buffer.all;
+    const includesEnd = end >= all.length;
+    const tail = includesEnd ? all.slice(Math.max(start, all.length - MAX_INDICATOR_TAIL)) : [];
+    const storedEnd = end - tail.length;
+    const chunks: { from: number; to: number; tail: Candle[] }[] = [];
+    for (let i = start; i < storedEnd; i += MAX_HISTORY_CANDLES) {
+      const last = Math.min(storedEnd, i + MAX_HISTORY_CANDLES) - 1;
+      chunks.push({ from: all[i]![0], to: all[last]![0], tail: [] });
+    }
+    if (tail.length > 0) chunks.push({ from: tail[0]![0], to: tail[0]![0] - 1, tail });
+    const formingLast = this.buffer.formingCandle !== null;
+    try {
+      for (const chunk of chunks) {
+        for (let r = 0; r < plan.refs.length; r += MAX_CHART_INDICATORS) {
+          const refs = plan.refs.slice(r, r + MAX_CHART_INDICATORS);
+          const answer = await this.opts.api.call('chart:indicators', {
+            series: key,
+            indicators: refs,
+            from: chunk.from,
+            to: chunk.to,
+            tail: chunk.tail,
+            formingLast: chunk.tail.length > 0 && formingLast,
+          });
+          if (generation !== this.generation || plan !== this.plan) return;
+          refs.forEach((_, j) => {
+            const column = this.columns[r + j]!;
+            answer.times.forEach((t, k) => column.set(t, answer.values[j]![k] ?? null));
+          });
+        }
+      }
+      this.drawIndicators();
+    } catch (err) {
+      console.warn('indicator values could not be loaded', err);
+    }
+  }
+
+  private scheduleLiveIndicators(): void {
+    if (this.plan.refs.length === 0 || this.liveIndicatorTimer) return;
+    this.liveIndicatorTimer = setTimeout(() => {
+      this.liveIndicatorTimer = null;
+      const n = this.buffer.length;
+      void this.fetchIndicators(Math.max(0, n - MAX_INDICATOR_TAIL), n);
+    }, LIVE_INDICATOR_MS);
+  }
+
+  private drawIndicators(): void {
+    const times = this.drawnBars().map((c) => c[0]);
+    for (const { spec, series } of this.lineSeries) {
+      const column = this.columns[spec.column];
+      if (!column) continue;
+      const data: (LineData | HistogramData | WhitespaceData)[] = times.map((t) => {
+        const value = column.get(t);
+        if (value === null || value === undefined) return { time: toTime(t) };
+        if (spec.style === 'histogram') {
+          return {
+            time: toTime(t),
+            value,
+            color: value >= 0 ? this.colors.upVolume : this.colors.downVolume,
+          };
+        }
+        return { time: toTime(t), value };
+      });
+      series.setData(data as never);
+    }
+  }
+
+  // ---- drawing
+
+  /**
+   * Hands lightweight-charts the window of bars to draw, keeping the candles on screen where they
+   * were. `latest`: the newest DRAWN_BARS; `center`: around that buffer index; otherwise around the
+   * visible range. `prepended`: bars put in front of the buffer since the last draw.
+   */
+  private redrawAll(o: { latest?: boolean; center?: number; prepended?: number }): void {
+    performance.mark('chart:draw-start');
+    const n = this.buffer.length;
+    const shift = this.win.start + (o.prepended ?? 0);
+    const range = o.latest ? null : this.chart.timeScale().getVisibleLogicalRange();
+    const middle = o.center ?? (range ? shift + (range.from + range.to) / 2 : n);
+    const start = o.latest ? Math.max(0, n - DRAWN_BARS) : this.windowStart(middle);
+    this.win = { start, end: Math.min(n, start + DRAWN_BARS) };
+    this.sliding = true;
+    try {
+      this.candles.setData(this.drawnBars().map(toCandleData));
+      this.drawVolume();
+      this.drawIndicators();
+      this.drawMarkers();
+      if (range) {
+        const by = shift - start;
+        this.chart.timeScale().setVisibleLogicalRange({ from: range.from + by, to: range.to + by });
+      }
+    } finally {
+      this.sliding = false;
+    }
+    this.updateAtLatest();
+    this.drag.setLastPrice(this.buffer.last?.[4] ?? null);
+    performance.measure('chart:draw', 'chart:draw-start');
+    this.publish();
+  }
+
+  /** Whether the newest candle is in view; range events alone miss changes made while sliding. */
+  private updateAtLatest(range = this.chart.timeScale().getVisibleLogicalRange()): void {
+    if (!range) return;
+    const drawn = this.win.end - this.win.start;
+    const atLatest = this.win.end === this.buffer.length && range.to >= drawn - 2;
+    if (atLatest === this.atLatest) return;
+    this.atLatest = atLatest;
+    this.opts.onAtLatestChange(atLatest);
+  }
+
+  /** Start of a window centred on buffer position `middle`, kept inside the buffer. */
+  private windowStart(middle: number): number {
+    return clamp(Math.round(middle - DRAWN_BARS / 2), 0, Math.max(0, this.buffer.length - DRAWN_BARS));
+  }
+
+  private drawnBars(): readonly Candle[] {
+    return this.buffer.all.slice(this.win.start, this.win.end);
+  }
+
+  /**
+   * What is drawn, on the container's dataset: the price-alert code reads the last close from it,
+   * and the e2e tests and the bench read bars, first time and the last price's pixel row.
+   */
+  private publish(): void {
+    const d = this.opts.container.dataset;
+    const last = this.buffer.last;
+    d.bars = String(this.buffer.length);
+    d.firstTime = String(this.buffer.first?.[0] ?? '');
+    d.lastClose = String(last?.[4] ?? '');
+    const y = last ? this.candles.priceToCoordinate(last[4]) : null;
+    d.lastY = y === null ? '' : String(Math.round(y));
+  }
+
+  private drawVolume(): void {
+    this.volume.setData(this.drawnBars().map((c) => this.volumeBar(c)));
+  }
+
+  private volumeBar(c: Candle): HistogramData {
+    return {
+      time: toTime(c[0]),
+      value: c[5],
+      color: c[4] >= c[1] ? this.colors.upVolume : this.colors.downVolume,
+    };
+  }
+
+  private drawMarkers(): void {
+    const first = this.buffer.first?.[0];
+    const last = this.buffer.last?.[0];
+    const key = this.key;
+    if (first === undefined || last === undefined || !key) {
+      this.markers.setMarkers([]);
+      return;
+    }
+    const held = new Set(this.drawnBars().map((c) => c[0]));
+    const out: SeriesMarker<Time>[] = [];
+    for (const m of [...this.alertMarkers, ...this.backtestMarkers]) {
+      const t = alignTime(m.time, key.timeframe);
+      if (!held.has(t)) continue;
+      out.push({
+        time: toTime(t),
+        position: m.kind === 'sell' ? 'aboveBar' : 'belowBar',
+        shape:
+          m.kind === 'buy'
+            ? 'arrowUp'
+            : m.kind === 'sell'
+              ? 'arrowDown'
+              : m.kind === 'backtest'
+                ? 'square'
+                : 'circle',
+        color:
+          m.kind === 'buy'
+            ? this.colors.up
+            : m.kind === 'sell'
+              ? this.colors.down
+              : m.kind === 'backtest'
+                ? this.colors.accent
+                : this.colors.warn,
+      });
+    }
+    out.sort((a, b) => (a.time as number) - (b.time as number));
+    this.markers.setMarkers(out);
+  }
+
+  private addVolumeSeries(pane: number): ISeriesApi<'Histogram'> {
+    const series = this.chart.addSeries(
+      HistogramSeries,
+      {
+        priceFormat: { type: 'volume' },
+        priceScaleId: pane === 0 ? 'volume' : 'right',
+        priceLineVisible: false,
+        lastValueVisible: pane !== 0,
+      },
+      pane,
+    );
+    // On the price pane, volume keeps to the bottom fifth under the candles.
+    if (pane === 0) series.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+    return series;
+  }
+
+  private candleOptions() {
+    const minMove = this.decimals === null ? 0.01 : Math.pow(10, -this.decimals);
+    return {
+      upColor: this.colors.up,
+      downColor: this.colors.down,
+      borderUpColor: this.colors.up,
+      borderDownColor: this.colors.down,
+      wickUpColor: this.colors.up,
+      wickDownColor: this.colors.down,
+      priceFormat: { type: 'price' as const, precision: this.decimals ?? 2, minMove },
+    };
+  }
+
+  private roundPrice(p: number): number {
+    const d = this.decimals ?? 2;
+    return Number(p.toFixed(d));
+  }
+
+  private readonly onCrosshair = (param: MouseEventParams) => {
+    const candle = param.time !== undefined ? this.candleAt(fromTime(param.time)) : this.buffer.last;
+    this.writeLegend(candle ?? null, param.time !== undefined ? fromTime(param.time) : candle?.[0]);
+  };
+
+  private candleAt(time: number): Candle | undefined {
+    const all = this.buffer.all;
+    // Binary search: 50,000 bars and a mouse move per frame.
+    let lo = 0;
+    let hi = all.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const t = all[mid]![0];
+      if (t === time) return all[mid];
+      if (t < time) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  private writeLegend(candle: Candle | null, time: number | undefined): void {
+    const el = this.opts.legend;
+    if (!candle || time === undefined) {
+      el.textContent = '';
+      return;
+    }
+    const d = this.decimals;
+    const change = candle[4] - candle[1];
+    const parts: [string, string, string?][] = [
+      ['', formatDateTime(candle[0])],
+      ['O', formatPrice(candle[1], d)],
+      ['H', formatPrice(candle[2], d)],
+      ['L', formatPrice(candle[3], d)],
+      ['C', formatPrice(candle[4], d), change >= 0 ? 'up' : 'down'],
+      ['V', formatVolume(candle[5])],
+    ];
+    for (const { spec } of this.lineSeries) {
+      if (spec.style === 'histogram') continue;
+      const value = this.columns[spec.column]?.get(candle[0]);
+      parts.push([
+        spec.label,
+        value === null || value === undefined ? '—' : formatPrice(value, spec.pane === 0 ? d : 2),
+      ]);
+    }
+    const frag = document.createDocumentFragment();
+    for (const [label, value, tone] of parts) {
+      const item = document.createElement('span');
+      item.className = 'legend-item';
+      if (label) {
+        const l = document.createElement('span');
+        l.className = 'legend-label';
+        l.textContent = label;
+        item.append(l, ' ');
+      }
+      const v = document.createElement('span');
+      v.className = tone ? `legend-value ${tone}` : 'legend-value';
+      v.textContent = value;
+      item.append(v);
+      frag.append(item);
+    }
+    el.replaceChildren(frag);
+  }
+
+  private setReady(loadingOlder = false): void {
+    this.setStatus({
+      kind: 'ready',
+      bars: this.buffer.length,
+      reachedStart: this.reachedStart,
+      loadingOlder,
+    });
+    this.loadingOlder = loadingOlder;
+    this.writeLegend(this.buffer.last ?? null, this.buffer.last?.[0]);
+  }
+
+  private setStatus(status: ChartStatus): void {
+    this.status = status;
+    this.opts.onStatus(status);
+  }
+}
+
+function toCandleData(c: Candle): CandlestickData {
+  return { time: toTime(c[0]), open: c[1], high: c[2], low: c[3], close: c[4] };
+}
+
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));

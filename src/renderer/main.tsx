@@ -1,0 +1,30 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App';
+import { createStores } from './app/create-stores';
+import { MissingTokenScreen } from './app/MissingTokenScreen';
+import { createSettingsStore } from './settings/settings-store';
+import { applyCachedTheme } from './theme/apply-theme';
+import { chooseTransport } from './transport/choose-transport';
+import './theme/theme.css';
+import './app/app-frame.css';
+import './app/monitor.css';
+
+applyCachedTheme();
+const choice = chooseTransport();
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html has no #root element');
+
+createRoot(container).render(
+  <StrictMode>
+    {choice.ok ? (
+      <App
+        transport={choice.transport}
+        settings={createSettingsStore(choice.transport)}
+        stores={createStores(choice.transport)}
+      />
+    ) : (
+      <MissingTokenScreen problem={choice.problem} />
+    )}
+  </StrictMode>,
+);

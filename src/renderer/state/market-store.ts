@@ -1,0 +1,137 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ExchangeInfo, MarketInfo } from '../../shared/domain/exchange';
+import type { Ticker } from '../../shared/domain/market';
+import type { StreamInfo } from '../../shared/domain/stream';
+import { FrameBatcher, type FrameScheduler } from '../live/frame-batcher';
+import type { Transport } from '../transport/transport';
+
+/** `exchange|symbol`: the key of tickers, markets and sparklines. */
+export const symbolKey = (exchange: string, symbol: string) => `${exchange}|${symbol}`;
+
+export type MarketState = {
+  exchanges: ExchangeInfo[] | null;
+  tickers: Readonly<Record<string, Ticker>>;
+  streams: Readonly<Record<string, StreamInfo>>;
+  /** market details (price precision) by symbolKey, fetched as symbols show up */
+  markets: Readonly<Record<string, MarketInfo>>;
+  /** recent closes by symbolKey, for the watchlist's sparklines */
+  sparks: Readonly<Record<string, readonly number[]>>;
+  /** the last failure to load market data, in words */
+  error: string | null;
+};
+
+export type MarketStore = StoreApi<MarketState> & {
+  refreshExchanges(): Promise<void>;
+  refreshStreams(): Promise<void>;
+  /** fetches the market's details once (precision for prices) */
+  ensureMarket(exchange: string, symbol: string): void;
+  loadSparkline(exchange: string, symbol: string, timeframe: string): Promise<void>;
+};
+
+const SPARK_CANDLES = 48;
+const SPARK_RETRY_MS = 5_000;
+
+/**
+ * Exchanges, tickers and stream states. Tickers and stream states arrive many times a second
+ * across symbols: they are batched and land in the store once per animation frame, and each
+ * component selects only its own entry, so a tick re-renders one watchlist row, not the tree.
+ */
+export function createMarketStore(transport: Transport, schedule?: FrameScheduler): MarketStore {
+  const { api } = transport;
+  const store = createStore<MarketState>(() => ({
+    exchanges: null,
+    tickers: {},
+    streams: {},
+    markets: {},
+    sparks: {},
+    error: null,
+  }));
+  const requested = new Set<string>();
+
+  const tickers = new FrameBatcher<Ticker>((batch) => {
+    const next = { ...store.getState().tickers };
+    for (const [k, t] of batch) next[k] = t;
+    store.setState({ tickers: next });
+  }, schedule);
+  const streams = new FrameBatcher<StreamInfo>((batch) => {
+    const next = { ...store.getState().streams };
+    for (const [id, s] of batch) next[id] = s;
+    store.setState({ streams: next });
+  }, schedule);
+
+  api.on('ticker:updated', (t) => tickers.push(symbolKey(t.exchange, t.symbol), t));
+  api.on('stream:state-changed', (s) => streams.push(s.id, s));
+
+  const fail = (what: string) => (err: unknown) =>
+    store.setState({ error: `${what}: ${err instanceof Error ? err.message : String(err)}` });
+
+  const refreshExchanges = () =>
+    api
+      .call('exchanges:list', {})
+      .then((exchanges) => store.setState({ exchanges, error: null }), fail('Exchanges could not be loaded'));
+
+  const refreshStreams = () =>
+    api.call('streams:list', {}).then((list) => {
+      const byId: Record<string, StreamInfo> = {};
+      for (const s of list) byId[s.id] = s;
+      store.setState({ streams: byId });
+    }, fail('Streams could not be loaded'));
+
+  const refreshTickers = () =>
+    api.call('tickers:list', {}).then((list) => {
+      const next = { ...store.getState().tickers };
+      for (const t of list) next[symbolKey(t.exchange, t.symbol)] = t;
+      store.setState({ tickers: next });
+    }, fail('Prices could not be loaded'));
+
+  const ensureMarket = (exchange: string, symbol: string) => {
+    const key = symbolKey(exchange, symbol);
+    if (requested.has(key)) return;
+    requested.add(key);
+    api.call('markets:search', { exchange, query: symbol, limit: 10 }).then(
+      (markets) => {
+        const found = markets.find((m) => m.symbol === symbol);
+        if (found) store.setState({ markets: { ...store.getState().markets, [key]: found } });
+      },
+      // Unknown until the exchange's markets load; asked again after a reconnect.
+      () => requested.delete(key),
+    );
+  };
+
+  const loadSparkline = async (exchange: string, symbol: string, timeframe: string, retries = 6) => {
+    try {
+      const { candles } = await api.call('candles:history', {
+        series: { exchange, symbol, timeframe },
+        last: SPARK_CANDLES,
+      });
+      const closes = candles.map((c) => c[4]);
+      // A symbol just added has nothing stored until its stream warms up: look again shortly.
+      if (closes.length < 2 && retries > 0) {
+        setTimeout(() => void loadSparkline(exchange, symbol, timeframe, retries - 1), SPARK_RETRY_MS);
+        return;
+      }
+      store.setState({ sparks: { ...store.getState().sparks, [symbolKey(exchange, symbol)]: closes } });
+    } catch {
+      // No stored candles yet (a symbol just added): the sparkline stays empty until the next refresh.
+    }
+  };
+
+  const loadAll = () => {
+    void refreshExchanges();
+    void refreshStreams();
+    void refreshTickers();
+  };
+  let connectedBefore = transport.connectionState() === 'open';
+  transport.onConnectionStateChange((state) => {
+    if (state !== 'open') return;
+    // Events sent while the socket was down are lost: read everything again.
+    if (connectedBefore) {
+      requested.clear();
+      loadAll();
+    }
+    connectedBefore = true;
+  });
+  loadAll();
+
+  return { ...store, refreshExchanges, refreshStreams, ensureMarket, loadSparkline };
+}

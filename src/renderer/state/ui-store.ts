@@ -1,0 +1,167 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { BacktestResult } from '../../shared/contract/methods/signals';
+import type { SeriesKey } from '../../shared/domain/market';
+import { isTimeframe } from '../../shared/timeframe';
+import type { RuleDraft } from '../rules/rule-draft';
+
+export type BottomTab = 'alerts' | 'streams' | 'rules' | 'account';
+export const BOTTOM_TABS: readonly BottomTab[] = ['alerts', 'streams', 'rules', 'account'];
+
+/** A line on the price pane: moving averages and Bollinger bands. */
+export type OverlayKind = 'ema' | 'sma' | 'bollinger';
+export type Overlay = { id: string; kind: OverlayKind; period: number; stdDev?: number };
+/** A pane under the price: oscillators, and volume when it has a pane of its own. */
+export type PaneKind = 'rsi' | 'macd' | 'volume';
+export type Pane = { id: string; kind: PaneKind; period?: number };
+
+export type Dialog =
+  | { kind: 'settings'; section?: string }
+  | { kind: 'symbol-search' }
+  | { kind: 'rule'; ruleId?: number; draft?: Partial<RuleDraft> }
+  | { kind: 'shortcuts' };
+
+export type ChartTarget = { exchange: string; symbol: string };
+
+export type BacktestMarkers = {
+  key: SeriesKey;
+  ruleName: string;
+  result: BacktestResult;
+};
+
+export type UiState = {
+  chart: ChartTarget | null;
+  timeframe: string;
+  /** a request to show this candle (an alert clicked in the history); nonce tells repeats apart */
+  focus: { time: number; nonce: number } | null;
+  bottomTab: BottomTab;
+  dialog: Dialog | null;
+  overlays: Overlay[];
+  panes: Pane[];
+  backtest: BacktestMarkers | null;
+  /** the chart is placing a new price-alert line */
+  placingPriceLine: boolean;
+  /** the onboarding was closed without a choice in this browser */
+  onboardingDismissed: boolean;
+};
+
+export type UiActions = {
+  openChart(target: ChartTarget, opts?: { timeframe?: string; time?: number }): void;
+  setTimeframe(timeframe: string): void;
+  setBottomTab(tab: BottomTab): void;
+  openDialog(dialog: Dialog): void;
+  closeDialog(): void;
+  addOverlay(overlay: Omit<Overlay, 'id'>): void;
+  addPane(pane: Omit<Pane, 'id'>): void;
+  removeIndicator(id: string): void;
+  showBacktest(markers: BacktestMarkers | null): void;
+  setPlacingPriceLine(on: boolean): void;
+  dismissOnboarding(): void;
+};
+
+export type UiStore = StoreApi<UiState & UiActions>;
+
+const LAYOUT_KEY = 'candlewatch.layout.v1';
+
+/** What survives a reload: what was on screen, not transient things like dialogs. */
+type Layout = Pick<
+  UiState,
+  'chart' | 'timeframe' | 'bottomTab' | 'overlays' | 'panes' | 'onboardingDismissed'
+>;
+
+export const DEFAULT_OVERLAYS: Overlay[] = [];
+export const DEFAULT_PANES: Pane[] = [];
+
+function readLayout(storage: Pick<Storage, 'getItem'> | undefined): Partial<Layout> {
+  try {
+    const raw = storage?.getItem(LAYOUT_KEY);
+    if (!raw) return {};
+    const parsed = JSON.parse(raw) as Partial<Layout>;
+    const out: Partial<Layout> = {};
+    if (parsed.chart && typeof parsed.chart.exchange === 'string' && typeof parsed.chart.symbol === 'string')
+      out.chart = { exchange: parsed.chart.exchange, symbol: parsed.chart.symbol };
+    if (typeof parsed.timeframe === 'string' && isTimeframe(parsed.timeframe))
+      out.timeframe = parsed.timeframe;
+    if (typeof parsed.bottomTab === 'string' && (BOTTOM_TABS as string[]).includes(parsed.bottomTab))
+      out.bottomTab = parsed.bottomTab;
+    if (Array.isArray(parsed.overlays)) out.overlays = parsed.overlays.filter(isOverlay);
+    if (Array.isArray(parsed.panes)) out.panes = parsed.panes.filter(isPane);
+    if (parsed.onboardingDismissed === true) out.onboardingDismissed = true;
+    return out;
+  } catch {
+    // A layout from another version or hand-edited storage: start from the defaults.
+    return {};
+  }
+}
+
+const isOverlay = (o: unknown): o is Overlay =>
+  typeof o === 'object' &&
+  o !== null &&
+  ['ema', 'sma', 'bollinger'].includes((o as Overlay).kind) &&
+  Number.isInteger((o as Overlay).period);
+const isPane = (p: unknown): p is Pane =>
+  typeof p === 'object' && p !== null && ['rsi', 'macd', 'volume'].includes((p as Pane).kind);
+
+let nextId = 1;
+const newId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${nextId++}`;
+
+/** UI state: what is on screen, kept in one small store so a component re-renders only for its slice. */
+export function createUiStore(storage: Pick<Storage, 'getItem' | 'setItem'> | undefined): UiStore {
+  const saved = readLayout(storage);
+  const store = createStore<UiState & UiActions>()((set, get) => ({
+    chart: saved.chart ?? null,
+    timeframe: saved.timeframe ?? '1m',
+    focus: null,
+    bottomTab: saved.bottomTab ?? 'alerts',
+    dialog: null,
+    overlays: saved.overlays ?? DEFAULT_OVERLAYS,
+    panes: saved.panes ?? DEFAULT_PANES,
+    backtest: null,
+    placingPriceLine: false,
+    onboardingDismissed: saved.onboardingDismissed ?? false,
+
+    openChart(target, opts = {}) {
+      const timeframe = opts.timeframe ?? get().timeframe;
+      set({
+        chart: { exchange: target.exchange, symbol: target.symbol },
+        timeframe,
+        focus: opts.time === undefined ? null : { time: opts.time, nonce: Date.now() + Math.random() },
+        placingPriceLine: false,
+      });
+    },
+    setTimeframe: (timeframe) => set({ timeframe, focus: null }),
+    setBottomTab: (bottomTab) => set({ bottomTab }),
+    openDialog: (dialog) => set({ dialog }),
+    closeDialog: () => set({ dialog: null }),
+    addOverlay: (overlay) => set({ overlays: [...get().overlays, { ...overlay, id: newId(overlay.kind) }] }),
+    addPane: (pane) => set({ panes: [...get().panes, { ...pane, id: newId(pane.kind) }] }),
+    removeIndicator: (id) =>
+      set({
+        overlays: get().overlays.filter((o) => o.id !== id),
+        panes: get().panes.filter((p) => p.id !== id),
+      }),
+    showBacktest: (backtest) => set({ backtest }),
+    setPlacingPriceLine: (placingPriceLine) => set({ placingPriceLine }),
+    dismissOnboarding: () => set({ onboardingDismissed: true }),
+  }));
+
+  let lastSaved = '';
+  store.subscribe((s) => {
+    const layout: Layout = {
+      chart: s.chart,
+      timeframe: s.timeframe,
+      bottomTab: s.bottomTab,
+      overlays: s.overlays,
+      panes: s.panes,
+      onboardingDismissed: s.onboardingDismissed,
+    };
+    const text = JSON.stringify(layout);
+    if (text === lastSaved) return;
+    lastSaved = text;
+    try {
+      storage?.setItem(LAYOUT_KEY, text);
+    } catch {
+      // Storage full or disabled: the layout then lasts until the page closes.
+    }
+  });
+  return store;
+}

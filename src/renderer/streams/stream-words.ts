@@ -1,0 +1,71 @@
+import type {
+  StreamError,
+  StreamErrorKind,
+  StreamInfo,
+  StreamKind,
+  StreamState,
+} from '../../shared/domain/stream';
+
+export const STATE_WORDS: Record<StreamState, string> = {
+  connecting: 'Connecting',
+  live: 'Live',
+  stale: 'Stale',
+  reconnecting: 'Reconnecting',
+  backfilling: 'Backfilling',
+  polling: 'Polling',
+  error: 'Error',
+  stopped: 'Stopped',
+};
+
+/** What each state means, for the row's tooltip. */
+export const STATE_HINTS: Record<StreamState, string> = {
+  connecting: 'Opening the connection to the exchange.',
+  live: 'Data is flowing.',
+  stale: 'No data message for longer than the stale timeout: reconnecting.',
+  reconnecting: 'Waiting before the next attempt (backoff).',
+  backfilling: 'Fetching missed candles over REST; later live candles wait until the hole is filled.',
+  polling: 'The exchange has no websocket feed for this: polling over REST.',
+  error: 'Failing; retrying with backoff.',
+  stopped: 'Not running.',
+};
+
+const ERROR_WORDS: Record<StreamErrorKind, string> = {
+  network: 'Network problem',
+  'exchange-unavailable': 'Exchange unavailable',
+  'rate-limited': 'Rate limited by the exchange',
+  auth: 'API key refused',
+  'bad-symbol': 'Unknown symbol',
+  'bad-timeframe': 'Timeframe not offered',
+  checksum: 'Order book out of sync',
+  malformed: 'Malformed data from the exchange',
+  'not-supported': 'Not supported by this exchange',
+  stale: 'No data arrived',
+  rejected: 'Rejected',
+  unknown: 'Unexpected error',
+};
+
+export function errorInWords(error: StreamError): string {
+  const head = ERROR_WORDS[error.kind];
+  const message = error.message.trim();
+  return message && message.toLowerCase() !== head.toLowerCase() ? `${head}: ${message}` : head;
+}
+
+const KIND_WORDS: Record<Exclude<StreamKind, 'candles'>, string> = {
+  ticker: 'ticker',
+  orderbook: 'order book',
+  balance: 'balances',
+  orders: 'orders',
+  fills: 'fills',
+  positions: 'positions',
+};
+
+/** Streams of the account (balances, orders…) rather than of a market. */
+export const isAccountStream = (s: Pick<StreamInfo, 'kind'>) =>
+  s.kind === 'balance' || s.kind === 'orders' || s.kind === 'fills' || s.kind === 'positions';
+
+/** "BTC/USDT 1m", "BTC/USDT ticker", "BTC/USDT order book", "account balances". */
+export function streamLabel(s: Pick<StreamInfo, 'symbol' | 'kind' | 'timeframe'>): string {
+  if (s.kind === 'candles') return `${s.symbol} ${s.timeframe ?? ''}`.trim();
+  if (isAccountStream(s)) return `account ${KIND_WORDS[s.kind]}`;
+  return `${s.symbol} ${KIND_WORDS[s.kind]}`;
+}

@@ -1,0 +1,182 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WsContractClient } from '../../src/shared/contract/ws-client';
+import {
+  chart,
+  chartData,
+  connected,
+  screenshotBothThemes,
+  startUiSession,
+  waitForChart,
+  type UiPage,
+  type UiSession,
+} from './ui-helpers';
+
+/**
+ * Rules and alerts on the sim exchange, in one page: price lines dragged on the chart become rules
+ * that fire (toast + history row) and are dismissed; a rule built in the editor is validated as it
+ * is typed and backtested; notification settings survive a reload.
+ */
+let session: UiSession;
+let ui: UiPage;
+let page: Page;
+let api: WsContractClient;
+
+beforeAll(async () => {
+  session = await startUiSession();
+  ({ ui, api } = session);
+  page = ui.page;
+  await page.getByRole('button', { name: /Simulated exchange/ }).click();
+  await waitForChart(page, 'sim|BTC/USDT|1m', 100);
+});
+
+afterAll(() => session?.close());
+
+/**
+ * Presses on the chart at `y` (px from the chart's top; default: `dy` below the last price, negative
+ * is above) and drags `drag` pixels further. Returns where it was released.
+ */
+async function dragLine(dy: number, drag: number, y?: number): Promise<number> {
+  const box = (await chart(page).boundingBox())!;
+  const start = y ?? (await chartData(page)).lastY + dy;
+  const x = box.x + box.width * 0.45;
+  await page.mouse.move(x, box.y + start);
+  await page.mouse.down();
+  await page.mouse.move(x, box.y + start + drag, { steps: 4 });
+  await page.mouse.up();
+  return start + drag;
+}
+
+const notice = () => page.locator('.chart-notice');
+const ruleRow = (name: RegExp) => page.locator('.rules-table tr[data-rule-name]').filter({ hasText: name });
+
+describe('price alerts drawn on the chart', () => {
+  it('turns a dragged line into a price rule that fires: toast, history row, dismiss', async () => {
+    // Two lines hugging the price, one above and one below: whichever way it moves, one fires.
+    await page.getByRole('button', { name: 'Price alert' }).click();
+    await page.getByText('Press on the chart at the alert price').waitFor();
+    // (The side is decided against the price at release, which may have moved: either is fine.)
+    await dragLine(-8, 1);
+    await expect
+      .poll(() => notice().innerText())
+      .toMatch(/^Alert created: BTC\/USDT (above|below) [\d,]+\.\d\d$/);
+    const first = await notice().innerText();
+    await page.locator('body').press('a');
+    await dragLine(8, -1);
+    await expect.poll(() => notice().innerText()).not.toBe(first);
+    expect(await notice().innerText()).toMatch(
+      /^Alert created: BTC\/USDT (above|below) [\d,]+\.\d\d( \(\d\))?$/,
+    );
+
+    const toast = page.locator('.toast').first();
+    await toast.waitFor({ timeout: 80_000 });
+    expect(await toast.innerText()).toContain('BTC/USDT');
+    expect(await toast.locator('.signal-badge').innerText()).toBe('INFO');
+    await screenshotBothThemes(page, api, 'alert-toast');
+
+    const row = page.locator('.alerts-table tr[data-alert-id][data-status="active"]').first();
+    await row.waitFor();
+    expect(await row.innerText()).toMatch(/BTC\/USDT/);
+    const id = await row.getAttribute('data-alert-id');
+    await row.getByRole('button', { name: /^Dismiss alert/ }).click();
+    await page.locator(`.alerts-table tr[data-alert-id="${id}"][data-status="dismissed"]`).waitFor();
+    await screenshotBothThemes(page, api, 'alerts-history');
+  });
+
+  it('moves a rule by dragging its line', async () => {
+    await page.locator('body').press('a');
+    const at = await dragLine(-120, 0);
+    await expect.poll(() => notice().innerText()).toMatch(/^Alert created: BTC\/USDT above [\d,]+\.\d\d$/);
+    const name = (await notice().innerText()).replace('Alert created: ', '');
+    const level = name.split(' ').pop()!;
+    // Grab the new line where it was released and pull it 40 px down.
+    await dragLine(0, 40, at);
+    await expect
+      .poll(() => notice().innerText())
+      .toMatch(new RegExp(`^${escape(name)}: now (above|below) [\\d,]+\\.\\d\\d$`));
+    const moved = (await notice().innerText()).split(' ').pop()!;
+    expect(parse(moved)).toBeLessThan(parse(level));
+    await page.getByRole('tab', { name: 'Rules' }).click();
+    // The name the chart gave the rule follows its line.
+    await ruleRow(new RegExp(`BTC/USDT (above|below) ${escape(moved)}`)).waitFor();
+  });
+});
+
+describe('the rules editor', () => {
+  it('validates as you type with the shared schema, backtests, and saves', async () => {
+    await page.getByRole('tab', { name: 'Rules' }).click();
+    await page.getByRole('button', { name: 'New rule' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'New rule' });
+    await dialog.getByLabel('Name').fill('BTC RSI above 50');
+    await dialog.getByLabel('When').selectOption('indicator-threshold');
+    await dialog.locator('[data-path="when.indicator.period"]').fill('1');
+    // The same words main would answer with, next to the field.
+    await dialog.getByText('RSI period must be at least 2').waitFor();
+    await dialog.locator('[data-path="when.indicator.period"]').fill('14');
+    await expect.poll(() => dialog.getByText('RSI period must be at least 2').count()).toBe(0);
+    await dialog.locator('[data-path="when.level"]').fill('50');
+
+    await dialog.getByRole('button', { name: 'Backtest' }).click();
+    await expect
+      .poll(() => dialog.locator('.backtest-result').innerText(), { timeout: 30_000 })
+      .toMatch(/\d+\+? firings? over [\d.]+ (h|days) of stored candles: ≈ [\d.]+ alerts\/day/);
+    await screenshotBothThemes(page, api, 'rule-editor');
+    await dialog.getByRole('button', { name: 'Create rule' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const row = ruleRow(/BTC RSI above 50/);
+    await row.waitFor();
+    expect(await row.innerText()).toMatch(/RSI\(14\)/);
+    await row.getByRole('button', { name: 'Backtest' }).click();
+    await expect
+      .poll(() => row.locator('.backtest-result').innerText(), { timeout: 30_000 })
+      .toMatch(/alerts\/day/);
+    // Backtest markers are drawn on the rule's chart.
+    await waitForChart(page, 'sim|BTC/USDT|1m', 100);
+
+    // Duplicate, disable, delete.
+    await row.getByRole('button', { name: 'Duplicate' }).click();
+    const copy = ruleRow(/BTC RSI above 50 \(copy\)/);
+    await copy.waitFor();
+    // The switch shows the stored state: it flips when the core answers.
+    await copy.getByRole('switch').click();
+    await expect.poll(() => copy.getByRole('switch').isChecked()).toBe(false);
+    page.once('dialog', (d) => void d.accept());
+    await copy.getByRole('button', { name: 'Delete' }).click();
+    await copy.waitFor({ state: 'detached' });
+    await screenshotBothThemes(page, api, 'rules');
+  });
+});
+
+describe('notification settings', () => {
+  it('refuses a bad webhook URL with the schema message and keeps a change across a reload', async () => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    await dialog.getByRole('button', { name: 'Notifications' }).click();
+    await dialog.getByLabel('URL').fill('ftp://example.com/hook');
+    await dialog.getByText('must be an http:// or https:// URL').waitFor();
+    expect(await dialog.getByRole('button', { name: 'Save notifications' }).isDisabled()).toBe(true);
+    await dialog.getByLabel('URL').fill('');
+    await dialog.getByRole('checkbox', { name: 'Quiet hours' }).check();
+    await dialog.getByLabel('From', { exact: true }).fill('23:15');
+    await screenshotBothThemes(page, api, 'settings-notifications');
+    await dialog.getByRole('button', { name: 'Save notifications' }).click();
+    await dialog.getByText('Saved.').waitFor();
+
+    await page.reload();
+    await connected(page);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await dialog.getByRole('button', { name: 'Notifications' }).click();
+    expect(await dialog.getByRole('checkbox', { name: 'Quiet hours' }).isChecked()).toBe(true);
+    expect(await dialog.getByLabel('From', { exact: true }).inputValue()).toBe('23:15');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(ui.problems).toEqual([]);
+  });
+});
+
+const parse = (price: string) => Number(price.replace(/,/g, ''));
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

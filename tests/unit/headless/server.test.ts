@@ -1,0 +1,131 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { createCore, type Core } from '../../../src/main/core/app';
+import { silentLogger } from '../../../src/main/core/log';
+import { createAccessToken } from '../../../src/main/headless/access-token';
+import { startHeadlessServer, type HeadlessServer } from '../../../src/main/headless/server';
+import type { ServerFrame } from '../../../src/shared/contract/wire';
+
+let dir: string;
+let core: Core;
+let server: HeadlessServer;
+const token = createAccessToken('test-token');
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'cw-server-'));
+  mkdirSync(join(dir, 'renderer'));
+  writeFileSync(join(dir, 'renderer', 'index.html'), '<!doctype html><title>Candlewatch</title>');
+  core = createCore({
+    dataDir: join(dir, 'data'),
+    mode: 'headless',
+    version: '0.0.0-test',
+    log: silentLogger(),
+  });
+  server = await startHeadlessServer({
+    core,
+    rendererDir: join(dir, 'renderer'),
+    port: 0,
+    log: silentLogger(),
+    token,
+  });
+});
+
+afterEach(async () => {
+  await server.close();
+  await core.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function connect(host = `127.0.0.1:${server.port}`): Promise<{ ws: WebSocket; frames: ServerFrame[] }> {
+  const ws = new WebSocket(`ws://${host}/ws?token=test-token`, { headers: { Origin: `http://${host}` } });
+  const frames: ServerFrame[] = [];
+  ws.on('message', (data) => frames.push(JSON.parse(String(data)) as ServerFrame));
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve({ ws, frames }));
+    ws.once('error', reject);
+  });
+}
+
+async function until<T>(probe: () => T | undefined): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const value = probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('condition not met');
+}
+
+const statusOf = (url: string) =>
+  new Promise<number>((resolve, reject) =>
+    get(url, (res) => resolve(res.resume().statusCode ?? 0)).on('error', reject),
+  );
+
+describe('headless server', () => {
+  it('listens on 127.0.0.1 and ::1 on the same port', async () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=test-token`);
+    expect(await statusOf(`http://127.0.0.1:${server.port}/?token=test-token`)).toBe(200);
+    expect(await statusOf(`http://[::1]:${server.port}/?token=test-token`)).toBe(200);
+    const { ws, frames } = await connect(`[::1]:${server.port}`);
+    ws.send(JSON.stringify({ t: 'call', id: 1, method: 'app:ping', input: { nonce: 'v6' } }));
+    const reply = await until(() => frames[0]);
+    expect(reply).toMatchObject({ t: 'result', id: 1, result: { ok: true, value: { nonce: 'v6' } } });
+  });
+
+  it('answers calls by id and forwards core events to every client', async () => {
+    const a = await connect();
+    const b = await connect();
+    a.ws.send(JSON.stringify({ t: 'call', id: 7, method: 'settings:get', input: {} }));
+    expect(await until(() => a.frames.find((f) => f.t === 'result'))).toMatchObject({
+      id: 7,
+      result: { ok: true, value: { appearance: { theme: 'system' } } },
+    });
+
+    core.resumed(42_000);
+    for (const client of [a, b]) {
+      expect(await until(() => client.frames.find((f) => f.t === 'event'))).toMatchObject({
+        t: 'event',
+        event: 'app:resumed',
+        payload: { sleptMs: 42_000 },
+      });
+    }
+  });
+
+  it('ties a bad frame to its call id when it has one', async () => {
+    const { ws, frames } = await connect();
+    ws.send(JSON.stringify({ t: 'call', id: 3, method: 'app:ping', input: { nonce: 'x' }, extra: true }));
+    ws.send(JSON.stringify({ t: 'call', id: 4, method: 'app:nope', input: {} }));
+    ws.send(JSON.stringify({ t: 'call', id: -1, method: 'app:ping', input: {} }));
+    // Replies come as calls finish, not in the order sent.
+    const replies = await until(() => (frames.length >= 3 ? frames : undefined));
+    const byId = [...replies].sort((x, y) => (x.t === 'result' && y.t === 'result' ? x.id - y.id : 0));
+    expect(byId).toEqual([
+      {
+        t: 'result',
+        id: 0,
+        result: { ok: false, error: { code: 'invalid-input', message: expect.stringContaining('id') } },
+      },
+      {
+        t: 'result',
+        id: 3,
+        result: { ok: false, error: { code: 'invalid-input', message: expect.stringContaining('extra') } },
+      },
+      {
+        t: 'result',
+        id: 4,
+        result: { ok: false, error: { code: 'unknown-method', message: 'Unknown method "app:nope"' } },
+      },
+    ]);
+  });
+
+  it('closes every client with 1001 when it stops', async () => {
+    const { ws } = await connect();
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    expect(server.sockets.clientCount).toBe(1);
+    await server.close();
+    expect(await closed).toBe(1001);
+  });
+});

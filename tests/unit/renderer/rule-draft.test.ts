@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import {
+  conditionDraft,
+  copyName,
+  draftFromRule,
+  indicatorDraft,
+  newRuleDraft,
+  validateDraft,
+} from '../../../src/renderer/rules/rule-draft';
+import { ruleSchema } from '../../../src/shared/domain/rule';
+
+describe('rule drafts', () => {
+  it('builds a valid rule from a filled form', () => {
+    const v = validateDraft(
+      newRuleDraft({ name: 'BTC over 100k', when: { ...conditionDraft('price-cross'), level: '100,000' } }),
+    );
+    expect(v.ok).toBe(true);
+    if (!v.ok) return;
+    expect(ruleSchema.parse(v.rule).when).toEqual({
+      type: 'price-cross',
+      direction: 'above',
+      level: 100_000,
+    });
+  });
+
+  it('puts the schema messages on the fields they are about', () => {
+    const when = {
+      ...conditionDraft('indicator-threshold'),
+      indicator: { ...indicatorDraft('rsi'), params: { period: '1' } },
+      level: '',
+    };
+    const v = validateDraft(newRuleDraft({ name: '', when }));
+    expect(v.ok).toBe(false);
+    expect(v.errors.get('name')).toBe('name is empty');
+    expect(v.errors.get('when.indicator.period')).toBe('RSI period must be at least 2');
+    expect(v.errors.get('when.level')).toBeDefined();
+  });
+
+  it('keeps an empty box empty instead of reading it as 0', () => {
+    const v = validateDraft(
+      newRuleDraft({ name: 'x', when: { ...conditionDraft('percent-move'), percent: '' } }),
+    );
+    expect(v.ok).toBe(false);
+    expect(v.errors.has('when.percent')).toBe(true);
+  });
+
+  it('addresses the parts of an all-of condition by index', () => {
+    const part = { timeframe: '4h', when: { ...conditionDraft('price-cross'), level: 'abc' } };
+    const v = validateDraft(
+      newRuleDraft({ name: 'x', when: { ...conditionDraft('all-of'), parts: [part, part] } }),
+    );
+    expect(v.errors.get('when.conditions.0.when.level')).toBe('level must be a number');
+    expect(v.errors.get('when.conditions.1.when.level')).toBe('level must be a number');
+  });
+
+  it('edits a stored rule without changing it', () => {
+    const rule = ruleSchema.parse({
+      name: 'EMA cross',
+      exchange: 'binance',
+      symbols: ['BTC/USDT', 'ETH/USDT'],
+      timeframe: '1h',
+      when: {
+        type: 'indicator-cross',
+        indicator: { indicator: 'ema', period: 9 },
+        direction: 'above',
+        other: { indicator: 'macd', fast: 10, slow: 30, signal: 5, output: 'signal' },
+      },
+      trigger: 'every-time',
+      cooldownSeconds: 600,
+      signal: 'BUY',
+      sound: 'bell',
+      message: 'cross!',
+    });
+    const v = validateDraft(draftFromRule(rule));
+    expect(v.ok && ruleSchema.parse(v.rule)).toEqual(rule);
+  });
+
+  it('names duplicates after their original', () => {
+    expect(copyName('A', new Set(['A']))).toBe('A (copy)');
+    expect(copyName('A', new Set(['A', 'A (copy)', 'A (copy 2)']))).toBe('A (copy 3)');
+  });
+});

@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import { createAlertsStore } from '../../../src/renderer/alerts/alerts-store';
+import type { SoundPlayer } from '../../../src/renderer/alerts/sound-player';
+import { FrameBatcher } from '../../../src/renderer/live/frame-batcher';
+import { needsOnboarding, starterSettings } from '../../../src/renderer/onboarding/onboarding';
+import { createMarketStore } from '../../../src/renderer/state/market-store';
+import { createUiStore } from '../../../src/renderer/state/ui-store';
+import type { Transport } from '../../../src/renderer/transport/transport';
+import { createContractApi, type EventSink } from '../../../src/shared/contract/client';
+import { ok, type MethodName, type Result } from '../../../src/shared/contract';
+import type { Alert } from '../../../src/shared/domain/alert';
+import { defaultSettings, settingsPatchSchema } from '../../../src/shared/domain/settings';
+import type { Ticker } from '../../../src/shared/domain/market';
+
+/** A core answering every method with `answers[method]` (or an empty list), events sent by hand. */
+function fakeTransport(answers: Partial<Record<MethodName, unknown>> = {}) {
+  let emit: EventSink = () => {};
+  const calls: { method: MethodName; input: unknown }[] = [];
+  const invoke = async (method: MethodName, input: unknown): Promise<Result<unknown>> => {
+    calls.push({ method, input });
+    return ok(answers[method] ?? []);
+  };
+  const transport: Transport = {
+    kind: 'websocket',
+    api: createContractApi(invoke, (sink) => {
+      emit = sink;
+      return () => {};
+    }),
+    connectionState: () => 'open',
+    onConnectionStateChange: () => () => {},
+  };
+  return { transport, calls, emit: (event: string, payload: unknown) => emit(event, payload) };
+}
+
+/** Frames run when the test says so. */
+function manualFrames() {
+  const queue: (() => void)[] = [];
+  return {
+    schedule: (run: () => void) => void queue.push(run),
+    runFrame: () => queue.splice(0).forEach((run) => run()),
+    pending: () => queue.length,
+  };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+const ticker = (symbol: string, last: number): Ticker => ({
+  exchange: 'sim',
+  symbol,
+  time: 1,
+  last,
+  bid: null,
+  ask: null,
+  changePercent24h: 1,
+  quoteVolume24h: null,
+});
+
+describe('FrameBatcher', () => {
+  it('hands over the newest value per key once per frame', () => {
+    const frames = manualFrames();
+    const batches: [string, number][][] = [];
+    const b = new FrameBatcher<number>((batch) => batches.push([...batch]), frames.schedule);
+    b.push('a', 1);
+    b.push('b', 2);
+    b.push('a', 3);
+    expect(frames.pending()).toBe(1);
+    frames.runFrame();
+    expect(batches).toEqual([
+      [
+        ['a', 3],
+        ['b', 2],
+      ],
+    ]);
+  });
+});
+
+describe('market store', () => {
+  it('lands a burst of tickers in one store update per frame', async () => {
+    const frames = manualFrames();
+    const fake = fakeTransport();
+    const store = createMarketStore(fake.transport, frames.schedule);
+    await settle();
+    let updates = 0;
+    store.subscribe(() => updates++);
+    for (let i = 0; i < 50; i++) fake.emit('ticker:updated', ticker(`S${i}/USDT`, i));
+    fake.emit('ticker:updated', ticker('S0/USDT', 100));
+    expect(updates).toBe(0);
+    frames.runFrame();
+    expect(updates).toBe(1);
+    expect(Object.keys(store.getState().tickers)).toHaveLength(50);
+    expect(store.getState().tickers['sim|S0/USDT']?.last).toBe(100);
+  });
+});
+
+const alert = (id: number, urgent = false): Alert => ({
+  id,
+  kind: 'rule',
+  ruleId: 1,
+  ruleName: 'r',
+  signal: 'SELL',
+  exchange: 'sim',
+  symbol: 'BTC/USDT',
+  timeframe: '1m',
+  candleTime: 0,
+  price: 1,
+  values: {},
+  strength: 1,
+  strengthBasis: '',
+  message: 'm',
+  firedAt: 0,
+  status: 'active',
+  statusAt: 0,
+  urgent,
+});
+
+describe('alerts store', () => {
+  function setup() {
+    const fake = fakeTransport({ 'alerts:counts': { total: 4, byStatus: {}, bySignal: {} } });
+    const sounds: string[] = [];
+    const sound = {
+      play: (id: string) => sounds.push(`play ${id}`),
+      repeat: (alertId: number, id: string) => sounds.push(`repeat ${alertId} ${id}`),
+      stop: (alertId: number) => sounds.push(`stop ${alertId}`),
+      stopAll: () => sounds.push('stop all'),
+    } as unknown as SoundPlayer;
+    const opened: unknown[] = [];
+    const store = createAlertsStore({
+      api: fake.transport.api,
+      sound,
+      browserNotifications: false,
+      openChart: (target) => opened.push(target),
+    });
+    return { fake, store, sounds, opened };
+  }
+
+  it('toasts new alerts, counts them for today, and drops the toast when the alert is dismissed', async () => {
+    const { fake, store } = setup();
+    await settle();
+    expect(store.getState().today).toBe(4);
+    fake.emit('alert:fired', { alert: alert(1), toast: true });
+    fake.emit('alert:fired', { alert: alert(2), toast: false });
+    expect(store.getState().toasts.map((t) => t.alert.id)).toEqual([1]);
+    expect(store.getState().today).toBe(6);
+    expect(store.getState().revision).toBe(2);
+    fake.emit('alerts:status-changed', { status: 'dismissed', count: 1, ids: [1] });
+    expect(store.getState().toasts).toEqual([]);
+  });
+
+  it('plays sounds as asked, repeats urgent ones until their alert is dismissed', () => {
+    const { fake, sounds } = setup();
+    fake.emit('notify:sound-requested', { alertId: 5, sound: 'fall', volume: 1, repeatEverySeconds: null });
+    fake.emit('notify:sound-requested', { alertId: 6, sound: 'alarm', volume: 1, repeatEverySeconds: 10 });
+    fake.emit('alerts:status-changed', { status: 'dismissed', count: 1, ids: [6] });
+    fake.emit('alerts:status-changed', { status: 'expired', count: 9_999, ids: null });
+    expect(sounds).toEqual(['play fall', 'repeat 6 alarm', 'stop 6', 'stop all']);
+  });
+
+  it('opens the chart a clicked native notification was about', () => {
+    const { fake, opened } = setup();
+    const target = { exchange: 'sim', symbol: 'BTC/USDT', timeframe: '1m' };
+    fake.emit('shell:notification-clicked', { target });
+    expect(opened).toEqual([target]);
+  });
+});
+
+describe('ui store', () => {
+  it('remembers what was on screen, and ignores a layout it cannot read', () => {
+    const saved = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => saved.get(k) ?? null,
+      setItem: (k: string, v: string) => void saved.set(k, v),
+    };
+    const ui = createUiStore(storage);
+    ui.getState().openChart({ exchange: 'sim', symbol: 'ETH/USDT' }, { timeframe: '5m' });
+    ui.getState().addPane({ kind: 'rsi', period: 14 });
+    ui.getState().openDialog({ kind: 'settings' });
+    const again = createUiStore(storage).getState();
+    expect(again.chart).toEqual({ exchange: 'sim', symbol: 'ETH/USDT' });
+    expect(again.timeframe).toBe('5m');
+    expect(again.panes.map((p) => p.kind)).toEqual(['rsi']);
+    expect(again.dialog).toBeNull();
+
+    saved.set([...saved.keys()][0]!, '{"timeframe":"7x","panes":[{"kind":"nope"}]');
+    expect(createUiStore(storage).getState().timeframe).toBe('1m');
+  });
+});
+
+describe('first run', () => {
+  it('is offered only with nothing configured, and writes settings main accepts', () => {
+    expect(needsOnboarding(defaultSettings())).toBe(true);
+    expect(
+      needsOnboarding({
+        ...defaultSettings(),
+        exchanges: { sim: { enabled: true, sandbox: false, ccxt: {} } },
+      }),
+    ).toBe(false);
+    for (const choice of ['binance', 'sim'] as const) {
+      const patch = starterSettings(choice);
+      expect(settingsPatchSchema.parse(patch).watchlist?.length).toBeGreaterThanOrEqual(3);
+    }
+  });
+});
