@@ -1,6 +1,20 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import { resolve } from 'node:path';
+import type { Plugin } from 'vite';
+
+/**
+ * Vite's dev server injects CSS as inline <style> elements and React refresh as an inline script,
+ * which the strict CSP meta tag refuses. Development only: production builds keep both at 'self'.
+ */
+const allowInlineStylesInDev = (): Plugin => ({
+  name: 'candlewatch-dev-csp',
+  apply: 'serve',
+  transformIndexHtml: (html) =>
+    html
+      .replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+      .replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"),
+});
 
 export default defineConfig({
   main: {
@@ -25,7 +39,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'src/renderer',
-    plugins: [react()],
-    build: { rollupOptions: { input: { index: resolve('src/renderer/index.html') } } },
+    plugins: [react(), allowInlineStylesInDev()],
+    build: { minify: true, rollupOptions: { input: { index: resolve('src/renderer/index.html') } } },
   },
 });

@@ -1,6 +1,12 @@
 import type { z } from 'zod';
+import { accountEvents, accountMethods } from './methods/account';
 import { appEvents, appMethods } from './methods/app';
+import { marketEvents, marketMethods } from './methods/market';
 import { settingsEvents, settingsMethods } from './methods/settings';
+import { shellEvents } from './methods/shell';
+import { signalsEvents, signalsMethods } from './methods/signals';
+import { storeMethods } from './methods/store';
+import { uiMethods } from './methods/ui';
 
 /**
  * THE contract between the core and every UI. Transports (Electron IPC, preload, WebSocket) are
@@ -9,11 +15,20 @@ import { settingsEvents, settingsMethods } from './methods/settings';
 export const methods = {
   ...appMethods,
   ...settingsMethods,
+  ...storeMethods,
+  ...signalsMethods,
+  ...marketMethods,
+  ...uiMethods,
+  ...accountMethods,
 } as const;
 
 export const events = {
   ...appEvents,
   ...settingsEvents,
+  ...shellEvents,
+  ...signalsEvents,
+  ...marketEvents,
+  ...accountEvents,
 } as const;
 
 export type Methods = typeof methods;

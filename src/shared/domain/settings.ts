@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { exchangeIdSchema, symbolSchema, timeframeSchema } from './ids';
+import { notificationSettingsSchema } from './notifications';
 
 export const exchangeSettingsSchema = z.object({
   enabled: z.boolean().default(true),
@@ -22,11 +23,23 @@ export const appearanceSettingsSchema = z.object({
   theme: z.enum(['dark', 'light', 'system']).default('system'),
 });
 
+/** Defaults of `data.retention`: 1s candles 2 days, 1m candles a year, every other timeframe forever. */
+export const DEFAULT_RETENTION_DAYS: Readonly<Record<string, number | null>> = { '1s': 2, '1m': 365 };
+
+export const dataSettingsSchema = z.object({
+  /** Days of closed candles kept per timeframe; a timeframe absent or null is kept forever. */
+  retention: z
+    .record(timeframeSchema, z.number().positive('retention is a number of days').max(36_500).nullable())
+    .default(() => ({ ...DEFAULT_RETENTION_DAYS })),
+});
+
 export const settingsSchema = z.object({
   exchanges: z.record(exchangeIdSchema, exchangeSettingsSchema).default({}),
   watchlist: z.array(watchItemSchema).default([]),
   feed: feedSettingsSchema.default({ staleTimeoutMs: 30_000 }),
   appearance: appearanceSettingsSchema.default({ theme: 'system' }),
+  data: dataSettingsSchema.default(() => ({ retention: { ...DEFAULT_RETENTION_DAYS } })),
+  notifications: notificationSettingsSchema.prefault({}),
 });
 
 export type Settings = z.output<typeof settingsSchema>;
@@ -40,6 +53,8 @@ export const settingsPatchSchema = z
     watchlist: z.array(watchItemSchema),
     feed: feedSettingsSchema,
     appearance: appearanceSettingsSchema,
+    data: dataSettingsSchema,
+    notifications: notificationSettingsSchema,
   })
   .partial()
   .strict();
