@@ -68,6 +68,7 @@ async function measure() {
     updatesPerSecond: Math.round((updates - updates0) / seconds),
     cpuPercent: Math.round(((cpu.user + cpu.system) / 1e6 / seconds) * 1000) / 10,
     loopDelayP99Ms: Math.round(loop.percentile(99) / 1e4) / 100,
+    memory: memorySnapshot(),
   });
 }
 
