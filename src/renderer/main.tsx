@@ -6,6 +6,7 @@ import { MissingTokenScreen } from './app/MissingTokenScreen';
 import { createSettingsStore } from './settings/settings-store';
 import { applyCachedTheme } from './theme/apply-theme';
 import { chooseTransport } from './transport/choose-transport';
+import type { Transport } from './transport/transport';
 import './theme/theme.css';
 import './app/app-frame.css';
 import './app/monitor.css';
@@ -15,16 +16,14 @@ const choice = chooseTransport();
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html has no #root element');
 
+/** The stores outlive React's renders; the page's stores declare their events from the settings. */
+function startApp(transport: Transport) {
+  const settings = createSettingsStore(transport);
+  return <App transport={transport} settings={settings} stores={createStores(transport, settings)} />;
+}
+
 createRoot(container).render(
   <StrictMode>
-    {choice.ok ? (
-      <App
-        transport={choice.transport}
-        settings={createSettingsStore(choice.transport)}
-        stores={createStores(choice.transport)}
-      />
-    ) : (
-      <MissingTokenScreen problem={choice.problem} />
-    )}
+    {choice.ok ? startApp(choice.transport) : <MissingTokenScreen problem={choice.problem} />}
   </StrictMode>,
 );

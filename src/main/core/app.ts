@@ -25,6 +25,7 @@ import { SecretRepository } from './store/secret-repository';
 import { SeriesRepository } from './store/series-repository';
 import { createStoreHandlers } from './store/store-handlers';
 import { createChartHandlers } from './chart/indicator-series';
+import { createSubscriptionHandlers } from './client-subscription';
 
 export type CoreOptions = {
   dataDir: string;
@@ -145,6 +146,7 @@ export function createCore(opts: CoreOptions): Core {
     ...market.handlers,
     ...accounts.handlers,
     ...createChartHandlers(candleHistory),
+    ...createSubscriptionHandlers(),
   };
 
   let stopped = false;

@@ -24,6 +24,7 @@ import trayIconPath from '../../../assets/tray/tray-32.png?asset';
 import trayTemplatePath from '../../../assets/tray/tray-template-16.png?asset';
 import trayTemplate2xPath from '../../../assets/tray/tray-template-32.png?asset';
 import { createCore, type Core } from '../core/app';
+import { ClientSubscription } from '../core/client-subscription';
 import { createLogger, stderrSink } from '../core/log';
 import { buildAppMenuTemplate } from './app-menu';
 import {
@@ -144,14 +145,18 @@ async function start(): Promise<void> {
   });
 
   // Handlers exist before the page loads, so its first call never races the binding.
+  // The window is one client of the core; a reloaded page keeps the last declaration only until
+  // its stores declare theirs, which they do before the first render.
+  const windowClient = { subscription: new ClientSubscription() };
   teardown.push(
     bindContract({
       ipcMain,
       dispatch: running.dispatch,
       window: { webContentsId: () => mainWindow?.webContents.id, trustedOrigins },
+      client: windowClient,
       log: shellLog.child('ipc'),
     }),
-    forwardEvents(running.events, () => mainWindow?.webContents, shellLog),
+    forwardEvents(running.events, () => mainWindow?.webContents, shellLog, windowClient.subscription),
   );
   forwardPowerEvents(powerMonitor, running);
 

@@ -1,5 +1,6 @@
 import { fail, methodNames, type Result } from '../../shared/contract';
 import { callChannel, EVENT_CHANNEL } from '../../preload/api';
+import type { ClientContext, ClientSubscription } from '../core/client-subscription';
 import type { Dispatch } from '../core/contract/dispatch';
 import type { EventHub } from '../core/events';
 import type { Logger } from '../core/log';
@@ -21,15 +22,17 @@ export type TrustedWindow = { webContentsId(): number | undefined; trustedOrigin
  * Registers `cw:<method>` for every method of the contract (and nothing else). Each call is checked
  * for its sender frame before dispatch; the raw input goes to `dispatch`, which parses it with the
  * method's schema, so a malformed payload comes back as an `invalid-input` Result, never a throw.
- * Returns the function that removes the handlers.
+ * `client` is the window as a client of the core (its event subscription), the same object
+ * `forwardEvents` consults. Returns the function that removes the handlers.
  */
 export function bindContract(opts: {
   ipcMain: IpcMainLike;
   dispatch: Dispatch;
   window: TrustedWindow;
+  client: ClientContext;
   log: Logger;
 }): () => void {
-  const { ipcMain, dispatch, window, log } = opts;
+  const { ipcMain, dispatch, window, client, log } = opts;
   const channels = methodNames.map((method) => {
     const channel = callChannel(method);
     ipcMain.handle(channel, async (event, input) => {
@@ -42,7 +45,7 @@ export function bindContract(opts: {
         return fail('unauthorized', `${method}: only the Candlewatch window may call this`);
       }
       try {
-        return await dispatch(method, input);
+        return await dispatch(method, input, client);
       } catch (err) {
         // dispatch turns handler errors into data already; this keeps invoke from ever rejecting.
         log.error(`${method} dispatch failed`, { error: err });
@@ -60,7 +63,8 @@ export function bindContract(opts: {
 export type EventTargetLike = { isDestroyed(): boolean; send(channel: string, ...args: unknown[]): void };
 
 /**
- * Pushes every core event to the window as (`cw:event`, name, payload). A send that fails (window
+ * Pushes the core events the window subscribed to (`subscription`, filled by its `events:subscribe`
+ * calls) to it as (`cw:event`, name, payload). A send that fails (window
  * closing, a payload structured clone cannot copy) is logged here: the hub calls listeners inline,
  * so a throw would surface in whatever service emitted the event.
  */
@@ -68,8 +72,10 @@ export function forwardEvents(
   events: Pick<EventHub, 'subscribe'>,
   target: () => EventTargetLike | undefined,
   log: Logger,
+  subscription: ClientSubscription,
 ): () => void {
   return events.subscribe((name, payload) => {
+    if (!subscription.wants(name, payload)) return;
     const contents = target();
     if (!contents || contents.isDestroyed()) return;
     try {

@@ -10,6 +10,7 @@ import {
   type EventFrame,
   type ResultFrame,
 } from '../../shared/contract/wire';
+import { ClientSubscription, type ClientContext } from '../core/client-subscription';
 import type { Dispatch } from '../core/contract/dispatch';
 import type { EventHub } from '../core/events';
 import type { Logger } from '../core/log';
@@ -44,24 +45,28 @@ export type SocketBinding = {
   close(): Promise<void>;
 };
 
-/** The contract over WebSocket: calls go to the core's dispatcher, core events go out as event frames. */
+/**
+ * The contract over WebSocket: calls go to the core's dispatcher, core events go out as event frames
+ * to each client that wants them (its `events:subscribe` declaration).
+ */
 export function createSocketBinding(opts: SocketBindingOptions): SocketBinding {
   const { log } = opts;
-  const clients = new Set<WebSocket>();
+  const clients = new Map<WebSocket, ClientContext>();
   // perMessageDeflate stays off: a compressed frame could inflate far past maxPayload.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
 
   const unsubscribe = opts.events.subscribe((event, payload) => {
     if (clients.size === 0) return;
-    const frame: EventFrame = { t: 'event', event, payload };
-    const text = JSON.stringify(frame);
-    for (const ws of clients) {
-      if (ws.readyState !== WebSocket.OPEN) continue;
+    // Serialized once, and only if some client wants it.
+    let text: string | undefined;
+    for (const [ws, client] of clients) {
+      if (ws.readyState !== WebSocket.OPEN || !client.subscription.wants(event, payload)) continue;
       if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
         log.warn('dropped a client that stopped reading events', { buffered: ws.bufferedAmount });
         ws.terminate();
         continue;
       }
+      text ??= JSON.stringify({ t: 'event', event, payload } satisfies EventFrame);
       ws.send(text);
     }
   });
@@ -95,7 +100,9 @@ export function createSocketBinding(opts: SocketBindingOptions): SocketBinding {
   };
 
   const bind = (ws: WebSocket) => {
-    clients.add(ws);
+    // A new connection is a new client: it starts with no declaration, even after a reconnect.
+    const client: ClientContext = { subscription: new ClientSubscription() };
+    clients.set(ws, client);
     log.info('client connected', { clients: clients.size });
     ws.on('close', (code) => {
       clients.delete(ws);
@@ -103,10 +110,10 @@ export function createSocketBinding(opts: SocketBindingOptions): SocketBinding {
     });
     // ws reports an oversize or broken frame here, then closes the socket itself (1009 / 1002).
     ws.on('error', (err) => log.warn('socket error', { error: err }));
-    ws.on('message', (data, isBinary) => void answer(ws, data, isBinary));
+    ws.on('message', (data, isBinary) => void answer(ws, client, data, isBinary));
   };
 
-  const answer = async (ws: WebSocket, data: RawData, isBinary: boolean) => {
+  const answer = async (ws: WebSocket, client: ClientContext, data: RawData, isBinary: boolean) => {
     if (isBinary) return reply(ws, UNATTRIBUTED_ID, fail('invalid-input', 'frames must be JSON text'));
     let json: unknown;
     try {
@@ -124,7 +131,7 @@ export function createSocketBinding(opts: SocketBindingOptions): SocketBinding {
     }
     let result: Result<unknown>;
     try {
-      result = await opts.dispatch(frame.data.method, frame.data.input);
+      result = await opts.dispatch(frame.data.method, frame.data.input, client);
     } catch (err) {
       // The dispatcher turns handler failures into data; this is only a last line of defence.
       log.error('dispatch threw', { method: frame.data.method, error: err });
@@ -157,7 +164,7 @@ export function createSocketBinding(opts: SocketBindingOptions): SocketBinding {
     async close() {
       unsubscribe();
       await Promise.all(
-        [...clients].map(
+        [...clients.keys()].map(
           (ws) =>
             new Promise<void>((resolve) => {
               ws.once('close', () => resolve());

@@ -23,6 +23,8 @@ export type MarketState = {
 export type MarketStore = StoreApi<MarketState> & {
   refreshExchanges(): Promise<void>;
   refreshStreams(): Promise<void>;
+  /** reads every ticker again: after subscribing to new symbols, whose updates were not sent before */
+  refreshTickers(): Promise<void>;
   /** fetches the market's details once (precision for prices) */
   ensureMarket(exchange: string, symbol: string): void;
   loadSparkline(exchange: string, symbol: string, timeframe: string): Promise<void>;
@@ -133,5 +135,5 @@ export function createMarketStore(transport: Transport, schedule?: FrameSchedule
   });
   loadAll();
 
-  return { ...store, refreshExchanges, refreshStreams, ensureMarket, loadSparkline };
+  return { ...store, refreshExchanges, refreshStreams, refreshTickers, ensureMarket, loadSparkline };
 }

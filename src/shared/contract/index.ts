@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { accountEvents, accountMethods } from './methods/account';
 import { appEvents, appMethods } from './methods/app';
+import { eventsMethods } from './methods/events';
 import { marketEvents, marketMethods } from './methods/market';
 import { settingsEvents, settingsMethods } from './methods/settings';
 import { shellEvents } from './methods/shell';
@@ -20,6 +21,7 @@ export const methods = {
   ...marketMethods,
   ...uiMethods,
   ...accountMethods,
+  ...eventsMethods,
 } as const;
 
 export const events = {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCore, type Core } from '../../../src/main/core/app';
+import { ClientSubscription } from '../../../src/main/core/client-subscription';
 import { silentLogger } from '../../../src/main/core/log';
 import { bindContract, forwardEvents } from '../../../src/main/electron/ipc-binding';
 import { EVENT_CHANNEL } from '../../../src/preload/api';
@@ -22,6 +23,8 @@ const trustedWindow = {
   webContentsId: () => WINDOW_ID,
   trustedOrigins: new Set(['app://candlewatch']),
 };
+
+const windowClient = () => ({ subscription: new ClientSubscription() });
 
 let core: Core | undefined;
 let dir: string | undefined;
@@ -45,6 +48,7 @@ describe('IPC binding of the contract', () => {
       ipcMain,
       dispatch: makeCore().dispatch,
       window: trustedWindow,
+      client: windowClient(),
       log: silentLogger(),
     });
     expect([...ipcMain.handlers.keys()].sort()).toEqual(methodNames.map((m) => `cw:${m}`).sort());
@@ -54,7 +58,13 @@ describe('IPC binding of the contract', () => {
 
   it('answers a valid call from the main frame of our window', async () => {
     const ipcMain = new FakeIpcMain();
-    bindContract({ ipcMain, dispatch: makeCore().dispatch, window: trustedWindow, log: silentLogger() });
+    bindContract({
+      ipcMain,
+      dispatch: makeCore().dispatch,
+      window: trustedWindow,
+      client: windowClient(),
+      log: silentLogger(),
+    });
     const result = await ipcMain.invoke('cw:app:ping', ipcEvent(mainFrame(APP_PAGE)), { nonce: 'n1' });
     expect(result).toMatchObject({ ok: true, value: { nonce: 'n1' } });
   });
@@ -63,7 +73,13 @@ describe('IPC binding of the contract', () => {
     'answers malformed payloads for %s with invalid-input, never a throw',
     async (method) => {
       const ipcMain = new FakeIpcMain();
-      bindContract({ ipcMain, dispatch: makeCore().dispatch, window: trustedWindow, log: silentLogger() });
+      bindContract({
+        ipcMain,
+        dispatch: makeCore().dispatch,
+        window: trustedWindow,
+        client: windowClient(),
+        log: silentLogger(),
+      });
       for (const bad of [42, 'x', [1, 2], null, true]) {
         const result = await ipcMain.invoke(`cw:${method}`, ipcEvent(mainFrame(APP_PAGE)), bad);
         expect(result.ok).toBe(false);
@@ -86,7 +102,7 @@ describe('IPC binding of the contract', () => {
     const dispatch = vi.fn(async () => ok('should not run'));
     const { log, records } = recordingLogger();
     const ipcMain = new FakeIpcMain();
-    bindContract({ ipcMain, dispatch, window: trustedWindow, log });
+    bindContract({ ipcMain, dispatch, window: trustedWindow, client: windowClient(), log });
     const result = await ipcMain.invoke('cw:settings:get', event, {});
     expect(result).toMatchObject({ ok: false, error: { code: 'unauthorized' } });
     expect(dispatch).not.toHaveBeenCalled();
@@ -96,7 +112,13 @@ describe('IPC binding of the contract', () => {
   it('trusts the dev server origin only when the shell lists it', async () => {
     const ipcMain = new FakeIpcMain();
     const devWindow = { webContentsId: () => WINDOW_ID, trustedOrigins: new Set(['http://localhost:5173']) };
-    bindContract({ ipcMain, dispatch: makeCore().dispatch, window: devWindow, log: silentLogger() });
+    bindContract({
+      ipcMain,
+      dispatch: makeCore().dispatch,
+      window: devWindow,
+      client: windowClient(),
+      log: silentLogger(),
+    });
     const fromDev = await ipcMain.invoke('cw:app:info', ipcEvent(mainFrame('http://localhost:5173/')), {});
     const fromOtherPort = await ipcMain.invoke(
       'cw:app:info',
@@ -112,7 +134,7 @@ describe('IPC binding of the contract', () => {
     const dispatch = async () => {
       throw new Error('boom');
     };
-    bindContract({ ipcMain, dispatch, window: trustedWindow, log: silentLogger() });
+    bindContract({ ipcMain, dispatch, window: trustedWindow, client: windowClient(), log: silentLogger() });
     const result = await ipcMain.invoke('cw:app:info', ipcEvent(mainFrame(APP_PAGE)), {});
     expect(result).toMatchObject({ ok: false, error: { code: 'internal' } });
   });
@@ -122,7 +144,7 @@ describe('event forwarding', () => {
   it('sends core events to the window on cw:event as (name, payload)', async () => {
     const c = makeCore();
     const contents = new FakeWebContents();
-    forwardEvents(c.events, () => contents, silentLogger());
+    forwardEvents(c.events, () => contents, silentLogger(), new ClientSubscription());
     const updated = await c.dispatch('settings:update', {
       watchlist: [{ exchange: 'binance', symbol: 'BTC/USDT', timeframes: ['1m'] }],
     });
@@ -135,13 +157,48 @@ describe('event forwarding', () => {
   it('skips a destroyed window, and stops after unsubscribe', () => {
     const c = makeCore();
     const contents = new FakeWebContents();
-    const stop = forwardEvents(c.events, () => contents, silentLogger());
+    const stop = forwardEvents(c.events, () => contents, silentLogger(), new ClientSubscription());
     contents.destroyed = true;
     c.events.emit('app:resumed', { sleptMs: 1, at: 1 });
     contents.destroyed = false;
     stop();
     c.events.emit('app:resumed', { sleptMs: 2, at: 2 });
     expect(contents.sent).toEqual([]);
+  });
+
+  it('sends the window only the series it subscribed to through its own events:subscribe call', async () => {
+    const c = makeCore();
+    const contents = new FakeWebContents();
+    const client = windowClient();
+    const ipcMain = new FakeIpcMain();
+    bindContract({ ipcMain, dispatch: c.dispatch, window: trustedWindow, client, log: silentLogger() });
+    forwardEvents(c.events, () => contents, silentLogger(), client.subscription);
+    const declared = await ipcMain.invoke('cw:events:subscribe', ipcEvent(mainFrame(APP_PAGE)), {
+      candles: [{ exchange: 'sim', symbol: 'BTC/USDT', timeframe: '1h' }],
+    });
+    expect(declared).toEqual({ ok: true, value: { candles: 1, tickers: 0, orderbooks: 0 } });
+
+    const update = (timeframe: string) => ({
+      series: { exchange: 'sim', symbol: 'BTC/USDT', timeframe },
+      closed: [],
+      forming: null,
+      origin: 'live' as const,
+    });
+    c.events.emit('candles:updated', update('1m'));
+    c.events.emit('candles:updated', update('1h'));
+    c.events.emit('orderbook:updated', {
+      exchange: 'sim',
+      symbol: 'BTC/USDT',
+      time: 1,
+      bids: [],
+      asks: [],
+      synced: true,
+    });
+    c.events.emit('app:resumed', { sleptMs: 1, at: 1 });
+    expect(contents.sent).toEqual([
+      [EVENT_CHANNEL, 'candles:updated', update('1h')],
+      [EVENT_CHANNEL, 'app:resumed', { sleptMs: 1, at: 1 }],
+    ]);
   });
 
   it('logs a send that fails instead of throwing into the service that emitted', () => {
@@ -151,7 +208,7 @@ describe('event forwarding', () => {
       throw new Error('An object could not be cloned.');
     };
     const { log, records } = recordingLogger();
-    forwardEvents(c.events, () => contents, log);
+    forwardEvents(c.events, () => contents, log, new ClientSubscription());
     expect(() => c.events.emit('app:resumed', { sleptMs: 1, at: 1 })).not.toThrow();
     expect(records.some((r) => r.level === 'warn' && r.msg.includes('app:resumed'))).toBe(true);
   });

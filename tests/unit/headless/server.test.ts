@@ -94,6 +94,74 @@ describe('headless server', () => {
     }
   });
 
+  it('sends each client only the candles and tickers it subscribed to, and every low-rate event', async () => {
+    const a = await connect();
+    const b = await connect();
+    const idle = await connect();
+    const declare = (client: { ws: WebSocket }, symbol: string) =>
+      client.ws.send(
+        JSON.stringify({
+          t: 'call',
+          id: 1,
+          method: 'events:subscribe',
+          input: {
+            candles: [{ exchange: 'sim', symbol, timeframe: '1m' }],
+            tickers: [{ exchange: 'sim', symbol }],
+          },
+        }),
+      );
+    declare(a, 'BTC/USDT');
+    declare(b, 'ETH/USDT');
+    for (const client of [a, b]) {
+      expect(await until(() => client.frames.find((f) => f.t === 'result'))).toMatchObject({
+        result: { ok: true, value: { candles: 1, tickers: 1, orderbooks: 0 } },
+      });
+    }
+
+    const candles = (symbol: string) => ({
+      series: { exchange: 'sim', symbol, timeframe: '1m' },
+      closed: [],
+      forming: [60_000, 1, 2, 0.5, 1.5, 10] as [number, number, number, number, number, number],
+      origin: 'live' as const,
+    });
+    const ticker = (symbol: string) => ({
+      exchange: 'sim',
+      symbol,
+      time: 1,
+      last: 1,
+      bid: null,
+      ask: null,
+      changePercent24h: null,
+      quoteVolume24h: null,
+    });
+    for (const symbol of ['BTC/USDT', 'ETH/USDT', 'SOL/USDT']) {
+      core.events.emit('candles:updated', candles(symbol));
+      core.events.emit('ticker:updated', ticker(symbol));
+    }
+    core.events.emit('app:resumed', { sleptMs: 1_000, at: 1 });
+
+    const seen = (client: { frames: ServerFrame[] }) =>
+      client.frames.flatMap((f) => {
+        if (f.t !== 'event') return [];
+        const p = f.payload as { series?: { symbol: string }; symbol?: string };
+        return [`${f.event} ${p.series?.symbol ?? p.symbol ?? ''}`.trim()];
+      });
+    for (const client of [a, b, idle])
+      await until(() => (seen(client).includes('app:resumed') ? true : undefined));
+    expect(seen(a)).toEqual(['candles:updated BTC/USDT', 'ticker:updated BTC/USDT', 'app:resumed']);
+    expect(seen(b)).toEqual(['candles:updated ETH/USDT', 'ticker:updated ETH/USDT', 'app:resumed']);
+    // A client that never declared gets everything, as before subscriptions existed.
+    expect(seen(idle)).toHaveLength(7);
+
+    // A new declaration replaces the old one: nothing of BTC any more.
+    a.ws.send(JSON.stringify({ t: 'call', id: 2, method: 'events:subscribe', input: {} }));
+    await until(() => a.frames.find((f) => f.t === 'result' && f.id === 2));
+    core.events.emit('candles:updated', candles('BTC/USDT'));
+    core.events.emit('app:resumed', { sleptMs: 2_000, at: 2 });
+    await until(() => (seen(a).filter((e) => e === 'app:resumed').length === 2 ? true : undefined));
+    expect(seen(a).slice(3)).toEqual(['app:resumed']);
+  });
+
   it('ties a bad frame to its call id when it has one', async () => {
     const { ws, frames } = await connect();
     ws.send(JSON.stringify({ t: 'call', id: 3, method: 'app:ping', input: { nonce: 'x' }, extra: true }));

@@ -65,8 +65,8 @@ function errorReplacer(_key: string, value: unknown): unknown {
 
 /** Error messages leave the core redacted too: a handler's error may quote what ccxt echoed. */
 export function redactingDispatch(dispatch: Dispatch, redact: (text: string) => string): Dispatch {
-  return async (method, input) => {
-    const result = await dispatch(method, input);
+  return async (method, input, client) => {
+    const result = await dispatch(method, input, client);
     if (result.ok) return result;
     return { ok: false, error: { code: result.error.code, message: redact(result.error.message) } };
   };
