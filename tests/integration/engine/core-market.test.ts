@@ -6,6 +6,7 @@ import type { EventName } from '../../../src/shared/contract';
 import type { CandlesUpdated } from '../../../src/shared/contract/methods/market';
 import type { Candle, OrderBook } from '../../../src/shared/domain/market';
 import type { StreamInfo } from '../../../src/shared/domain/stream';
+import type { GapRecord } from '../../../src/shared/domain/gap';
 import { createCore, type Core } from '../../../src/main/core/app';
 import { SimSource } from '../../../src/main/core/exchange/sim/sim-source';
 import { systemClock } from '../../../src/main/core/feed/clock';
@@ -92,7 +93,11 @@ describe('market data through the core and the contract (sim exchange, real SQLi
       expect.objectContaining({ exchange: 'sim', symbol: 'ETH/USDT' }),
     ]);
     expect(await call(c, 'streams:reconnect', { id: 'sim|ETH/USDT|1s' })).toEqual({ reconnected: 1 });
-    expect(await call(c, 'gaps:list', { limit: 10 })).toEqual([]);
+    // A starved machine can wake the loop late enough for the sim "socket" to miss candles; the
+    // collector then records and fills the gap (the stored series equals the truth above). What
+    // must never be left is a gap that failed.
+    const gaps = await call<GapRecord[]>(c, 'gaps:list', { limit: 10 });
+    for (const gap of gaps) expect(gap).toMatchObject({ error: null });
 
     expect(await c.dispatch('streams:reconnect', { id: 'nope' })).toMatchObject({
       ok: false,

@@ -9,7 +9,7 @@ import type { AccountOrder, AccountPosition, KeyPermissions } from '../../../sha
 import type { SecretField } from '../../../shared/contract/methods/store';
 import type { ExchangeSettings } from '../../../shared/domain/settings';
 import { createCcxtExchange, deepMerge, usesPlainWebsocket } from '../exchange/ccxt-factory';
-import { retryAfterMs } from '../exchange/ccxt-source';
+import { pauseGateOnRetryAfter } from '../exchange/ccxt-source';
 import { RestGate } from '../exchange/rest-gate';
 import type { Clock } from '../feed/clock';
 import type { Logger } from '../log';
@@ -103,8 +103,6 @@ export type AccountClientFactory = (opts: AccountClientOptions) => ReadOnlyAccou
 /** Most fills one page of fetchMyTrades asks for, and how many pages one catch-up may read per symbol. */
 const TRADES_PAGE = 500;
 const MAX_TRADE_PAGES = 20;
-/** When a 429/418 carries no Retry-After, wait this long before the next REST call. */
-const DEFAULT_RETRY_AFTER_MS = 10_000;
 const DERIVATIVE_TYPES = new Set(['swap', 'future', 'futures', 'delivery', 'linear', 'inverse', 'option']);
 
 type WsClientView = {
@@ -201,7 +199,7 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
       derivatives,
       clockSync: has['fetchTime'] === true && typeof ex.options?.['timeDifference'] === 'number',
     };
-    this.watchRetryAfter();
+    pauseGateOnRetryAfter(ex, this.gate, { clock: opts.clock, log: opts.log, what: 'private REST calls' });
   }
 
   loadMarkets(): Promise<void> {
@@ -428,21 +426,6 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
     } catch (err) {
       throw describeAccessError(err, this.name, this.opts.redact);
     }
-  }
-
-  private watchRetryAfter(): void {
-    // ccxt turns 429/418 into DDoSProtection and forgets Retry-After; onRestResponse sees it first.
-    const ex = this.ex as unknown as { onRestResponse: (...args: unknown[]) => unknown };
-    const original = ex.onRestResponse.bind(this.ex);
-    ex.onRestResponse = (...args: unknown[]) => {
-      const [status, , , , headers] = args as [number, string, string, string, Record<string, string>];
-      if (status === 429 || status === 418) {
-        const ms = retryAfterMs(headers?.['Retry-After'], this.opts.clock.now()) ?? DEFAULT_RETRY_AFTER_MS;
-        this.gate.block(ms);
-        this.opts.log.warn('rate limited: pausing private REST calls', { status, ms });
-      }
-      return original(...args);
-    };
   }
 }
 

@@ -26,8 +26,6 @@ type WsClientView = {
 
 /** ccxt's TICK_SIZE precision mode: `precision.price` is the price step itself, not a digit count. */
 const TICK_SIZE = 4;
-/** When a 429/418 carries no Retry-After, wait this long before the next REST call. */
-const DEFAULT_RETRY_AFTER_MS = 10_000;
 /** Order book snapshot depth asked for; the top N shown is cut from it. */
 const BOOK_SNAPSHOT_DEPTH = 100;
 /** New candle subscriptions are gathered this long and sent as one SUBSCRIBE message. */
@@ -64,7 +62,7 @@ export class CcxtSource implements MarketSource {
     this.name = String(ex.name ?? id);
     this.gate = new RestGate(deps.clock);
     this.caps = capabilitiesFromCcxt(ex);
-    this.watchRetryAfter();
+    pauseGateOnRetryAfter(ex, this.gate, { clock: deps.clock, log: deps.log, what: 'REST calls' });
     this.guardThrottledSends();
     // ccxt prints some socket problems (a frame that is not JSON) with console.log. stdout carries
     // the headless ready line and the export CLI's output: route them to our logger instead.
@@ -261,22 +259,6 @@ export class CcxtSource implements MarketSource {
     await this.ex.close();
   }
 
-  private watchRetryAfter(): void {
-    // Binance answers 429 (and 418 when an IP kept calling) with Retry-After; ccxt turns it into a
-    // DDoSProtection error and forgets the header. onRestResponse sees every response first.
-    const ex = this.ex as unknown as { onRestResponse: (...args: unknown[]) => unknown };
-    const original = ex.onRestResponse.bind(this.ex);
-    ex.onRestResponse = (...args: unknown[]) => {
-      const [status, , , , headers] = args as [number, string, string, string, Record<string, string>];
-      if (status === 429 || status === 418) {
-        const ms = retryAfterMs(headers?.['Retry-After'], this.deps.clock.now()) ?? DEFAULT_RETRY_AFTER_MS;
-        this.gate.block(ms);
-        this.deps.log.warn('rate limited: pausing REST calls', { status, ms });
-      }
-      return original(...args);
-    };
-  }
-
   /**
    * ccxt 4.5.84's watch/watchMultiple send a subscription through the socket's throttle as
    * `client.throttle(cost).then(() => client.send(message))` and drop the promise send returns: a
@@ -434,6 +416,32 @@ function decimalsOf(tick: number | null): number | null {
   if (tick === null || !(tick > 0)) return null;
   // 0.05 needs two decimals, 0.01 two, 1 none; the epsilon absorbs log10's rounding of exact powers.
   return Math.max(0, Math.ceil(-Math.log10(tick) - 1e-9));
+}
+
+/** When a 429/418 carries no Retry-After, wait this long before the next REST call. */
+const DEFAULT_RETRY_AFTER_MS = 10_000;
+
+/**
+ * Closes `gate` for the Retry-After window of every 429/418 `ex` receives. Binance answers 429 (and
+ * 418 when an IP kept calling) with Retry-After; ccxt turns it into a DDoSProtection error and
+ * forgets the header. onRestResponse sees every response first. `what` names the calls paused.
+ */
+export function pauseGateOnRetryAfter(
+  ex: Exchange,
+  gate: RestGate,
+  deps: { clock: Clock; log: Logger; what: string },
+): void {
+  const hooked = ex as unknown as { onRestResponse: (...args: unknown[]) => unknown };
+  const original = hooked.onRestResponse.bind(ex);
+  hooked.onRestResponse = (...args: unknown[]) => {
+    const [status, , , , headers] = args as [number, string, string, string, Record<string, string>];
+    if (status === 429 || status === 418) {
+      const ms = retryAfterMs(headers?.['Retry-After'], deps.clock.now()) ?? DEFAULT_RETRY_AFTER_MS;
+      gate.block(ms);
+      deps.log.warn(`rate limited: pausing ${deps.what}`, { status, ms });
+    }
+    return original(...args);
+  };
 }
 
 /** Retry-After is either seconds or an HTTP date. */

@@ -1,8 +1,8 @@
 import type { SeriesKey } from '../../../shared/domain/market';
 import { seriesId } from '../../../shared/domain/market';
-import type { StreamInfo, StreamState } from '../../../shared/domain/stream';
+import type { StreamInfo, StreamState, StreamTransport } from '../../../shared/domain/stream';
 import { timeframeMs } from '../../../shared/timeframe';
-import { Backfiller } from '../candles/backfiller';
+import { Backfiller, type SyncTarget } from '../candles/backfiller';
 import type { CandleHistory, CandleUpdate, CandleUpdateListener, GapLedger } from '../candles/ports';
 import { SeriesCollector } from '../candles/series-collector';
 import { TimeframeAggregator } from '../candles/timeframe-aggregator';
@@ -11,8 +11,9 @@ import type { Logger } from '../log';
 import { Backoff } from './backoff';
 import { toStreamError } from './classify-error';
 import { sleep, type Clock } from './clock';
-import { checkSymbol } from './market-check';
+import { loadAndCheckSymbol } from './market-check';
 import { StreamStatus } from './stream-status';
+import { streamLoopDeps } from './stream-loop-deps';
 import { WatchLoop, type BreakReason } from './watch-loop';
 
 export type CandleStreamDeps = {
@@ -45,6 +46,57 @@ export function pollIntervalMs(timeframe: string): number {
   return Math.min(15_000, Math.max(2_000, Math.floor(timeframeMs(timeframe) / 4)));
 }
 
+/** The status of one candle series; only how it is fed differs between the stream kinds. */
+function candleStatus(
+  id: string,
+  key: SeriesKey,
+  transport: StreamTransport,
+  deps: CandleStreamDeps,
+): StreamStatus {
+  return new StreamStatus(
+    {
+      id,
+      kind: 'candles',
+      exchange: key.exchange,
+      symbol: key.symbol,
+      timeframe: key.timeframe,
+      transport,
+    },
+    deps.clock,
+    deps.onState,
+  );
+}
+
+/**
+ * REST backfill of one candle series from candles of `fetchTimeframe` (the series' own, or 1m for
+ * an aggregate). Filled candles go out through `release`; once caught up, a stream still showing
+ * 'backfilling' moves to `settledState`.
+ */
+function candleBackfiller(
+  target: SyncTarget,
+  fetchTimeframe: string,
+  deps: CandleStreamDeps,
+  stream: { status: StreamStatus; release(updates: CandleUpdate[]): void; settledState(): StreamState },
+): Backfiller {
+  const { source, clock, log } = deps;
+  const { symbol } = target.key;
+  return new Backfiller(target, {
+    fetchTimeframe,
+    fetch: (since, limit, priority) => source.fetchCandles(symbol, fetchTimeframe, since, limit, priority),
+    pageLimit: source.capabilities().maxCandlesPerRequest,
+    gaps: deps.gaps,
+    clock,
+    log,
+    backoff: new Backoff({ random: deps.random }),
+    restBlockedForMs: () => source.restBlockedForMs(),
+    emit: (updates) => stream.release(updates),
+    onError: (c) => stream.status.error(toStreamError(c, clock.now())),
+    onDone: () => {
+      if (stream.status.state === 'backfilling') stream.status.set(stream.settledState());
+    },
+  });
+}
+
 /**
  * One candle series fed by a websocket watch (or REST polls): the watch loop hands each wake's
  * candles to the collector, which releases closed candles in order and asks for REST backfill
@@ -66,46 +118,21 @@ export class CandleStream implements SeriesStream {
     private readonly deps: CandleStreamDeps,
   ) {
     this.id = seriesId(key);
-    const { source, clock, log } = deps;
-    this.status = new StreamStatus(
-      {
-        id: this.id,
-        kind: 'candles',
-        exchange: key.exchange,
-        symbol: key.symbol,
-        timeframe: key.timeframe,
-        transport,
-      },
-      clock,
-      deps.onState,
-    );
+    const { source } = deps;
+    this.status = candleStatus(this.id, key, transport, deps);
     this.collector = new SeriesCollector(key, {
       lastClosed: deps.history.lastClosedOpenTime(key),
       warmupCandles: deps.warmupCandles,
     });
-    this.backfiller = new Backfiller(this.collector, {
-      fetchTimeframe: key.timeframe,
-      fetch: (since, limit, priority) =>
-        source.fetchCandles(key.symbol, key.timeframe, since, limit, priority),
-      pageLimit: source.capabilities().maxCandlesPerRequest,
-      gaps: deps.gaps,
-      clock,
-      log,
-      backoff: new Backoff({ random: deps.random }),
-      restBlockedForMs: () => source.restBlockedForMs(),
-      emit: (updates) => this.release(updates),
-      onError: (c) => this.status.error(toStreamError(c, clock.now())),
-      onDone: () => {
-        if (this.status.state === 'backfilling') this.status.set(this.flowingState());
-      },
+    this.backfiller = candleBackfiller(this.collector, key.timeframe, deps, {
+      status: this.status,
+      release: (updates) => this.release(updates),
+      settledState: () => this.flowingState(),
     });
     this.loop = new WatchLoop<CandleBatch>(
       this.status,
       {
-        prepare: async () => {
-          await source.loadMarkets();
-          checkSymbol(source, key.symbol);
-        },
+        prepare: () => loadAndCheckSymbol(source, key.symbol),
         watch: () =>
           transport === 'websocket'
             ? source.watchCandles(key.symbol, key.timeframe, this.cursor())
@@ -124,12 +151,7 @@ export class CandleStream implements SeriesStream {
         unsubscribe: () =>
           transport === 'websocket' ? source.unwatchCandles(key.symbol, key.timeframe) : Promise.resolve(),
       },
-      {
-        clock,
-        log,
-        backoff: new Backoff({ random: deps.random }),
-        restBlockedForMs: () => source.restBlockedForMs(),
-      },
+      streamLoopDeps(deps),
     );
   }
 
@@ -211,38 +233,16 @@ export class AggregatedStream implements SeriesStream {
     private readonly deps: CandleStreamDeps,
   ) {
     this.id = seriesId(key);
-    const { source, clock, log } = deps;
-    this.status = new StreamStatus(
-      {
-        id: this.id,
-        kind: 'candles',
-        exchange: key.exchange,
-        symbol: key.symbol,
-        timeframe: key.timeframe,
-        transport: 'aggregated',
-      },
-      clock,
-      deps.onState,
-    );
+    const { source } = deps;
+    this.status = candleStatus(this.id, key, 'aggregated', deps);
     this.aggregator = new TimeframeAggregator(key, base.key.timeframe, {
       lastClosed: deps.history.lastClosedOpenTime(key),
       warmupCandles: deps.warmupCandles,
     });
-    this.backfiller = new Backfiller(this.aggregator, {
-      fetchTimeframe: base.key.timeframe,
-      fetch: (since, limit, priority) =>
-        source.fetchCandles(key.symbol, base.key.timeframe, since, limit, priority),
-      pageLimit: source.capabilities().maxCandlesPerRequest,
-      gaps: deps.gaps,
-      clock,
-      log,
-      backoff: new Backoff({ random: deps.random }),
-      restBlockedForMs: () => source.restBlockedForMs(),
-      emit: (updates) => this.release(updates),
-      onError: (c) => this.status.error(toStreamError(c, clock.now())),
-      onDone: () => {
-        if (this.status.state === 'backfilling') this.status.set('live');
-      },
+    this.backfiller = candleBackfiller(this.aggregator, base.key.timeframe, deps, {
+      status: this.status,
+      release: (updates) => this.release(updates),
+      settledState: () => 'live',
     });
     this.detach = base.onUpdate((u) => {
       this.queue.push(u);
@@ -251,10 +251,7 @@ export class AggregatedStream implements SeriesStream {
     this.loop = new WatchLoop<CandleUpdate[]>(
       this.status,
       {
-        prepare: async () => {
-          await source.loadMarkets();
-          checkSymbol(source, key.symbol);
-        },
+        prepare: () => loadAndCheckSymbol(source, key.symbol),
         watch: () => this.next(),
         onData: (updates, now) => {
           this.status.message(now);
@@ -267,12 +264,7 @@ export class AggregatedStream implements SeriesStream {
         dropConnection: () => base.forceReconnect('stale'),
         unsubscribe: async () => this.detach(),
       },
-      {
-        clock,
-        log,
-        backoff: new Backoff({ random: deps.random }),
-        restBlockedForMs: () => source.restBlockedForMs(),
-      },
+      streamLoopDeps(deps),
     );
   }
 

@@ -40,3 +40,9 @@ function similarSymbols(source: MarketSource, symbol: string): string[] {
     .slice(0, 3)
     .map((m) => m.symbol);
 }
+
+/** Every market stream's first step on each (re)subscribe: markets loaded, then the symbol checked. */
+export async function loadAndCheckSymbol(source: MarketSource, symbol: string): Promise<void> {
+  await source.loadMarkets();
+  checkSymbol(source, symbol);
+}

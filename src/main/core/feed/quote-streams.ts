@@ -2,10 +2,10 @@ import type { OrderBook, Ticker } from '../../../shared/domain/market';
 import type { StreamInfo, StreamTransport } from '../../../shared/domain/stream';
 import type { MarketSource } from '../exchange/market-source';
 import type { Logger } from '../log';
-import { Backoff } from './backoff';
 import { sleep, type Clock } from './clock';
-import { checkSymbol } from './market-check';
+import { loadAndCheckSymbol } from './market-check';
 import { StreamStatus } from './stream-status';
+import { streamLoopDeps } from './stream-loop-deps';
 import { WatchLoop, type BreakReason } from './watch-loop';
 
 export type QuoteStreamDeps = {
@@ -34,7 +34,7 @@ abstract class QuoteStream<T> {
     websocket: boolean,
     protected readonly deps: QuoteStreamDeps,
   ) {
-    const { source, clock, log } = deps;
+    const { source, clock } = deps;
     this.transport = websocket ? 'websocket' : 'rest-poll';
     this.status = new StreamStatus(
       { id, kind, exchange: source.id, symbol, timeframe: null, transport: this.transport },
@@ -45,8 +45,7 @@ abstract class QuoteStream<T> {
       this.status,
       {
         prepare: async () => {
-          await source.loadMarkets();
-          checkSymbol(source, symbol);
+          await loadAndCheckSymbol(source, symbol);
           await this.beforeSubscribe();
         },
         watch: () => (websocket ? this.watchOnce() : this.pollOnce()),
@@ -59,12 +58,7 @@ abstract class QuoteStream<T> {
         dropConnection: () => source.reconnect(symbol),
         unsubscribe: () => (websocket ? this.unwatch() : Promise.resolve()),
       },
-      {
-        clock,
-        log,
-        backoff: new Backoff({ random: deps.random }),
-        restBlockedForMs: () => source.restBlockedForMs(),
-      },
+      streamLoopDeps(deps),
     );
   }
 
