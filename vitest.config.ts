@@ -24,6 +24,8 @@ export default defineConfig({
           hookTimeout: 120_000,
           // One Chromium at a time: the CI machine has two cores.
           fileParallelism: false,
+          // expect.poll's 1 s default is shorter than a UI round trip on a loaded 2-core machine.
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],
