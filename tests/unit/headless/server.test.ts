@@ -168,7 +168,9 @@ describe('headless server', () => {
     ws.send(JSON.stringify({ t: 'call', id: 4, method: 'app:nope', input: {} }));
     ws.send(JSON.stringify({ t: 'call', id: -1, method: 'app:ping', input: {} }));
     // Replies come as calls finish, not in the order sent.
-    const replies = await until(() => (frames.length >= 3 ? frames : undefined));
+    // Event frames (the default sim feed streams from the start) interleave: count results only.
+    const results = () => frames.filter((f) => f.t === 'result');
+    const replies = await until(() => (results().length >= 3 ? results() : undefined));
     const byId = [...replies].sort((x, y) => (x.t === 'result' && y.t === 'result' ? x.id - y.id : 0));
     expect(byId).toEqual([
       {
