@@ -26,10 +26,6 @@ export default defineConfig({
           fileParallelism: false,
           // expect.poll's 1 s default is shorter than a UI round trip on a loaded 2-core machine.
           expect: { poll: { timeout: 15_000 } },
-          // Chromium against a live feed on two cores still races now and then (a candle arriving
-          // mid-animation, a key toggle applied late). A retry keeps CI honest about real breakage;
-          // each flaky case is listed as a follow-up to make deterministic.
-          retry: 2,
         },
       },
     ],
