@@ -3,7 +3,7 @@ import { callChannel, EVENT_CHANNEL } from '../../preload/api';
 import type { ClientContext, ClientSubscription } from '../core/client-subscription';
 import type { Dispatch } from '../core/contract/dispatch';
 import type { EventHub } from '../core/events';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/base/log';
 import { isTrustedSender, originOf, type IpcEventLike } from './trusted-sender';
 
 /** The part of Electron's ipcMain the binding uses. */

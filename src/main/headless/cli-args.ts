@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import type { LogLevel } from '../core/log';
+import type { LogLevel } from '../core/base/log';
 
 export type ServeOptions = {
   dataDir?: string;

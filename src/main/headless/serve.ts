@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { createCore, type Core } from '../core/app';
 import { ConfigFileError, readConfigFile, type ConfigFile } from '../core/config/config-file';
-import { createLogger, stderrSink, type LogSink } from '../core/log';
+import { createLogger, stderrSink, type LogSink } from '../core/base/log';
 import { parseServeArgs, UsageError, USAGE } from './cli-args';
 import { startClockJumpDetector } from './clock-jump';
 import { defaultDataDir } from './default-data-dir';

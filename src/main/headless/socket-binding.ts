@@ -13,7 +13,7 @@ import {
 import { ClientSubscription, type ClientContext } from '../core/client-subscription';
 import type { Dispatch } from '../core/contract/dispatch';
 import type { EventHub } from '../core/events';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/base/log';
 import type { AccessToken } from './access-token';
 import type { HostPolicy } from './host-policy';
 

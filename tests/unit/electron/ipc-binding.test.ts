@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCore, type Core } from '../../../src/main/core/app';
 import { ClientSubscription } from '../../../src/main/core/client-subscription';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { bindContract, forwardEvents } from '../../../src/main/electron/ipc-binding';
 import { EVENT_CHANNEL } from '../../../src/preload/api';
 import { methodNames, ok } from '../../../src/shared/contract';

@@ -11,7 +11,7 @@ import {
   type Result,
 } from '../../../shared/contract';
 import type { ClientContext } from '../client-subscription';
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
 
 /** `client` is the caller as its transport knows it; absent for in-process calls (tests, scripts). */
 export type Handler<M extends MethodName> = (

@@ -7,14 +7,14 @@ import type { CandleHistory, CandleUpdate, CandleUpdateListener, GapLedger } fro
 import { SeriesCollector } from '../candles/series-collector';
 import { TimeframeAggregator } from '../candles/timeframe-aggregator';
 import { REST_PRIORITY, type CandleBatch, type MarketSource } from '../exchange/market-source';
-import type { Logger } from '../log';
-import { Backoff } from './backoff';
-import { toStreamError } from './classify-error';
-import { sleep, type Clock } from './clock';
+import type { Logger } from '../base/log';
+import { Backoff } from '../base/backoff';
+import { toStreamError } from '../base/classify-error';
+import { sleep, type Clock } from '../base/clock';
 import { loadAndCheckSymbol } from './market-check';
-import { StreamStatus } from './stream-status';
-import { streamLoopDeps } from './stream-loop-deps';
-import { WatchLoop, type BreakReason } from './watch-loop';
+import { StreamStatus } from '../streams/stream-status';
+import { streamLoopDeps } from '../streams/stream-loop-deps';
+import { WatchLoop, type BreakReason } from '../streams/watch-loop';
 
 export type CandleStreamDeps = {
   source: MarketSource;

@@ -6,13 +6,13 @@ import type { CandleHistory, CandleUpdate, CandleUpdateListener, GapLedger } fro
 import type { ExchangeRegistry } from '../exchange/exchange-registry';
 import type { MarketSource } from '../exchange/market-source';
 import { SIM_EXCHANGE_ID } from '../exchange/sim/sim-source';
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
 import { AggregatedStream, CandleStream, type CandleStreamDeps, type SeriesStream } from './candle-stream';
-import { classifyError } from './classify-error';
-import { systemClock, type Clock, type TimerHandle } from './clock';
+import { classifyError } from '../base/classify-error';
+import { systemClock, type Clock, type TimerHandle } from '../base/clock';
 import { timeframeSupport } from './market-check';
 import { BookStream, TickerStream, type QuoteStreamDeps } from './quote-streams';
-import { StreamStatus } from './stream-status';
+import { StreamStatus } from '../streams/stream-status';
 
 /** What a user without any exchange configured sees: the simulator, so the whole app works offline. */
 export const DEFAULT_SIM_WATCHLIST: readonly WatchItem[] = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'].map(

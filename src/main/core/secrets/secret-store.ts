@@ -6,7 +6,7 @@ import type {
   SecretsStatus,
 } from '../../../shared/contract/methods/store';
 import { secretFieldSchema } from '../../../shared/contract/methods/store';
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
 import type { SecretRepository, StoredSecret } from '../store/secret-repository';
 import type { SecretBox } from './ports';
 import type { Redactor } from './redactor';

@@ -7,7 +7,7 @@ import {
   type SettingsPatch,
 } from '../../../shared/domain/settings';
 import { settingsPatchSchema } from '../../../shared/domain/settings';
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
 
 type Section = keyof Settings;
 const SECTIONS = Object.keys(settingsSchema.shape) as Section[];
