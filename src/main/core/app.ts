@@ -1,4 +1,5 @@
 import type { AppInfo } from '../../shared/contract/methods/app';
+import { ContractError } from '../../shared/contract/result';
 import type { ConfigFile } from './config/config-file';
 import { createDispatcher, type Dispatch } from './contract/dispatch';
 import { EventHub } from './events';
@@ -19,7 +20,6 @@ import { createStoreModule } from './store/module';
 import { SecretRepository } from './store/secret-repository';
 import { SettingsRepository } from './store/settings-repository';
 import { createChartHandlers } from './chart/indicator-series';
-import { createSubscriptionHandlers } from './client-subscription';
 
 export type CoreOptions = {
   dataDir: string;
@@ -124,7 +124,11 @@ export function createCore(opts: CoreOptions): Core {
       'app:ping': ({ nonce }) => ({ nonce, serverTime: Date.now() }),
       'settings:get': () => settings.get(),
       'settings:update': (patch) => settings.update(patch),
-      ...createSubscriptionHandlers(),
+      'events:subscribe': (input, client) => {
+        // Only a transport that keeps per-client state can honour a subscription.
+        if (!client) throw new ContractError('unavailable', 'events:subscribe needs a connected client');
+        return client.subscription.replace(input);
+      },
     },
     start() {},
     stop() {},
