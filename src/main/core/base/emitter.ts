@@ -4,10 +4,14 @@ export type Listener<T> = (value: T) => void;
 
 /**
  * A typed list of listeners. `on` returns the function that removes the listener again, so a
- * subscriber keeps one handle instead of the listener itself.
+ * subscriber keeps one handle instead of the listener itself. With `onError`, a listener that
+ * throws is reported there and the others still hear the value (a failing UI listener must not
+ * break a stream's loop); without it, the error reaches the caller of `emit`.
  */
 export class Emitter<T> {
   private readonly listeners = new Set<Listener<T>>();
+
+  constructor(private readonly onError?: (err: unknown) => void) {}
 
   readonly on = (listener: Listener<T>): (() => void) => {
     this.listeners.add(listener);
@@ -15,7 +19,15 @@ export class Emitter<T> {
   };
 
   emit(value: T): void {
-    for (const listener of this.listeners) listener(value);
+    for (const listener of this.listeners) {
+      if (!this.onError) listener(value);
+      else
+        try {
+          listener(value);
+        } catch (err) {
+          this.onError(err);
+        }
+    }
   }
 
   get size(): number {
