@@ -63,7 +63,7 @@ export function createAccountModule(opts: AccountModuleOptions): AccountModule {
   });
   service.onStreamState((info) => events.emit('stream:state-changed', info));
   // Both resume paths (the Electron powerMonitor through the core, headless sleep detection in the
-  // feed) announce themselves with this event.
+  // feed's watchdog) announce themselves with this event, once per wake.
   let offResume = (): void => {};
   return {
     handlers: { ...accountHandlers(service), ...withPrivateStreams(opts.marketStreams, service) },

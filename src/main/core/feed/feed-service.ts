@@ -43,7 +43,11 @@ export type FeedServiceOptions = {
   bookDepth?: number;
   /**
    * Headless mode has no powerMonitor: a watchdog tick that fires this late means the machine
-   * slept (timers freeze during sleep). Given, it is called with the time slept.
+   * slept. Node's timers run on the monotonic clock, which stops while the machine sleeps (Linux
+   * CLOCK_MONOTONIC, macOS uptime clock), while the wall clock keeps the real time; the threshold
+   * is well above event-loop stalls and NTP slews. It is the only sleep detector of headless mode,
+   * and it runs in the tick before the stale checks, so a wake is one reconnect wave, not a stale
+   * one followed by a resume one. Given, it is called with the time slept.
    */
   onClockJump?: (sleptMs: number) => void;
 };
