@@ -62,7 +62,12 @@ function rssMb(pid: number): number {
 }
 
 /** Settles, then measures a window: CPU % of one core, RSS at its end, event-loop delay p99. */
-async function measureWindow(pid: number, probeFile: string, settleS: number, windowS: number): Promise<Usage> {
+async function measureWindow(
+  pid: number,
+  probeFile: string,
+  settleS: number,
+  windowS: number,
+): Promise<Usage> {
   await pause(settleS * 1000);
   process.kill(pid, 'SIGUSR2'); // resets the probe's histogram
   const cpu0 = cpuSeconds(pid);
@@ -90,7 +95,11 @@ async function startFake(symbols: string[]): Promise<FakeProcess> {
     execArgv: ['--import', 'tsx'],
     env: {
       ...process.env,
-      FAKE_EXCHANGE_OPTIONS: JSON.stringify({ symbols, updateIntervalMs: PUSH_INTERVAL_MS, historyMs: 86_400_000 }),
+      FAKE_EXCHANGE_OPTIONS: JSON.stringify({
+        symbols,
+        updateIntervalMs: PUSH_INTERVAL_MS,
+        historyMs: 86_400_000,
+      }),
     },
   });
   let statsWaiter: ((stats: FakeStats) => void) | null = null;
@@ -145,7 +154,13 @@ async function measureApp(
 ): Promise<Measured & { stored: number; expected: number; reconnects: number }> {
   const work = mkdtempSync(join(tmpdir(), 'cw-scale-'));
   const configFile = join(work, 'config.json');
-  writeFileSync(configFile, JSON.stringify({...appConfig(fake.config, symbols), ...(process.env.STALE ? {feed:{staleTimeoutMs:Number(process.env.STALE)}}:{})}));
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      ...appConfig(fake.config, symbols),
+      ...(process.env.STALE ? { feed: { staleTimeoutMs: Number(process.env.STALE) } } : {}),
+    }),
+  );
   const probeFile = join(work, 'probe.json');
   writeFileSync(probeFile, '');
   const profile = opts.cpuProfDir
@@ -153,7 +168,12 @@ async function measureApp(
     : {};
   const started = performance.now();
   const app = await startHeadless(['--config', configFile, '--log-level', 'error'], {
-    env: { ...process.env, NODE_OPTIONS: `--import ${opts.probeUrl}`, LOOP_PROBE_FILE: probeFile, ...profile },
+    env: {
+      ...process.env,
+      NODE_OPTIONS: `--import ${opts.probeUrl}`,
+      LOOP_PROBE_FILE: probeFile,
+      ...profile,
+    },
     keepDataDir: true,
   });
   const api = createWsClient(
@@ -275,7 +295,9 @@ export async function run(flags: Record<string, string> = {}) {
   for (const size of sizes) {
     const symbols = Array.from({ length: Math.round(size / TIMEFRAMES.length) }, (_, i) => symbolAt(i));
     const streams = symbols.length * TIMEFRAMES.length;
-    log(`${streams} candle streams (${symbols.length} symbols × ${TIMEFRAMES.join(', ')}) + ${symbols.length} tickers`);
+    log(
+      `${streams} candle streams (${symbols.length} symbols × ${TIMEFRAMES.join(', ')}) + ${symbols.length} tickers`,
+    );
     const fake = await startFake(symbols);
     try {
       const app = await measureApp(fake, symbols, { settleS, windowS, probeUrl, cpuProfDir });

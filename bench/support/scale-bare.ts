@@ -20,7 +20,8 @@ await ex.loadHttpProxyAgent();
 await ex.loadMarkets();
 const started = performance.now();
 const pairs = params.symbols.flatMap((s) => params.timeframes.map((tf) => [s, tf]));
-for (let i = 0; i < pairs.length; i += BATCH) void ex.watchOHLCVForSymbols(pairs.slice(i, i + BATCH)).catch(() => {});
+for (let i = 0; i < pairs.length; i += BATCH)
+  void ex.watchOHLCVForSymbols(pairs.slice(i, i + BATCH)).catch(() => {});
 for (let i = 0; i < params.symbols.length; i += BATCH)
   void ex.watchTickers(params.symbols.slice(i, i + BATCH)).catch(() => {});
 
@@ -50,5 +51,6 @@ async function loop(id: string, live: Set<string>, watch: () => Promise<unknown>
     }
   }
 }
-for (const [symbol, tf] of pairs) void loop(`${symbol}|${tf}`, liveCandles, () => ex.watchOHLCV(symbol!, tf!));
+for (const [symbol, tf] of pairs)
+  void loop(`${symbol}|${tf}`, liveCandles, () => ex.watchOHLCV(symbol!, tf!));
 for (const symbol of params.symbols) void loop(symbol, liveTickers, () => ex.watchTicker(symbol));
