@@ -13,6 +13,7 @@ import { createHeadlessSecretBox } from './secrets/headless-secret-box';
 import type { SecretBox } from './secrets/ports';
 import { Redactor, redactingDispatch, redactingLogger } from './secrets/redactor';
 import { createSecretHandlers } from './secrets/secret-handlers';
+import { movePlaintextKeys } from './secrets/plaintext-keys';
 import { SecretStore } from './secrets/secret-store';
 import { SettingsService } from './settings/settings-service';
 import { openDatabase, type Database } from './store/database';
@@ -60,19 +61,24 @@ export function createCore(opts: CoreOptions): Core {
   const configRules = opts.config?.rules && parseConfigRules(opts.config.rules);
   const db: Database = openDatabase(opts.dataDir);
   const events = new EventHub();
-  const settings = new SettingsService(new SettingsRepository(db), log.child('settings'));
+  const secretRepo = new SecretRepository(db);
+  const secrets = new SecretStore(
+    secretRepo,
+    opts.secretBox ??
+      createHeadlessSecretBox({ dataDir: opts.dataDir, hasStoredSecrets: () => secretRepo.all().length > 0 }),
+    redactor,
+    log.child('secrets'),
+  );
+  const settingsRepo = new SettingsRepository(db);
+  // Before the settings are read: keys an older version let into them move to the encrypted store.
+  movePlaintextKeys({ db, settings: settingsRepo, secrets, log: log.child('secrets') });
+  const settings = new SettingsService(settingsRepo, log.child('settings'));
   if (opts.config) {
     const { rules: _rules, ...sections } = opts.config;
     if (Object.keys(sections).length > 0) settings.update(sections);
   }
   settings.onChange((s) => events.emit('settings:changed', s));
 
-  const secrets = new SecretStore(
-    new SecretRepository(db),
-    opts.secretBox ?? createHeadlessSecretBox({ dataDir: opts.dataDir }),
-    redactor,
-    log.child('secrets'),
-  );
   // Store: the engine warms up from candleHistory, records gaps in gapLedger and feeds closed
   // candles to candleWriter.onUpdate.
   const series = new SeriesRepository(db);
