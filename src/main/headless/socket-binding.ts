@@ -17,6 +17,7 @@ import type { EventHub } from '../core/events';
 import type { Logger } from '../core/log';
 import type { AccessToken } from './access-token';
 import type { HostPolicy } from './host-policy';
+import type { RefusalLog } from './refusal-log';
 
 export const SOCKET_PATH = '/ws';
 
@@ -41,6 +42,8 @@ export type SocketBindingOptions = {
   token: AccessToken;
   hosts: HostPolicy;
   log: Logger;
+  /** where refused sockets are counted (shared with the page handler) */
+  refusals: RefusalLog;
   /** bytes of replies and events waiting for one client before it is dropped (tests lower it) */
   maxBufferedBytes?: number;
   /** how long a dropped client has to take its close frame before its socket is cut */
@@ -106,7 +109,7 @@ export function createSocketBinding(opts: SocketBindingOptions): SocketBinding {
   };
 
   const refuse = (socket: Duplex, status: number, reason: string) => {
-    log.warn('refused a socket', { status, reason });
+    opts.refusals.refused(reason, { status });
     const body = `${reason}\n`;
     socket.on('error', () => {});
     socket.end(

@@ -6,9 +6,10 @@ import { WebSocket } from 'ws';
 import { ok } from '../../../src/shared/contract/result';
 import { CLOSE_NOT_READING } from '../../../src/shared/contract/wire';
 import { EventHub } from '../../../src/main/core/events';
-import { createLogger, type LogRecord } from '../../../src/main/core/log';
+import { createLogger, silentLogger, type LogRecord } from '../../../src/main/core/log';
 import { createAccessToken } from '../../../src/main/headless/access-token';
 import { createHostPolicy } from '../../../src/main/headless/host-policy';
+import { createRefusalLog } from '../../../src/main/headless/refusal-log';
 import { createSocketBinding, type SocketBinding } from '../../../src/main/headless/socket-binding';
 
 const BOUND = 1024 * 1024;
@@ -38,6 +39,7 @@ async function start(closeGraceMs: number) {
     token: createAccessToken('t'),
     hosts: createHostPolicy(['127.0.0.1'], port),
     log: createLogger((r) => records.push(r), { level: 'debug' }),
+    refusals: createRefusalLog(silentLogger()),
     maxBufferedBytes: BOUND,
     closeGraceMs,
   });
