@@ -1,4 +1,4 @@
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/base/log';
 
 /** How often refusals seen since the last line are summarised. */
 const WINDOW_MS = 60_000;

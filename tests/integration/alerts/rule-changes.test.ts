@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_RULES, RuleService } from '../../../src/main/core/alerts/rule-service';
 import type { AlertService } from '../../../src/main/core/alerts/alert-service';
 import { EventHub } from '../../../src/main/core/events';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { openDatabase } from '../../../src/main/core/store/database';
 import { RuleRepository } from '../../../src/main/core/store/rule-repository';
 import { ruleSchema, type StoredRule } from '../../../src/shared/domain/rule';

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src/main/core/app';
-import { createLogger } from '../../../src/main/core/log';
+import { createLogger } from '../../../src/main/core/base/log';
 import { openDatabase } from '../../../src/main/core/store/database';
 import { findCanaries } from '../../support/canary';
 import { tempDir, type TempDir } from './store-fixtures';

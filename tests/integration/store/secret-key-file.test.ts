@@ -2,7 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src/main/core/app';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { SECRET_KEY_FILE } from '../../../src/main/core/secrets/headless-secret-box';
 import { tempDir, type TempDir } from './store-fixtures';
 

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createLogger, type LogRecord } from '../../../src/main/core/log';
+import { createLogger, type LogRecord } from '../../../src/main/core/base/log';
 import { createRefusalLog } from '../../../src/main/headless/refusal-log';
 import { startHeadlessServer } from '../../../src/main/headless/server';
 

@@ -6,7 +6,7 @@ import { WebSocket } from 'ws';
 import { ok } from '../../../src/shared/contract/result';
 import { CLOSE_NOT_READING } from '../../../src/shared/contract/wire';
 import { EventHub } from '../../../src/main/core/events';
-import { createLogger, silentLogger, type LogRecord } from '../../../src/main/core/log';
+import { createLogger, silentLogger, type LogRecord } from '../../../src/main/core/base/log';
 import { createAccessToken } from '../../../src/main/headless/access-token';
 import { createHostPolicy } from '../../../src/main/headless/host-policy';
 import { createRefusalLog } from '../../../src/main/headless/refusal-log';

@@ -12,8 +12,8 @@ import { createCcxtExchange, usesPlainWebsocket } from '../exchange/ccxt-factory
 import { guardKeyedTransport } from '../exchange/host-guard';
 import { pauseGateOnRetryAfter } from '../exchange/ccxt-source';
 import { RestGate } from '../exchange/rest-gate';
-import type { Clock } from '../feed/clock';
-import type { Logger } from '../log';
+import type { Clock } from '../base/clock';
+import type { Logger } from '../base/log';
 import { describeAccessError } from './access-error';
 import { PERMISSIONS_VISIBLE } from './credential-fields';
 import { restrictToReadCalls } from './read-only-allowlist';

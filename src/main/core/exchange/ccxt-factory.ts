@@ -1,8 +1,8 @@
 import type { Exchange } from 'ccxt';
 import type { ExchangeSettings } from '../../../shared/domain/settings';
+import { MarketDataError } from '../base/classify-error';
 import { findCcxtClass, unknownExchangeMessage, type ExchangeConstructor } from './ccxt-class';
 import { foreignHostProblems } from './exchange-hosts';
-import { MarketDataError } from './market-source';
 
 /**
  * Defaults laid under the user's `ccxt` options (theirs win, key by key):

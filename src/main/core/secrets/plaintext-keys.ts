@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import { secretFieldSchema, type SecretField } from '../../../shared/contract/methods/store';
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
 import type { SettingsRepository } from '../store/settings-repository';
 import type { SecretStore } from './secret-store';
 

@@ -8,8 +8,9 @@ import {
 } from '../../../shared/domain/settings';
 import { settingsPatchSchema } from '../../../shared/domain/settings';
 import { ContractError } from '../../../shared/contract/result';
+import { Emitter } from '../base/emitter';
+import type { Logger } from '../base/log';
 import { exchangeSettingsProblems } from '../exchange/ccxt-factory';
-import type { Logger } from '../log';
 
 type Section = keyof Settings;
 const SECTIONS = Object.keys(settingsSchema.shape) as Section[];
@@ -21,7 +22,7 @@ const SECTIONS = Object.keys(settingsSchema.shape) as Section[];
  */
 export class SettingsService {
   private current: Settings;
-  private readonly listeners = new Set<(s: Settings) => void>();
+  private readonly changes = new Emitter<Settings>();
 
   constructor(
     private readonly repo: SettingsRepository,
@@ -43,13 +44,12 @@ export class SettingsService {
     for (const section of Object.keys(parsed) as Section[]) changed[section] = next[section];
     this.repo.saveMany(changed);
     this.current = next;
-    for (const l of this.listeners) l(next);
+    this.changes.emit(next);
     return next;
   }
 
   onChange(listener: (s: Settings) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.changes.on(listener);
   }
 
   private load(): Settings {
