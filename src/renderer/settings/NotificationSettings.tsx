@@ -194,6 +194,9 @@ export function NotificationSettings() {
             Send a test
           </button>
         </div>
+        <Checkbox checked={form.webhook.allowLocal} onChange={(allowLocal) => setWebhook({ allowLocal })}>
+          Allow local webhooks (this machine, http:// included)
+        </Checkbox>
         {status('webhook')}
       </fieldset>
       <fieldset>

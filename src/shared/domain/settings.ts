@@ -1,12 +1,13 @@
 import { z } from 'zod';
+import { ccxtSettingsSchema } from './ccxt-settings';
 import { exchangeIdSchema, symbolSchema, timeframeSchema } from './ids';
 import { notificationSettingsSchema } from './notifications';
 
 export const exchangeSettingsSchema = z.object({
   enabled: z.boolean().default(true),
   sandbox: z.boolean().default(false),
-  /** Passed to the ccxt constructor as is (urls, options, proxies…); never holds API keys. */
-  ccxt: z.record(z.string(), z.unknown()).default({}),
+  /** Passed to the ccxt constructor: a closed list (ccxt-settings.ts), never API keys. */
+  ccxt: ccxtSettingsSchema.default({}),
 });
 
 export const watchItemSchema = z.object({
