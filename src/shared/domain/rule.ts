@@ -13,8 +13,14 @@ const finite = (label: string) =>
 
 const direction = z.enum(['above', 'below'], { error: () => 'direction must be "above" or "below"' });
 
+/** A crossing: up through the line (`above`), down through it (`below`), or either way. */
+const crossDirection = z.enum(['above', 'below', 'either'], {
+  error: () => 'direction must be "above" (crosses up), "below" (crosses down) or "either"',
+});
+export type CrossDirection = z.output<typeof crossDirection>;
+
 export const priceCrossSchema = z
-  .object({ type: z.literal('price-cross'), direction, level: finite('level') })
+  .object({ type: z.literal('price-cross'), direction: crossDirection, level: finite('level') })
   .strict();
 
 export const channelSchema = z
@@ -73,15 +79,17 @@ export const indicatorThresholdSchema = z
 export const indicatorCrossSchema = z
   .object({
     type: z.literal('indicator-cross'),
-    /** the line that crosses, e.g. EMA(9), MACD line, price */
+    /** the line that crosses, e.g. EMA(9), MACD line, price, RSI */
     indicator: indicatorRefSchema,
-    direction,
-    /** the line it crosses, e.g. EMA(21), MACD signal, upper Bollinger band */
-    other: indicatorRefSchema,
+    direction: crossDirection,
+    /** the line it crosses: another indicator (EMA(21), MACD signal, upper band) or a value (RSI 30) */
+    other: z.union([finite('other'), indicatorRefSchema], {
+      error: () => 'other must be a number or an indicator, like { "indicator": "ema", "period": 21 }',
+    }),
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (sameRef(c.indicator, c.other))
+    if (typeof c.other !== 'number' && sameRef(c.indicator, c.other))
       ctx.addIssue({ code: 'custom', path: ['other'], message: 'an indicator cannot cross itself' });
   });
 
