@@ -322,7 +322,7 @@ export function RuleEditorDialog({ ruleId, preset }: { ruleId?: number; preset?:
         <TextField
           label="Message"
           error={error('message')}
-          hint="Optional: the rule describes itself when empty"
+          hint="Optional: the rule describes itself when empty. Placeholders: {{symbol}}, {{timeframe}}, {{close}}, {{strength}} and the rule's own inputs ({{rsi}}, {{ema9}}, {{level}} …)"
           value={draft.message}
           onChange={(message) => set({ message })}
         />

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { exchangeIdSchema, symbolSchema, timeframeSchema } from './ids';
 import { indicatorRefSchema, type IndicatorRef } from './indicator';
+import { templateProblem } from './message-template';
 import { SOUND_IDS, soundIdSchema } from './notifications';
 
 /**
@@ -229,7 +230,10 @@ export const ruleSchema = z
     /** urgent rules sound through quiet hours and repeat until the alert is dismissed */
     urgent: z.boolean().default(false),
     enabled: z.boolean().default(true),
-    /** text of the notification; the rule describes itself when omitted */
+    /**
+     * text of the notification, with placeholders like {{symbol}} or {{rsi}} (docs/rules.md); the
+     * rule describes what happened when omitted
+     */
     message: z.string().trim().max(300, 'message must be at most 300 characters').nullable().default(null),
   })
   .strict()
@@ -248,6 +252,8 @@ export const ruleSchema = z
       });
     if (r.symbols && new Set(r.symbols).size !== r.symbols.length)
       ctx.addIssue({ code: 'custom', path: ['symbols'], message: 'symbols lists a symbol twice' });
+    const template = r.message === null ? null : templateProblem(r.message, r.when, r.timeframe);
+    if (template) ctx.addIssue({ code: 'custom', path: ['message'], message: template });
     if (r.cooldownSeconds > 0 && r.trigger !== 'every-time')
       ctx.addIssue({
         code: 'custom',

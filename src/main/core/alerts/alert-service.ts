@@ -12,6 +12,7 @@ import type { Logger } from '../log';
 import type { DeliveryOptions } from '../notify/channel';
 import type { AlertDraft, AlertRepository } from '../store/alert-repository';
 import type { RuleRepository } from '../store/rule-repository';
+import { alertMessage } from './message-template';
 import { MissedCollector } from './missed-summary';
 import type { Firing } from './rule-engine';
 
@@ -55,7 +56,7 @@ export function draftOf(f: Firing, firedAt: number): AlertDraft {
     values,
     strength: f.explanation.strength,
     strengthBasis: f.explanation.basis,
-    message: rule.message ?? f.explanation.text,
+    message: alertMessage(f),
     firedAt,
     status: f.missed ? 'missed' : 'active',
     urgent: rule.urgent,
