@@ -59,6 +59,7 @@ export function RuleEditorDialog({ ruleId, preset }: { ruleId?: number; preset?:
     'timeframe',
     'cooldownSeconds',
     'expiresAt',
+    'alertExpiryMinutes',
     'message',
   ]);
   const general = submitted
@@ -293,6 +294,15 @@ export function RuleEditorDialog({ ruleId, preset }: { ruleId?: number; preset?:
             value={draft.expiresAt}
             type="datetime-local"
             onChange={(expiresAt) => set({ expiresAt })}
+          />
+          <TextField
+            label="Alerts expire after (min)"
+            error={error('alertExpiryMinutes')}
+            hint="Empty: the setting (24 h)"
+            value={draft.alertExpiryMinutes}
+            inputMode="numeric"
+            size={6}
+            onChange={(alertExpiryMinutes) => set({ alertExpiryMinutes })}
           />
         </div>
         <div className="field-row">

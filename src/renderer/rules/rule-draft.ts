@@ -144,6 +144,8 @@ export type RuleDraft = {
   cooldownSeconds: string;
   /** a `datetime-local` value (local time), '' for never */
   expiresAt: string;
+  /** minutes; '' follows the setting alerts.expireAfterMinutes */
+  alertExpiryMinutes: string;
   signal: Signal;
   /** 'default' = the sound of the signal's direction */
   sound: 'default' | 'none' | SoundId;
@@ -201,6 +203,7 @@ export function newRuleDraft(defaults: Partial<RuleDraft> = {}): RuleDraft {
     trigger: 'once-per-bar',
     cooldownSeconds: '0',
     expiresAt: '',
+    alertExpiryMinutes: '',
     signal: 'INFO',
     sound: 'default',
     urgent: false,
@@ -285,6 +288,7 @@ export function ruleInput(d: RuleDraft): Record<string, unknown> {
     trigger: d.trigger,
     cooldownSeconds: d.trigger === 'every-time' ? num(d.cooldownSeconds) : 0,
     expiresAt: expires !== null && Number.isNaN(expires) ? d.expiresAt : expires,
+    alertExpiryMinutes: num(d.alertExpiryMinutes) ?? null,
     signal: d.signal,
     sound: d.sound === 'default' ? null : d.sound,
     urgent: d.urgent,
@@ -364,6 +368,7 @@ export function draftFromRule(rule: Rule): RuleDraft {
     trigger: rule.trigger,
     cooldownSeconds: String(rule.cooldownSeconds),
     expiresAt: rule.expiresAt === null ? '' : localDateTimeInput(rule.expiresAt),
+    alertExpiryMinutes: rule.alertExpiryMinutes === null ? '' : String(rule.alertExpiryMinutes),
     signal: rule.signal,
     sound: rule.sound ?? 'default',
     urgent: rule.urgent,

@@ -219,6 +219,14 @@ export const ruleSchema = z
       .transform((v) => (typeof v === 'number' ? v : Date.parse(v)))
       .nullable()
       .default(null),
+    /** minutes after which this rule's undismissed alerts expire; null: the setting alerts.expireAfterMinutes */
+    alertExpiryMinutes: z
+      .number({ error: 'alertExpiryMinutes must be a number' })
+      .int('alertExpiryMinutes must be a whole number')
+      .min(1, 'alertExpiryMinutes must be at least 1')
+      .max(525_600, 'alertExpiryMinutes must be at most a year (525600)')
+      .nullable()
+      .default(null),
     signal: signalSchema.default('INFO'),
     /** overrides the sound of the signal's direction; 'none' keeps this rule silent */
     sound: z

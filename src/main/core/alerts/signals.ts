@@ -13,6 +13,7 @@ import type { Notifier } from '../notify/ports';
 import { telegramChannel, webhookChannel, type RemoteOptions } from '../notify/remote-channels';
 import { AlertRepository } from '../store/alert-repository';
 import { RuleRepository } from '../store/rule-repository';
+import { AlertHousekeeping, type AlertHousekeepingOptions } from './alert-expiry';
 import { AlertService } from './alert-service';
 import { backtestRule, type BacktestCandles } from './backtest';
 import { RuleEngine } from './rule-engine';
@@ -38,6 +39,8 @@ export type SignalsOptions = {
   remote?: RemoteOptions;
   missedQuietMs?: number;
   missedMaxWaitMs?: number;
+  /** expiry and history pruning in the background; tests shorten the waits */
+  housekeeping?: Pick<AlertHousekeepingOptions, 'intervalMs' | 'initialDelayMs' | 'batch'>;
 };
 
 type SignalsHandlers = { [M in keyof typeof signalsMethods]: Handler<M> };
@@ -49,6 +52,7 @@ export type Signals = {
   engine: RuleEngine;
   rules: RuleService;
   alerts: AlertService;
+  housekeeping: AlertHousekeeping;
   dispatcher: NotifyDispatcher;
   /** sends a pending missed summary and waits (briefly) for deliveries in flight */
   stop(): Promise<void>;
@@ -73,8 +77,9 @@ export function createSignals(opts: SignalsOptions): Signals {
     now,
     log: opts.log.child('notify'),
   });
+  const alertRepo = new AlertRepository(opts.db);
   const alerts = new AlertService({
-    alerts: new AlertRepository(opts.db),
+    alerts: alertRepo,
     rules: ruleRepo,
     events: opts.events,
     delivery: dispatcher,
@@ -105,6 +110,15 @@ export function createSignals(opts: SignalsOptions): Signals {
   });
   if (opts.configRules && opts.configRules.length > 0) rules.seed(opts.configRules);
   rules.start();
+  const housekeeping = new AlertHousekeeping({
+    alerts,
+    repo: alertRepo,
+    settings: () => opts.settings.get().alerts,
+    log: opts.log.child('alerts'),
+    now,
+    ...opts.housekeeping,
+  });
+  housekeeping.start();
 
   const handlers: SignalsHandlers = {
     'rules:list': () => rules.list(),
@@ -139,9 +153,11 @@ export function createSignals(opts: SignalsOptions): Signals {
     engine,
     rules,
     alerts,
+    housekeeping,
     dispatcher,
     async stop() {
       offSettings();
+      housekeeping.stop();
       rules.stop();
       alerts.flush();
       let timer: ReturnType<typeof setTimeout> | undefined;
