@@ -20,6 +20,8 @@ export interface CompiledCondition {
   explain(point: Point): Explanation;
   /** every indicator slot it reads, so unused ones can be dropped */
   readonly slots: readonly Slot[];
+  /** the series of other timeframes it reads (an all-of), besides the one it is compiled on */
+  readonly others?: readonly SeriesState[];
 }
 
 const CLOSE_REF: IndicatorRef = { indicator: 'price', source: 'close' };
@@ -73,6 +75,7 @@ export function compileCondition(
     s === series || (point === 'forming' && s.forming) ? point : 'closed';
   return {
     slots: parts.flatMap((p) => p.c.slots),
+    others: [...new Set(parts.map((p) => p.series))].filter((s) => s !== series),
     test(point) {
       let all: boolean | undefined = true;
       for (const p of parts) {
