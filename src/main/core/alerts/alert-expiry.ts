@@ -1,5 +1,5 @@
 import type { AlertSettings } from '../../../shared/domain/settings';
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
 import type { AlertRepository } from '../store/alert-repository';
 import type { AlertService } from './alert-service';
 
