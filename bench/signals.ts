@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AlertService } from '../src/main/core/alerts/alert-service';
-import { RuleEngine } from '../src/main/core/alerts/rule-engine';
+import { RuleEngine, SERIES_DEPTH } from '../src/main/core/alerts/rule-engine';
+import { ReadinessTracker } from '../src/main/core/alerts/rule-readiness';
 import { RuleService } from '../src/main/core/alerts/rule-service';
 import type { CandleUpdate } from '../src/main/core/candles/ports';
 import { EventHub } from '../src/main/core/events';
@@ -223,11 +224,22 @@ function fullStack(onShow: () => void = () => {}, onFired: (phase: 'fired' | 'st
     log,
     now,
   });
+  const readiness = new ReadinessTracker({
+    events,
+    watchlist: () => settings.watchlist,
+    held: (k) => engine.heldCandles(k),
+    depth: SERIES_DEPTH,
+    now,
+  });
   const rules = new RuleService({
     repo: ruleRepo,
     alerts,
     events,
-    onRules: (l) => engine.setRules(l),
+    onRules: (l) => {
+      engine.setRules(l);
+      readiness.setRules(l);
+    },
+    readiness: (r) => readiness.of(r),
     now,
     log,
   });
@@ -241,6 +253,7 @@ function fullStack(onShow: () => void = () => {}, onFired: (phase: 'fired' | 'st
     rules,
     alerts: () => db.prepare('SELECT count(*) FROM alerts').pluck().get() as number,
     async close() {
+      readiness.stop();
       alerts.flush();
       await dispatcher.idle();
       db.close();

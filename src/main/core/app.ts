@@ -6,6 +6,7 @@ import { parseConfigRules } from './alerts/rule-service';
 import { createSignals } from './alerts/signals';
 import { createAccounts } from './account/accounts';
 import { createMarketData } from './feed/market-data';
+import { followRuleDemand } from './feed/rule-demand';
 import type { Logger } from './log';
 import type { Notifier } from './notify/ports';
 import { telegramTokenSource } from './notify/telegram-token';
@@ -114,6 +115,15 @@ export function createCore(opts: CoreOptions): Core {
     detectSleep: opts.mode === 'headless',
   });
 
+  // Rules own their data: the feed streams what the enabled rules read, watched or not.
+  const stopFollowingRules = followRuleDemand({
+    feed: market.feed,
+    events,
+    rules: () => signals.engine.rules,
+    watchlist: () => settings.get().watchlist,
+    now: Date.now,
+  });
+
   // Private side: keys from the secret store, fills into the alert history and the same channels.
   const accounts = createAccounts({
     db,
@@ -163,6 +173,7 @@ export function createCore(opts: CoreOptions): Core {
     async stop() {
       if (stopped) return;
       stopped = true;
+      stopFollowingRules();
       await accounts.stop();
       await market.stop();
       await signals.stop();

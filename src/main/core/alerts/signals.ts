@@ -15,7 +15,8 @@ import { AlertRepository } from '../store/alert-repository';
 import { RuleRepository } from '../store/rule-repository';
 import { AlertService } from './alert-service';
 import { backtestRule, type BacktestCandles } from './backtest';
-import { RuleEngine } from './rule-engine';
+import { RuleEngine, SERIES_DEPTH } from './rule-engine';
+import { ReadinessTracker } from './rule-readiness';
 import { RuleService } from './rule-service';
 
 export type SignalsOptions = {
@@ -93,13 +94,27 @@ export function createSignals(opts: SignalsOptions): Signals {
     log: opts.log.child('rules'),
     now,
   });
+  const readiness = new ReadinessTracker({
+    events: opts.events,
+    watchlist: () => opts.settings.get().watchlist,
+    held: (key) => engine.heldCandles(key),
+    depth: SERIES_DEPTH,
+    now,
+  });
   engine.setWatchlist(opts.settings.get().watchlist);
-  const offSettings = opts.settings.onChange((s) => engine.setWatchlist(s.watchlist));
+  const offSettings = opts.settings.onChange((s) => {
+    engine.setWatchlist(s.watchlist);
+    readiness.setRules(engine.rules);
+  });
   const rules = new RuleService({
     repo: ruleRepo,
     alerts,
     events: opts.events,
-    onRules: (list) => engine.setRules(list),
+    onRules: (list) => {
+      engine.setRules(list);
+      readiness.setRules(list);
+    },
+    readiness: (r) => readiness.of(r),
     now,
     log: opts.log.child('rules'),
   });
@@ -135,13 +150,17 @@ export function createSignals(opts: SignalsOptions): Signals {
 
   return {
     handlers,
-    onCandles: (u) => engine.onCandles(u),
+    onCandles: (u) => {
+      engine.onCandles(u);
+      readiness.candlesArrived();
+    },
     engine,
     rules,
     alerts,
     dispatcher,
     async stop() {
       offSettings();
+      readiness.stop();
       rules.stop();
       alerts.flush();
       let timer: ReturnType<typeof setTimeout> | undefined;
