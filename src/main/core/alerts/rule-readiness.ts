@@ -127,11 +127,9 @@ export class ReadinessTracker {
       }
   }
 
-  /** the readiness of one rule now (also remembered, so the next change event is relative to it) */
+  /** the readiness of one rule now */
   of(stored: StoredRule): RuleReadiness {
-    const r = ruleReadiness(stored, this.inputs());
-    this.last.set(stored.id, r);
-    return r;
+    return ruleReadiness(stored, this.inputs());
   }
 
   stop(): void {
