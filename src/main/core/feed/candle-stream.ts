@@ -3,6 +3,7 @@ import { seriesId } from '../../../shared/domain/market';
 import type { StreamInfo, StreamState, StreamTransport } from '../../../shared/domain/stream';
 import { timeframeMs } from '../../../shared/timeframe';
 import { Backfiller, type SyncTarget } from '../candles/backfiller';
+import { BoundaryCloser, boundaryGraceMs } from '../candles/boundary-closer';
 import type { CandleHistory, CandleUpdate, CandleUpdateListener, GapLedger } from '../candles/ports';
 import { SeriesCollector } from '../candles/series-collector';
 import { TimeframeAggregator } from '../candles/timeframe-aggregator';
@@ -107,6 +108,7 @@ export class CandleStream implements SeriesStream {
   readonly status: StreamStatus;
   private readonly collector: SeriesCollector;
   private readonly backfiller: Backfiller;
+  private readonly closer: BoundaryCloser;
   private readonly loop: WatchLoop<CandleBatch>;
   private readonly listeners = new Set<CandleUpdateListener>();
   private readonly stopPolling = new AbortController();
@@ -129,6 +131,16 @@ export class CandleStream implements SeriesStream {
       release: (updates) => this.release(updates),
       settledState: () => this.flowingState(),
     });
+    // A candle closes at its period's end even if the exchange pushes nothing after it.
+    this.closer = new BoundaryCloser(
+      key.timeframe,
+      boundaryGraceMs(source.capabilities(), key.timeframe),
+      deps.clock,
+      (now) => {
+        this.release(this.collector.boundaryPassed(now));
+        if (this.collector.isSyncing) this.backfiller.kick();
+      },
+    );
     this.loop = new WatchLoop<CandleBatch>(
       this.status,
       {
@@ -145,6 +157,7 @@ export class CandleStream implements SeriesStream {
         onBroken: (reason) => {
           this.polled = false;
           this.collector.broken(reason);
+          this.closer.cancel();
         },
         flowingState: () => this.flowingState(),
         dropConnection: () => source.reconnect(key.symbol),
@@ -161,6 +174,7 @@ export class CandleStream implements SeriesStream {
 
   async stop(unsubscribe = true): Promise<void> {
     this.backfiller.stop();
+    this.closer.cancel();
     this.stopPolling.abort();
     await this.loop.stop(unsubscribe);
   }
@@ -179,7 +193,8 @@ export class CandleStream implements SeriesStream {
   }
 
   private flowingState(): StreamState {
-    if (this.collector.isSyncing) return 'backfilling';
+    // confirming a close over REST is part of receiving live, not a backfill
+    if (this.collector.isSyncing && !this.collector.isConfirming) return 'backfilling';
     return this.transport === 'websocket' ? 'live' : 'polling';
   }
 
@@ -209,6 +224,7 @@ export class CandleStream implements SeriesStream {
       this.deps.emit(u);
       for (const l of this.listeners) l(u);
     }
+    this.closer.follow(this.collector.formingOpenTime);
   }
 }
 
