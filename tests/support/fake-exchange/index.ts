@@ -50,6 +50,11 @@ export type FakeExchangeOptions = {
   updateIntervalMs?: number;
   /** 0 = a free port */
   port?: number;
+  /**
+   * A thin market: some intervals have no trades, and for those the socket sends nothing and REST
+   * returns no row (see klines.ts `shown`), like the exchanges that skip empty intervals.
+   */
+  thinMarket?: boolean;
 };
 
 export type FakeExchange = {
@@ -109,7 +114,7 @@ export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise
   const symbols = opts.symbols ?? ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'];
   const historyMs = opts.historyMs ?? 2 * DAY_MS;
   const startSecond = (Math.floor((Date.now() - historyMs) / DAY_MS) * DAY_MS) / 1000;
-  const venue = new Venue(symbols, opts.seed ?? 1, startSecond);
+  const venue = new Venue(symbols, opts.seed ?? 1, startSecond, opts.thinMarket ?? false);
   const faults = new FaultPlan();
   const log: RestLogEntry[] = [];
   const hub = new SocketHub(faults);
