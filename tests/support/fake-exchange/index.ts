@@ -96,6 +96,13 @@ export type FakeExchange = {
     restDelay(ms: number, count: number): void;
     /** the server clock runs `ms` ahead (negative: behind) for signed-request checks and /api/v3/time */
     clockSkew(ms: number): void;
+    /**
+     * A websocket-only outage (a proxy or firewall that blocks websockets, the socket endpoint
+     * down) while REST keeps answering: true drops every socket and answers each new handshake
+     * 503, which a client must treat as a failed connection (RFC 6455 §4.1: any status but 101);
+     * false accepts them again.
+     */
+    refuseWebsockets(refuse: boolean): void;
   };
   /** the HMAC key the private side accepts: spread into the ccxt config ({ ...ccxtConfig(), ...credentials }) */
   credentials: Credentials;
@@ -130,7 +137,12 @@ export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise
 
   const server = createServer(createRestHandler(routes, faults, log));
   const wss = new WebSocketServer({ noServer: true });
+  let refusingWebsockets = false;
   server.on('upgrade', (req, socket, head) => {
+    if (refusingWebsockets) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
     const isMarketPath = path === '/stream' || /^\/(stream\/)?ws(\/|$)/.test(path);
@@ -189,6 +201,10 @@ export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise
       restDelay: (ms, count) => faults.queueDelay(ms, count),
       clockSkew: (ms) => {
         keys.clockSkewMs = ms;
+      },
+      refuseWebsockets: (refuse) => {
+        refusingWebsockets = refuse;
+        if (refuse) hub.dropAll();
       },
     },
     credentials: { ...keys.credentials },

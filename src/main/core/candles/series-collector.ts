@@ -146,6 +146,15 @@ export class SeriesCollector {
   }
 
   /**
+   * A planned switch of transport (REST polling back to a websocket that works again): the new
+   * connection continues the series as it stands, without the re-anchoring a break needs — the
+   * polled candles are REST snapshots, and the socket's first candle is a cumulative snapshot.
+   */
+  adopt(connection: number): void {
+    this.connection = connection;
+  }
+
+  /**
    * Candle snapshots read from the exchange's cache on one wake, any order, possibly repeating
    * candles already seen. `connection` identifies the socket they came on.
    */

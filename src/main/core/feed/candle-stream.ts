@@ -15,6 +15,7 @@ import { sleep, type Clock } from './clock';
 import { loadAndCheckSymbol } from './market-check';
 import { StreamStatus } from './stream-status';
 import { streamLoopDeps } from './stream-loop-deps';
+import { TransportFallback, type FallbackOptions } from './transport-fallback';
 import { WatchLoop, type BreakReason } from './watch-loop';
 
 export type CandleStreamDeps = {
@@ -25,6 +26,8 @@ export type CandleStreamDeps = {
   gaps: GapLedger;
   random?: () => number;
   warmupCandles: number;
+  /** when a failing websocket gives way to REST polling, and how often it is tried again */
+  fallback?: FallbackOptions;
   /** every update leaves the stream here, in order */
   emit: CandleUpdateListener;
   onState(info: StreamInfo): void;
@@ -112,7 +115,12 @@ export class CandleStream implements SeriesStream {
   private readonly loop: WatchLoop<CandleBatch>;
   private readonly listeners = new Set<CandleUpdateListener>();
   private readonly stopPolling = new AbortController();
+  private wakePoll: AbortController | null = null;
   private polled = false;
+  /** websocket streams only: polls REST while the websocket keeps failing */
+  private readonly fallback: TransportFallback | null;
+  /** the connection of a websocket probe that worked: its first batch continues the polled series */
+  private handover: number | null = null;
 
   constructor(
     readonly key: SeriesKey,
@@ -122,6 +130,7 @@ export class CandleStream implements SeriesStream {
     this.id = seriesId(key);
     const { source } = deps;
     this.status = candleStatus(this.id, key, transport, deps);
+    this.fallback = transport === 'websocket' ? new TransportFallback(deps.fallback) : null;
     this.collector = new SeriesCollector(key, {
       lastClosed: deps.history.lastClosedOpenTime(key),
       warmupCandles: deps.warmupCandles,
@@ -145,12 +154,14 @@ export class CandleStream implements SeriesStream {
       this.status,
       {
         prepare: () => loadAndCheckSymbol(source, key.symbol),
-        watch: () =>
-          transport === 'websocket'
-            ? source.watchCandles(key.symbol, key.timeframe, this.cursor())
-            : this.poll(),
+        watch: () => (this.fallback && !this.fallback.polling ? this.watchSocket() : this.poll()),
         onData: (batch, now) => {
           this.status.message(now);
+          if (this.handover !== null && batch.connection === this.handover) {
+            // back from polling on purpose: the polled series continues on the socket, no break
+            this.collector.adopt(batch.connection);
+            this.handover = null;
+          }
           this.release(this.collector.live(batch.candles, batch.connection));
           if (this.collector.isSyncing) this.backfiller.kick();
         },
@@ -158,6 +169,7 @@ export class CandleStream implements SeriesStream {
           this.polled = false;
           this.collector.broken(reason);
           this.closer.cancel();
+          if (reason !== 'resume' && this.fallback?.failed(deps.clock.now())) this.useTransport('rest-poll');
         },
         flowingState: () => this.flowingState(),
         dropConnection: () => source.reconnect(key.symbol),
@@ -195,7 +207,37 @@ export class CandleStream implements SeriesStream {
   private flowingState(): StreamState {
     // confirming a close over REST is part of receiving live, not a backfill
     if (this.collector.isSyncing && !this.collector.isConfirming) return 'backfilling';
-    return this.transport === 'websocket' ? 'live' : 'polling';
+    return this.transport === 'websocket' && !this.fallback?.polling ? 'live' : 'polling';
+  }
+
+  private async watchSocket(): Promise<CandleBatch> {
+    const batch = await this.deps.source.watchCandles(this.key.symbol, this.key.timeframe, this.cursor());
+    this.fallback?.delivered();
+    return batch;
+  }
+
+  private useTransport(transport: 'websocket' | 'rest-poll'): void {
+    this.status.identity.transport = transport;
+    this.deps.log.warn(
+      transport === 'rest-poll'
+        ? `${this.id}: the websocket keeps failing; polling REST until it works again`
+        : `${this.id}: the websocket works again; leaving REST polling`,
+    );
+  }
+
+  /** While polling: try the websocket in the background; once it delivers, the next watch uses it. */
+  private probeSocket(): void {
+    const { source } = this.deps;
+    source.watchCandles(this.key.symbol, this.key.timeframe, this.cursor()).then(
+      (batch) => {
+        if (!this.fallback?.polling) return;
+        this.fallback.delivered();
+        this.handover = batch.connection;
+        this.useTransport('websocket');
+        this.wakePoll?.abort();
+      },
+      (err: unknown) => this.deps.log.debug(`${this.id}: the websocket still fails`, { error: err }),
+    );
   }
 
   /** the oldest open time the collector still needs to see (undefined: only the newest) */
@@ -205,7 +247,17 @@ export class CandleStream implements SeriesStream {
 
   private async poll(): Promise<CandleBatch> {
     const { source, clock } = this.deps;
-    if (this.polled) await sleep(clock, pollIntervalMs(this.key.timeframe), this.stopPolling.signal);
+    if (this.fallback?.probeDue(clock.now())) this.probeSocket();
+    if (this.polled) {
+      this.wakePoll = new AbortController();
+      await sleep(
+        clock,
+        pollIntervalMs(this.key.timeframe),
+        AbortSignal.any([this.stopPolling.signal, this.wakePoll.signal]),
+      );
+      this.wakePoll = null;
+      if (this.fallback && !this.fallback.polling) return this.watchSocket();
+    }
     this.polled = true;
     const since = this.cursor() ?? clock.now() - 2 * timeframeMs(this.key.timeframe);
     const candles = await source.fetchCandles(
