@@ -2,7 +2,7 @@ import type { IndicatorRef } from '../../../shared/domain/indicator';
 import type { SeriesKey } from '../../../shared/domain/market';
 import type { Rule, SingleCondition, StoredRule } from '../../../shared/domain/rule';
 import type { WatchItem } from '../../../shared/domain/settings';
-import { createIndicator } from '../indicators/factory';
+import { createIndicator, indicatorKey } from '../indicators/factory';
 
 /** One series a rule reads, with the closed candles it needs before it can say anything. */
 export type SeriesNeed = { key: SeriesKey; candles: number };
@@ -20,9 +20,15 @@ export function ruleIsArmable(stored: StoredRule, now: number): boolean {
   return rule.enabled && (rule.expiresAt === null || rule.expiresAt > now);
 }
 
+/** warm-up by indicator: building one to read its warm-up is the costly part, and rules share few */
+const warmups = new Map<string, number>();
+
 /** Closed candles an indicator must have seen for a value and the one before it (crossings read both). */
 function refCandles(ref: IndicatorRef): number {
-  return createIndicator(ref).warmup + 1;
+  const key = indicatorKey(ref);
+  let warmup = warmups.get(key);
+  if (warmup === undefined) warmups.set(key, (warmup = createIndicator(ref).warmup));
+  return warmup + 1;
 }
 
 function conditionCandles(when: SingleCondition): number {
