@@ -53,13 +53,19 @@ describe('a rule on a timeframe that is on no watchlist', () => {
 
     await ruleRow().locator('[data-readiness="armed"]').waitFor({ timeout: 30_000 });
     expect(await streamState('sim|BTC/USDT|3m')).toBe('live');
-    const toast = page.locator('.toast').filter({ hasText: NAME }).first();
+    // the toast of a live firing: BTC/USDT on 3m
+    const toast = page.locator('.toast').filter({ hasText: 'sim · 3m' }).first();
     await toast.waitFor({ timeout: 30_000 });
     expect(await toast.innerText()).toContain('BTC/USDT');
+    const { alerts } = await api.call('alerts:list', { filter: { timeframe: '3m' }, limit: 10 });
+    expect(alerts.map((a) => [a.ruleName, a.status])).toContainEqual([NAME, 'active']);
     await screenshotBothThemes(page, api, 'rule-readiness');
 
     // removing the symbol asks first, naming the rule and what happens to it
-    const remove = page.getByRole('button', { name: 'Remove BTC/USDT on sim' });
+    // the row's actions show on hover
+    const row = page.locator('.watch-row[data-symbol="BTC/USDT"]');
+    const remove = row.getByRole('button', { name: 'Remove BTC/USDT on sim' });
+    await row.hover();
     await remove.click();
     const ask = page.getByRole('dialog', { name: 'Remove BTC/USDT from the watchlist?' });
     await ask.waitFor();
@@ -71,6 +77,7 @@ describe('a rule on a timeframe that is on no watchlist', () => {
     await ask.waitFor({ state: 'detached' });
     expect((await api.call('settings:get', {})).watchlist.map((w) => w.symbol)).toContain('BTC/USDT');
 
+    await row.hover();
     await remove.click();
     await ask.getByRole('button', { name: 'Remove from watchlist' }).click();
     await expect
