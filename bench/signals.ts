@@ -11,10 +11,10 @@ import { EventHub } from '../src/main/core/events';
 import { createIndicator } from '../src/main/core/indicators/factory';
 import { ExchangeRegistry } from '../src/main/core/exchange/exchange-registry';
 import { SIM_MARKETS } from '../src/main/core/exchange/sim/sim-market';
-import { systemClock } from '../src/main/core/feed/clock';
+import { systemClock } from '../src/main/core/base/clock';
 import { FeedService } from '../src/main/core/feed/feed-service';
 import { ruleDemand } from '../src/main/core/feed/rule-demand';
-import { silentLogger } from '../src/main/core/log';
+import { silentLogger } from '../src/main/core/base/log';
 import { NotifyDispatcher } from '../src/main/core/notify/dispatcher';
 import { nativeChannel, soundChannel, toastChannel } from '../src/main/core/notify/local-channels';
 import { AlertRepository } from '../src/main/core/store/alert-repository';
@@ -194,7 +194,7 @@ function engineOnly(rules: StoredRule[]) {
 }
 
 /**
- * The whole stack over a temp SQLite database, wired as createSignals wires it, with a hook on the
+ * The whole stack over a temp SQLite database, wired as the alerts module wires it, with a hook on the
  * engine's firing so the latency case can time each step.
  */
 function fullStack(onShow: () => void = () => {}, onFired: (phase: 'fired' | 'stored') => void = () => {}) {

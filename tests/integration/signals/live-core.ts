@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, type Core } from '../../../src/main/core/app';
 import { parseConfigText } from '../../../src/main/core/config/config-file';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import type { NativeNotification } from '../../../src/main/core/notify/ports';
 import type { MethodInput, MethodName, MethodOutput } from '../../../src/shared/contract';
 import type { Alert } from '../../../src/shared/domain/alert';

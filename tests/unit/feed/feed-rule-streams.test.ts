@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ExchangeRegistry } from '../../../src/main/core/exchange/exchange-registry';
 import { FeedService } from '../../../src/main/core/feed/feed-service';
 import type { SeriesDemand } from '../../../src/main/core/feed/rule-demand';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { seriesId } from '../../../src/shared/domain/market';
 import { defaultSettings } from '../../../src/shared/domain/settings';
 import { FakeClock } from '../../support/fake-clock';

@@ -1,6 +1,6 @@
 import type { ExchangeCapabilities } from '../../../shared/domain/exchange';
 import { nextOpenTime, timeframeMs } from '../../../shared/timeframe';
-import type { Clock, TimerHandle } from '../feed/clock';
+import type { Clock, TimerHandle } from '../base/clock';
 
 /**
  * How long after a candle's period ends we wait for the exchange's own next update before closing
