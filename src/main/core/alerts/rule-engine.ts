@@ -38,6 +38,11 @@ export type RuleEngineOptions = {
   history?: HistoryLoader;
   log: Logger;
   now(): number;
+  /**
+   * false for a backtest: every series counts as streamed all along (no join time arms the rules
+   * later), so a replay of stored history fires wherever the rule holds
+   */
+  trackJoins?: boolean;
 };
 
 /**
@@ -120,6 +125,7 @@ export class RuleEngine {
    * joins when it is added, and again if removed and re-added.
    */
   private refreshJoined(): void {
+    if (this.opts.trackJoins === false) return;
     const now = this.opts.now();
     const next = new Map<string, number>();
     const add = (key: SeriesKey) => {
