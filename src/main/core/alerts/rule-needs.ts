@@ -44,7 +44,11 @@ function conditionCandles(when: SingleCondition): number {
         typeof when.level === 'number' ? 0 : refCandles(when.level),
       );
     case 'indicator-cross':
-      return Math.max(refCandles(when.indicator), refCandles(when.other));
+      // `other` is another indicator or a fixed value
+      return Math.max(
+        refCandles(when.indicator),
+        typeof when.other === 'number' ? 0 : refCandles(when.other),
+      );
     case 'volume-spike':
       return when.period + 1;
   }
