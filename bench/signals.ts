@@ -3,11 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AlertService } from '../src/main/core/alerts/alert-service';
-import { RuleEngine } from '../src/main/core/alerts/rule-engine';
+import { RuleEngine, SERIES_DEPTH } from '../src/main/core/alerts/rule-engine';
+import { ReadinessTracker } from '../src/main/core/alerts/rule-readiness';
 import { RuleService } from '../src/main/core/alerts/rule-service';
 import type { CandleUpdate } from '../src/main/core/candles/ports';
 import { EventHub } from '../src/main/core/events';
 import { createIndicator } from '../src/main/core/indicators/factory';
+import { ExchangeRegistry } from '../src/main/core/exchange/exchange-registry';
+import { SIM_MARKETS } from '../src/main/core/exchange/sim/sim-market';
+import { systemClock } from '../src/main/core/base/clock';
+import { FeedService } from '../src/main/core/feed/feed-service';
+import { ruleDemand } from '../src/main/core/feed/rule-demand';
 import { silentLogger } from '../src/main/core/base/log';
 import { NotifyDispatcher } from '../src/main/core/notify/dispatcher';
 import { nativeChannel, soundChannel, toastChannel } from '../src/main/core/notify/local-channels';
@@ -29,7 +35,10 @@ import { percentile, round } from './support/figures';
  * - added latency from a candle closing to the notification call, p50/p99, with the 1,000 rules
  *   loaded: to the rule firing, to the alert on disk, to Notifier.show;
  * - indicator update cost per candle vs recomputing from scratch over the engine's 1,000-candle
- *   history (what a non-incremental engine pays on every candle).
+ *   history (what a non-incremental engine pays on every candle);
+ * - what rules owning their subscriptions costs (issue 12): the demand of 1,000 rules, the rules'
+ *   readiness, the engine's rebuild, and the feed's reconcile starting and changing the streams
+ *   those rules need on the simulator.
  */
 
 const MINUTE = 60_000;
@@ -223,11 +232,22 @@ function fullStack(onShow: () => void = () => {}, onFired: (phase: 'fired' | 'st
     log,
     now,
   });
+  const readiness = new ReadinessTracker({
+    events,
+    watchlist: () => settings.watchlist,
+    held: (k) => engine.heldCandles(k),
+    depth: SERIES_DEPTH,
+    now,
+  });
   const rules = new RuleService({
     repo: ruleRepo,
     alerts,
     events,
-    onRules: (l) => engine.setRules(l),
+    onRules: (l) => {
+      engine.setRules(l);
+      readiness.setRules(l);
+    },
+    readiness: (r) => readiness.of(r),
     now,
     log,
   });
@@ -241,6 +261,7 @@ function fullStack(onShow: () => void = () => {}, onFired: (phase: 'fired' | 'st
     rules,
     alerts: () => db.prepare('SELECT count(*) FROM alerts').pluck().get() as number,
     async close() {
+      readiness.stop();
       alerts.flush();
       await dispatcher.idle();
       db.close();
@@ -331,6 +352,113 @@ function indicatorCosts(ref: IndicatorRef, candles: Candle[]) {
   return { closeNs, updateNs, scratchNs };
 }
 
+/** Median wall time of `runs` calls of `fn`, in µs. */
+function medianUs(runs: number, fn: () => void): number {
+  const xs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn();
+    xs.push((performance.now() - t) * 1_000);
+  }
+  return percentile(xs, 0.5);
+}
+
+/**
+ * Rules own their subscriptions: the demand and readiness of 1,000 rules over 100 symbols, the
+ * engine's rebuild, and the feed's reconcile of a real FeedService on the simulator (its 10 symbols
+ * on every native timeframe: the rules spread over them) — all streams started, then one rule's
+ * series changed as an edit does.
+ */
+async function subscriptions(rules: StoredRule[]): Promise<Record<string, unknown>[]> {
+  const rows: Record<string, unknown>[] = [];
+  const row = (name: string, us: number, extra: Record<string, unknown> = {}) => ({
+    section: 'subscriptions',
+    case: name,
+    'median µs': round(us, 1),
+    ...extra,
+  });
+  const now = T0 + 30 * 86_400_000;
+  let demand = ruleDemand(rules, [], now);
+  rows.push(
+    row(
+      `rule demand: ${rules.length} rules over ${SYMBOLS} symbols`,
+      medianUs(50, () => void ruleDemand(rules, [], now)),
+      {
+        series: demand.size,
+      },
+    ),
+  );
+  const loaded = engineOnly(rules);
+  rows.push(
+    row(
+      `engine rebuild: setRules(${rules.length})`,
+      medianUs(10, () => loaded.engine.setRules(rules)),
+    ),
+  );
+  const events = new EventHub();
+  const readiness = new ReadinessTracker({
+    events,
+    watchlist: () => [],
+    held: (k) => loaded.engine.heldCandles(k),
+    depth: SERIES_DEPTH,
+    now: () => now,
+  });
+  rows.push(
+    row(
+      `readiness of ${rules.length} rules`,
+      medianUs(20, () => rules.forEach((r) => readiness.of(r))),
+    ),
+  );
+  readiness.stop();
+
+  // the same 1,000 rules moved onto the simulator's symbols and timeframes
+  const timeframes = ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h'];
+  const simRules = rules.map((r, i) => ({
+    ...r,
+    rule: {
+      ...r.rule,
+      exchange: 'sim',
+      symbol: SIM_MARKETS[i % SIM_MARKETS.length]!.symbol,
+      timeframe: timeframes[Math.floor(i / SIM_MARKETS.length) % timeframes.length]!,
+    },
+  }));
+  const log = silentLogger();
+  const store = { lastClosedOpenTime: () => undefined, recent: () => [] };
+  const feed = new FeedService({
+    registry: new ExchangeRegistry({ clock: systemClock, log }),
+    history: store,
+    gaps: { opened: () => 0, filled: () => {}, failed: () => {}, list: () => [] },
+    log,
+    warmupCandles: 0,
+  });
+  await feed.applySettings(settingsSchema.parse({ exchanges: { sim: { enabled: true } }, watchlist: [] }));
+  demand = ruleDemand(simRules, [], now);
+  let t = performance.now();
+  await feed.setRuleDemand(demand);
+  rows.push(
+    row(
+      `feed reconcile: start the streams of ${rules.length} rules (simulator)`,
+      (performance.now() - t) * 1_000,
+      {
+        series: feed.list().length,
+      },
+    ),
+  );
+  const edited = [...simRules];
+  edited[0] = {
+    ...edited[0]!,
+    rule: { ...edited[0]!.rule, symbol: SIM_MARKETS[1]!.symbol, timeframe: '2h' },
+  };
+  t = performance.now();
+  await feed.setRuleDemand(ruleDemand(edited, [], now));
+  rows.push(row('feed reconcile: one rule edited (demand + reconcile)', (performance.now() - t) * 1_000));
+  t = performance.now();
+  await feed.setRuleDemand(ruleDemand(edited, [], now));
+  rows.push(row('feed reconcile: rules changed, same demand (no-op)', (performance.now() - t) * 1_000));
+  await feed.stop();
+  return rows;
+}
+
 export async function run(): Promise<{ name: string; rows: Record<string, unknown>[] }> {
   const rows: Record<string, unknown>[] = [];
   const rules = storedRules();
@@ -405,5 +533,6 @@ export async function run(): Promise<{ name: string; rows: Record<string, unknow
       'recompute ÷ close': round(c.scratchNs / c.closeNs),
     });
   }
+  rows.push(...(await subscriptions(rules)));
   return { name: 'signals', rows };
 }

@@ -345,6 +345,7 @@ function installFakeBridge(symbols: number) {
     websocketOrderBook: true,
     orderBook: true,
     closedFlag: false,
+    emptyIntervals: 'pushed',
     maxCandlesPerRequest: 1000,
   };
   const answers: Record<string, (input: Record<string, unknown>) => unknown> = {

@@ -70,6 +70,7 @@ export class ScriptedSource implements MarketSource {
       websocketOrderBook: true,
       orderBook: true,
       closedFlag: false,
+      emptyIntervals: 'pushed',
       maxCandlesPerRequest: opts.pageLimit ?? 1000,
     };
     this.infos = opts.symbols.map((symbol) => {

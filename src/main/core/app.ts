@@ -7,6 +7,7 @@ import { parseConfigRules } from './alerts/rule-service';
 import { createAlertsModule } from './alerts/module';
 import { createAccountModule } from './account/module';
 import { createFeedModule } from './feed/module';
+import { followRuleDemand } from './feed/rule-demand';
 import type { Logger } from './base/log';
 import { combineHandlers, type CoreModule } from './module';
 import type { Notifier } from './notify/ports';
@@ -151,6 +152,15 @@ export function createCore(opts: CoreOptions): Core {
   const modules = { app, store, secrets, alerts, chart, market, account };
   const handlers = combineHandlers(modules);
   for (const module of Object.values(modules)) module.start();
+  // Rules own their data: the feed streams what the enabled rules read, watched or not (from the
+  // rules the alerts module loaded at its start on).
+  const stopFollowingRules = followRuleDemand({
+    feed: market.feed,
+    events,
+    rules: () => alerts.engine.rules,
+    watchlist: () => settings.get().watchlist,
+    now: Date.now,
+  });
 
   let stopped = false;
   return {
@@ -166,6 +176,7 @@ export function createCore(opts: CoreOptions): Core {
     async stop() {
       if (stopped) return;
       stopped = true;
+      stopFollowingRules();
       await account.stop();
       await market.stop();
       await alerts.stop();

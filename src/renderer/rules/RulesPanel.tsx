@@ -8,6 +8,7 @@ import { useApi } from '../transport/TransportProvider';
 import { TableHead, type Column } from '../ui/TableHead';
 import { copyName } from './rule-draft';
 import { BACKTEST_DAYS, describeBacktest, runBacktest } from './backtest';
+import { RuleReadinessBadge } from './RuleReadinessBadge';
 
 export function ruleTarget(rule: Rule): string {
   if (rule.symbol) return rule.symbol;
@@ -19,6 +20,7 @@ export function ruleTarget(rule: Rule): string {
 const RULE_COLUMNS: readonly Column[] = [
   { label: 'Enabled' },
   { label: 'Name' },
+  { label: 'Status' },
   { label: 'Target' },
   { label: 'Condition' },
   { label: 'Signal' },
@@ -159,6 +161,9 @@ function RuleRow({
         {r.expired ? <span className="status-badge expired"> expired</span> : null}
         {r.source !== 'user' ? <span className="muted"> · from {r.source}</span> : null}
       </th>
+      <td>
+        <RuleReadinessBadge readiness={r.readiness} />
+      </td>
       <td className="nowrap">
         {ruleTarget(rule)}{' '}
         <span className="muted">

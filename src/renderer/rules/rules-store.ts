@@ -11,7 +11,10 @@ export type RulesState = {
 
 export type RulesStore = StoreApi<RulesState> & { reload(): Promise<void> };
 
-/** Every rule, as rules:list gives them; reloaded when rules:changed says so and after a reconnect. */
+/**
+ * Every rule, as rules:list gives them; reloaded when rules:changed says so and after a reconnect,
+ * their readiness patched as rules:readiness-changed reports it.
+ */
 export function createRulesStore(transport: Transport): RulesStore {
   const { api } = transport;
   const store = createStore<RulesState>(() => ({ rules: [], unreadable: [], loaded: false, error: null }));
@@ -26,6 +29,13 @@ export function createRulesStore(transport: Transport): RulesStore {
     }
   };
   api.on('rules:changed', () => void reload());
+  // Readiness moves with the streams (armed, warming up n of m, waiting, error): patched in place.
+  api.on('rules:readiness-changed', ({ rules: changed }) => {
+    const byId = new Map(changed.map((c) => [c.id, c.readiness]));
+    const { rules } = store.getState();
+    if (!rules.some((r) => byId.has(r.id))) return;
+    store.setState({ rules: rules.map((r) => (byId.has(r.id) ? { ...r, readiness: byId.get(r.id)! } : r)) });
+  });
   let connectedBefore = transport.connectionState() === 'open';
   transport.onConnectionStateChange((state) => {
     if (state !== 'open') return;

@@ -1,10 +1,12 @@
-import { memo, useEffect } from 'react';
+import { memo, useEffect, useState } from 'react';
+import type { RuleView } from '../../shared/contract/methods/signals';
 import type { WatchItem } from '../../shared/domain/settings';
 import { formatPercent, formatPrice } from '../format/numbers';
 import { useSettings, useSettingsStore } from '../settings/SettingsProvider';
 import { symbolKey } from '../state/market-store';
-import { useMarket, useStores, useUi } from '../state/StoresProvider';
+import { useMarket, useRules, useStores, useUi } from '../state/StoresProvider';
 import { timeframeMs } from '../../shared/timeframe';
+import { RemoveWatchDialog, rulesUsing } from './RemoveWatchDialog';
 import { Sparkline } from './Sparkline';
 import { groupByExchange, moveItem, removeItem } from './watchlist-order';
 
@@ -77,6 +79,8 @@ const WatchRow = memo(function WatchRow({
   const decimals = useMarket((s) => s.markets[key]?.priceDecimals ?? null);
   const selected = useUi((s) => s.chart?.exchange === item.exchange && s.chart.symbol === item.symbol);
   const openChart = useUi((s) => s.openChart);
+  const rules = useRules((s) => s.rules);
+  const [confirming, setConfirming] = useState<RuleView[] | null>(null);
   // The sparkline reads the longest timeframe watched: the widest view for 48 points.
   const sparkTf = [...item.timeframes].sort((a, b) => timeframeMs(b) - timeframeMs(a))[0] ?? '1m';
 
@@ -137,11 +141,27 @@ const WatchRow = memo(function WatchRow({
           type="button"
           className="icon-button"
           aria-label={`Remove ${label}`}
-          onClick={() => save(removeItem(all, item))}
+          onClick={() => {
+            // Rules keep what they read, but the user decides knowing which rules read this symbol.
+            const using = rulesUsing(rules, item);
+            if (using.length === 0) save(removeItem(all, item));
+            else setConfirming(using);
+          }}
         >
           ×
         </button>
       </span>
+      {confirming ? (
+        <RemoveWatchDialog
+          item={item}
+          rules={confirming}
+          onClose={() => setConfirming(null)}
+          onConfirm={() => {
+            setConfirming(null);
+            save(removeItem(all, item));
+          }}
+        />
+      ) : null}
     </li>
   );
 });

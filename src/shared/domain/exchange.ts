@@ -17,6 +17,11 @@ export const exchangeCapabilitiesSchema = z.object({
   orderBook: z.boolean(),
   /** the exchange's own "candle closed" flag reaches us (ccxt drops Binance's `x`) */
   closedFlag: z.boolean(),
+  /**
+   * whether the exchange pushes a (flat) candle for an interval without trades or sends nothing:
+   * decides how soon after its period a candle is closed and confirmed over REST (docs/rules.md)
+   */
+  emptyIntervals: z.enum(['pushed', 'skipped']),
   /** most candles one REST request returns */
   maxCandlesPerRequest: z.number().int(),
 });

@@ -43,9 +43,12 @@ describe('alerts export (npm run export -- --alerts)', () => {
   });
 
   it('prints a JSON array of objects', () => {
-    fx = new SignalsFixture();
+    // armed a minute before the data stopped: the backfilled firing is a missed one
+    fx = new SignalsFixture({}, {}, T0 - MIN);
     addRule('r');
-    fx.signals.onCandles({ key: BTC, closed: bars([99, 101]), forming: null, origin: 'backfill' });
+    fx.now = T0;
+    fx.signals.onCandles({ key: BTC, closed: bars([99]), forming: null, origin: 'live' });
+    fx.signals.onCandles({ key: BTC, closed: bars([101], 1), forming: null, origin: 'backfill' });
     const { text, count } = collect((w) => exportAlerts(fx.db, 'json', w));
     expect(count).toBe(1);
     expect(JSON.parse(text)).toEqual([

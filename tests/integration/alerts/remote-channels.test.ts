@@ -5,7 +5,7 @@ import { WEBHOOK_NOT_DELIVERED } from '../../../src/main/core/notify/http-post';
 import type { Alert } from '../../../src/shared/domain/alert';
 import type { ChannelStatus } from '../../../src/shared/domain/notifications';
 import { ruleSchema } from '../../../src/shared/domain/rule';
-import { BTC, bars } from '../../unit/alerts/harness';
+import { BTC, MIN, T0, bars } from '../../unit/alerts/harness';
 import { SignalsFixture } from './signals-fixture';
 
 type Hit = { path: string; body: unknown; at: number };
@@ -206,9 +206,11 @@ describe('telegram', () => {
 describe('missed summary goes out once on remote channels too', () => {
   it('one webhook POST for a whole backfill', async () => {
     const hook = await endpoint((_q, res) => res.end());
+    // the rule armed a minute before the data stopped: what the backfill brings was missed
     fx = new SignalsFixture(
       {},
       { notifications: { webhook: { enabled: true, allowLocal: true, url: hook.url } } },
+      T0 - MIN,
     );
     fx.signals.rules.create(
       ruleSchema.parse({
@@ -219,9 +221,11 @@ describe('missed summary goes out once on remote channels too', () => {
         when: { type: 'price-cross', direction: 'above', level: 100 },
       }),
     );
+    fx.now = T0;
+    fx.signals.onCandles({ key: BTC, closed: bars([99]), forming: null, origin: 'live' });
     fx.signals.onCandles({
       key: BTC,
-      closed: bars([99, 101, 99, 101, 99, 101]),
+      closed: bars([101, 99, 101, 99, 101], 1),
       forming: null,
       origin: 'backfill',
     });

@@ -36,6 +36,7 @@ function service() {
     alerts: { expireRule: () => 0 } as unknown as AlertService,
     events: new EventHub(),
     onRules: (list) => (engine = list),
+    readiness: () => ({ state: 'armed', have: null, need: null, reason: null }),
     now: () => 1_700_000_000_000,
     log: silentLogger(),
   });

@@ -50,6 +50,11 @@ export type FakeExchangeOptions = {
   updateIntervalMs?: number;
   /** 0 = a free port */
   port?: number;
+  /**
+   * A thin market: some intervals have no trades, and for those the socket sends nothing and REST
+   * returns no row (see klines.ts `shown`), like the exchanges that skip empty intervals.
+   */
+  thinMarket?: boolean;
 };
 
 export type FakeExchange = {
@@ -91,6 +96,13 @@ export type FakeExchange = {
     restDelay(ms: number, count: number): void;
     /** the server clock runs `ms` ahead (negative: behind) for signed-request checks and /api/v3/time */
     clockSkew(ms: number): void;
+    /**
+     * A websocket-only outage (a proxy or firewall that blocks websockets, the socket endpoint
+     * down) while REST keeps answering: true drops every socket and answers each new handshake
+     * 503, which a client must treat as a failed connection (RFC 6455 §4.1: any status but 101);
+     * false accepts them again.
+     */
+    refuseWebsockets(refuse: boolean): void;
   };
   /** the HMAC key the private side accepts: spread into the ccxt config ({ ...ccxtConfig(), ...credentials }) */
   credentials: Credentials;
@@ -109,7 +121,7 @@ export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise
   const symbols = opts.symbols ?? ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'];
   const historyMs = opts.historyMs ?? 2 * DAY_MS;
   const startSecond = (Math.floor((Date.now() - historyMs) / DAY_MS) * DAY_MS) / 1000;
-  const venue = new Venue(symbols, opts.seed ?? 1, startSecond);
+  const venue = new Venue(symbols, opts.seed ?? 1, startSecond, opts.thinMarket ?? false);
   const faults = new FaultPlan();
   const log: RestLogEntry[] = [];
   const hub = new SocketHub(faults);
@@ -125,7 +137,12 @@ export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise
 
   const server = createServer(createRestHandler(routes, faults, log));
   const wss = new WebSocketServer({ noServer: true });
+  let refusingWebsockets = false;
   server.on('upgrade', (req, socket, head) => {
+    if (refusingWebsockets) {
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
     const isMarketPath = path === '/stream' || /^\/(stream\/)?ws(\/|$)/.test(path);
@@ -184,6 +201,10 @@ export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise
       restDelay: (ms, count) => faults.queueDelay(ms, count),
       clockSkew: (ms) => {
         keys.clockSkewMs = ms;
+      },
+      refuseWebsockets: (refuse) => {
+        refusingWebsockets = refuse;
+        if (refuse) hub.dropAll();
       },
     },
     credentials: { ...keys.credentials },

@@ -50,7 +50,7 @@ export function klineAt(series: PriceSeries, interval: string, openTime: number,
   if (endSecond <= series.startSecond) return null;
   const completedTo = Math.min(endSecond, Math.floor(now / 1000));
   let bar = series.aggregate(openSecond, completedTo);
-  if (!bar) {
+  if (!bar || bar.firstSecond < 0) {
     const price = series.closeOf(Math.max(openSecond, series.startSecond) - 1);
     bar = { ...emptyBar(), open: price, high: price, low: price, close: price };
   }
@@ -64,6 +64,16 @@ export function ceilOpenTime(time: number, interval: string): number {
 }
 
 export type KlineRange = { startTime?: number; endTime?: number; limit: number };
+
+/**
+ * Whether an exchange would show this candle at all. A thin market's fake models the exchanges
+ * that send nothing for an interval without trades, on the socket and over REST alike (Bitfinex:
+ * "candles with no trades are not returned by the API", bfx-hf-util
+ * lib/candles/preprocess_remote_candles.js); Binance itself pushes a flat kline instead.
+ */
+export function shown(series: PriceSeries, kline: Kline): boolean {
+  return !series.thin || kline.bar.trades > 0;
+}
 
 /**
  * Binance spot `GET /api/v3/klines` selection: candles whose open time is ≥ startTime and ≤ endTime;
@@ -91,7 +101,7 @@ export function listKlines(series: PriceSeries, interval: string, range: KlineRa
   const rows: Kline[] = [];
   for (const openTime of opens) {
     const kline = klineAt(series, interval, openTime, now);
-    if (kline) rows.push(kline);
+    if (kline && shown(series, kline)) rows.push(kline);
   }
   return rows;
 }
@@ -109,7 +119,7 @@ export function closedCandles(
   while (t <= toOpenTime) {
     const kline = klineAt(series, interval, t, now);
     if (!kline || !kline.closed) break;
-    candles.push(toCandle(series, kline));
+    if (shown(series, kline)) candles.push(toCandle(series, kline));
     t = nextOpenTime(t, interval);
   }
   return candles;

@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import { alignTime, nextOpenTime } from '../../../src/shared/timeframe';
-import { isBinanceInterval, klineAt, klineEventBody } from './klines';
+import { isBinanceInterval, klineAt, klineEventBody, shown } from './klines';
 import type { DepthDiff } from './order-book';
 import type { Connection, SocketHub } from './socket-hub';
 import type { Listing, Venue } from './venue';
@@ -164,7 +164,7 @@ export class MarketStreams {
       sub.formingOpen = nextOpenTime(openTime, sub.interval);
       if (!sub.listing) continue;
       const kline = klineAt(sub.listing.series, sub.interval, openTime, now);
-      if (kline) {
+      if (kline && shown(sub.listing.series, kline)) {
         const event = {
           e: 'kline',
           E: now,
@@ -216,7 +216,7 @@ export class MarketStreams {
     switch (sub.kind) {
       case 'kline': {
         const kline = klineAt(listing.series, sub.interval, alignTime(now, sub.interval), now);
-        if (!kline) return undefined;
+        if (!kline || !shown(listing.series, kline)) return undefined;
         return {
           e: 'kline',
           E: now,

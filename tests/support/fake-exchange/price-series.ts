@@ -29,6 +29,9 @@ const CH_JITTER = 1;
 const CH_WICKS = 2;
 const CH_SIZES = 3;
 const CH_OCTAVE = 100;
+const CH_QUIET = 4;
+/** thin markets: seconds go quiet in blocks this long, a quarter of the blocks */
+const QUIET_BLOCK_S = 3;
 
 /** A span of seconds aggregated: prices in ticks, volumes in steps, quote amounts in quote units. */
 export type Bar = {
@@ -92,14 +95,26 @@ export class PriceSeries {
   private readonly step: number;
   private readonly logBase: number;
 
-  constructor(spec: MarketSpec, startSecond: number) {
+  /**
+   * A thin market: a quarter of its 3-second blocks have no trades (the price stands still, no
+   * volume), so 1s candles, and now and then longer ones, have intervals without trades.
+   */
+  readonly thin: boolean;
+
+  constructor(spec: MarketSpec, startSecond: number, thin = false) {
     this.spec = spec;
     this.startSecond = startSecond;
+    this.thin = thin;
     this.priceScale = 10 ** spec.priceDecimals;
     this.qtyScale = 10 ** spec.qtyDecimals;
     this.tick = 1 / this.priceScale;
     this.step = 1 / this.qtyScale;
     this.logBase = Math.log(spec.basePrice);
+  }
+
+  /** Whether nobody trades in this second (thin markets only). */
+  quiet(second: number): boolean {
+    return this.thin && (hash3(this.spec.key, CH_QUIET, Math.floor(second / QUIET_BLOCK_S)) & 3) === 0;
   }
 
   /** Slow log-price component at an absolute time in seconds. */
@@ -162,8 +177,11 @@ export class PriceSeries {
     let quoteVolume = bar.quoteVolume;
     let takerBuyQuoteVolume = bar.takerBuyQuoteVolume;
     let lastTrades = bar.lastSecondTrades;
+    let lastTraded = bar.lastSecond;
     let previous = prevClose;
     for (let s = from; s < to; s++) {
+      // a second without trades: the price stands still
+      if (this.thin && this.quiet(s)) continue;
       const jitterHash = hash3(key, CH_JITTER, s);
       const close = this.closeFromParts(slowStart, slowStep, s - minuteStart + 1, jitterHash);
       const open = previous;
@@ -196,6 +214,7 @@ export class PriceSeries {
       quoteVolume += secondVolume * doubledPrice * quoteScale;
       takerBuyQuoteVolume += secondTakerBuy * doubledPrice * quoteScale;
       lastTrades = secondTrades;
+      lastTraded = s;
       previous = close;
     }
     bar.firstSecond = first;
@@ -208,7 +227,7 @@ export class PriceSeries {
     bar.trades = trades;
     bar.quoteVolume = quoteVolume;
     bar.takerBuyQuoteVolume = takerBuyQuoteVolume;
-    bar.lastSecond = to - 1;
+    bar.lastSecond = lastTraded;
     bar.lastSecondTrades = lastTrades;
     return previous;
   }
@@ -222,7 +241,7 @@ export class PriceSeries {
     const daySecond = dayIndex * SECONDS_PER_DAY;
     const chunk: DayChunk = {
       slow,
-      prevClose: this.closeTicksDirect(daySecond - 1),
+      prevClose: this.closeOf(daySecond - 1),
       open: new Float64Array(MINUTES_PER_DAY),
       high: new Float64Array(MINUTES_PER_DAY),
       low: new Float64Array(MINUTES_PER_DAY),
@@ -255,8 +274,9 @@ export class PriceSeries {
     return chunk;
   }
 
-  /** Close (ticks) of one second, whether or not it is inside the series. */
+  /** Close (ticks) of one second, whether or not it is inside the series (a quiet one: the last trade's). */
   closeOf(second: number): number {
+    while (this.quiet(second)) second--;
     const dayIndex = Math.floor(second / SECONDS_PER_DAY);
     const chunk = this.days.get(dayIndex);
     if (!chunk) return this.closeTicksDirect(second);
@@ -275,6 +295,7 @@ export class PriceSeries {
     const dayIndex = Math.floor(minute / MINUTES_PER_DAY);
     const chunk = this.day(dayIndex);
     const j = minute - dayIndex * MINUTES_PER_DAY;
+    if (chunk.trades[j] === 0) return; // a minute without trades (thin markets) adds nothing
     const high = chunk.high[j]!;
     const low = chunk.low[j]!;
     if (bar.firstSecond < 0) {
@@ -292,7 +313,9 @@ export class PriceSeries {
     bar.trades += chunk.trades[j]!;
     bar.quoteVolume += chunk.quoteVolume[j]!;
     bar.takerBuyQuoteVolume += chunk.takerBuyQuoteVolume[j]!;
-    bar.lastSecond = minute * 60 + 59;
+    let last = minute * 60 + 59;
+    while (this.quiet(last)) last--;
+    bar.lastSecond = last;
     bar.lastSecondTrades = chunk.lastSecondTrades[j]!;
   }
 

@@ -39,10 +39,10 @@ export class Venue {
   readonly listings: Listing[];
   private readonly byId = new Map<string, Listing>();
 
-  constructor(symbols: string[], seed: number, startSecond: number) {
+  constructor(symbols: string[], seed: number, startSecond: number, thin = false) {
     this.listings = symbols.map((symbol) => {
       const spec = marketSpec(symbol, seed);
-      const series = new PriceSeries(spec, startSecond);
+      const series = new PriceSeries(spec, startSecond, thin);
       return { spec, series, book: new SimulatedBook(series) };
     });
     for (const listing of this.listings) this.byId.set(listing.spec.id, listing);

@@ -59,18 +59,19 @@ describe('a rule is armed on a series from when it was seeded, or when the serie
     ]);
   });
 
-  it('an older rule on a symbol that starts being watched does not fire on its warm-up either', () => {
-    const h = new Harness([storedRule({ symbol: 'ETH/USDT', when: CROSS_100 })], {
-      history: stored({}),
-      watchlist: watch(BTC),
-    });
+  it('a series only a rule reads joins when the rule starts reading it: its warm-up never fires', () => {
+    // ETH is on no watchlist; the older rule is loaded at 00:12:01 and the feed starts ETH for it
+    const h = new Harness([], { history: stored({}), watchlist: watch(BTC) });
     h.now = T0 + 12 * MIN + 1_000;
-    h.engine.setWatchlist(watch(BTC, ETH));
+    h.engine.setRules([storedRule({ symbol: 'ETH/USDT', when: CROSS_100 })]);
     h.close(bars(WARMUP), ETH, 'backfill');
     expect(h.firings).toEqual([]);
+    h.now = T0 + 14 * MIN;
+    h.stream(bars([99, 105], 12), ETH);
+    expect(fired(h)).toEqual([[13, false]]);
   });
 
-  it('a series removed and added again joins anew: what closed in between never fires', () => {
+  it('a symbol removed from the watchlist keeps streaming for the rule on it: a gap later is still missed', () => {
     const h = new Harness([storedRule({ when: CROSS_100 })], {
       history: stored({ 'BTC/USDT': bars([99, 99]) }),
       watchlist: watch(BTC),
@@ -80,7 +81,26 @@ describe('a rule is armed on a series from when it was seeded, or when the serie
     h.now = T0 + 9 * MIN + 30_000;
     h.engine.setWatchlist(watch(BTC));
     h.now = T0 + 12 * MIN + 2_000;
-    // the backfill from the last candle seen (2): 3..8 closed while BTC was not watched
+    // the backfill from the last candle seen (2): the rule was armed all along, so 3..8 were missed
+    h.close(bars([101, 99, 101, 99, 101, 99, 101, 99, 102], 3), BTC, 'backfill');
+    expect(fired(h)).toEqual([
+      [3, true],
+      [5, true],
+      [7, true],
+      [9, true],
+      [11, true],
+    ]);
+  });
+
+  it('a watchlist rule loses a removed symbol; added again, it joins anew: what closed in between never fires', () => {
+    const rule = storedRule({ symbol: undefined, watchlist: true, when: CROSS_100 });
+    const h = new Harness([rule], { history: stored({ 'BTC/USDT': bars([99, 99]) }), watchlist: watch(BTC) });
+    h.stream(bars([99], 2));
+    h.engine.setWatchlist([]);
+    h.now = T0 + 9 * MIN + 30_000;
+    h.engine.setWatchlist(watch(BTC));
+    h.now = T0 + 12 * MIN + 2_000;
+    // the backfill from the last candle seen (2): 3..8 closed while nothing read BTC
     h.close(bars([101, 99, 101, 99, 101, 99, 101, 99, 102], 3), BTC, 'backfill');
     expect(fired(h)).toEqual([
       [9, false],

@@ -76,11 +76,71 @@ describe('SeriesCollector', () => {
     expect(c.nextFetch()).toEqual({ from: T0 + MINUTE, to: T0 + 2 * MINUTE, reason: 'stale' });
   });
 
-  it('treats a jump of more than one period as a gap', () => {
+  it('confirms a jump on the trusted connection over REST: periods without trades are no gap', () => {
+    const c = new SeriesCollector(key, { lastClosed: T0, warmupCandles: 0 });
+    c.live([partial(candleAt(1), 0.9)], 1);
+    expect(closedOf(c.live([partial(candleAt(4), 0.1)], 1))).toEqual([]);
+    const range = c.nextFetch()!;
+    expect(range).toEqual({ from: T0 + MINUTE, to: T0 + 3 * MINUTE, reason: 'confirm' });
+    expect(c.isConfirming).toBe(true);
+    // the exchange had no trades in minutes 2 and 3: REST returns minute 1 (final) and nothing else
+    const out = c.applyFetch(range, [candleAt(1), partial(candleAt(4), 0.2)]);
+    expect(out.map((u) => [u.origin, u.closed, u.forming])).toEqual([
+      ['live', [candleAt(1)], null],
+      ['live', [], partial(candleAt(4), 0.1)],
+    ]);
+    expect(c.takeLoss()).toBeNull();
+    expect(c.isLive).toBe(true);
+    expect(c.lastClosedOpenTime).toBe(T0 + 3 * MINUTE);
+  });
+
+  it('keeps flat candles REST gives for periods without trades, live', () => {
     const c = new SeriesCollector(key, { lastClosed: T0, warmupCandles: 0 });
     c.live([candleAt(1)], 1);
-    expect(closedOf(c.live([partial(candleAt(4), 0.1)], 1))).toEqual([]);
-    expect(c.nextFetch()).toEqual({ from: T0 + MINUTE, to: T0 + 3 * MINUTE, reason: 'jump' });
+    c.live([candleAt(3)], 1);
+    const flat: Candle = [T0 + 2 * MINUTE, 105, 105, 105, 105, 0];
+    const out = c.applyFetch(c.nextFetch()!, [candleAt(1), flat]);
+    expect(out[0]).toMatchObject({ origin: 'live', closed: [candleAt(1), flat] });
+    expect(c.takeLoss()).toBeNull();
+  });
+
+  it('calls a jump a gap when REST shows trades no push had shown: those candles are backfill', () => {
+    const c = new SeriesCollector(key, { lastClosed: T0, warmupCandles: 0 });
+    c.live([candleAt(1)], 1);
+    c.live([partial(candleAt(4), 0.1)], 1);
+    const out = c.applyFetch(c.nextFetch()!, candles(1, 3));
+    expect(out.slice(0, 2).map((u) => [u.origin, u.closed])).toEqual([
+      ['live', [candleAt(1)]],
+      ['backfill', candles(2, 2)],
+    ]);
+    expect(c.takeLoss()).toEqual({ from: T0 + 2 * MINUTE, to: T0 + 3 * MINUTE, count: 2 });
+    expect(c.takeLoss()).toBeNull();
+  });
+
+  it('closes a candle at its period end when nothing newer arrives, confirmed over REST', () => {
+    const c = new SeriesCollector(key, { lastClosed: T0, warmupCandles: 0 });
+    c.live([partial(candleAt(1), 0.8)], 1);
+    expect(c.formingOpenTime).toBe(T0 + MINUTE);
+    expect(c.boundaryPassed(T0 + 2 * MINUTE - 1)).toEqual([]);
+    expect(c.isLive).toBe(true);
+    expect(c.boundaryPassed(T0 + 2 * MINUTE + 500)).toEqual([]);
+    expect(c.nextFetch()).toEqual({ from: T0 + MINUTE, to: T0 + MINUTE, reason: 'confirm' });
+    // a push of the next candle while REST answers is held, then released after the close
+    expect(c.live([partial(candleAt(2), 0.1)], 1)).toEqual([]);
+    const out = c.applyFetch(c.nextFetch()!, [candleAt(1)]);
+    expect(out.map((u) => [u.origin, u.closed, u.forming])).toEqual([
+      ['live', [candleAt(1)], null],
+      ['live', [], partial(candleAt(2), 0.1)],
+    ]);
+  });
+
+  it('closes with the last push when REST does not have the candle (yet)', () => {
+    const c = new SeriesCollector(key, { lastClosed: T0, warmupCandles: 0 });
+    c.live([partial(candleAt(1), 0.8)], 1);
+    c.boundaryPassed(T0 + 3 * MINUTE);
+    const out = c.applyFetch(c.nextFetch()!, []);
+    expect(out).toEqual([{ key, closed: [partial(candleAt(1), 0.8)], forming: null, origin: 'live' }]);
+    expect(c.isLive).toBe(true);
   });
 
   it('pages through a long gap and accepts an empty answer (no trades there)', () => {

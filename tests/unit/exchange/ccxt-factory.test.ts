@@ -65,6 +65,7 @@ describe('capabilitiesFromCcxt', () => {
       websocketTicker: true,
       websocketOrderBook: true,
       closedFlag: false,
+      emptyIntervals: 'pushed',
       maxCandlesPerRequest: 1000,
     });
     expect(caps.timeframes).toEqual(expect.arrayContaining(['1s', '1m', '5m', '15m', '1h', '4h', '1d']));

@@ -68,6 +68,7 @@ export async function backtestRule(
     const engine = new RuleEngine({
       log: opts.log,
       now: () => range.to,
+      trackJoins: false,
       history: (key, before, limit) => opts.candles.before(key, before ?? range.from, limit),
       state: {
         load: (_id, key) => states.get(seriesId(key)),

@@ -17,7 +17,8 @@ import { RuleRepository } from '../store/rule-repository';
 import { AlertHousekeeping, type AlertHousekeepingOptions } from './alert-expiry';
 import { AlertService } from './alert-service';
 import { backtestRule, type BacktestCandles } from './backtest';
-import { RuleEngine } from './rule-engine';
+import { RuleEngine, SERIES_DEPTH } from './rule-engine';
+import { ReadinessTracker } from './rule-readiness';
 import { RuleService } from './rule-service';
 
 export type AlertsModuleOptions = {
@@ -98,11 +99,22 @@ export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
     log: opts.log.child('rules'),
     now,
   });
+  const readiness = new ReadinessTracker({
+    events: opts.events,
+    watchlist: () => opts.settings.get().watchlist,
+    held: (key) => engine.heldCandles(key),
+    depth: SERIES_DEPTH,
+    now,
+  });
   const rules = new RuleService({
     repo: ruleRepo,
     alerts,
     events: opts.events,
-    onRules: (list) => engine.setRules(list),
+    onRules: (list) => {
+      engine.setRules(list);
+      readiness.setRules(list);
+    },
+    readiness: (r) => readiness.of(r),
     now,
     log: opts.log.child('rules'),
   });
@@ -145,7 +157,10 @@ export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
 
   return {
     handlers,
-    onCandles: (u) => engine.onCandles(u),
+    onCandles: (u) => {
+      engine.onCandles(u);
+      readiness.candlesArrived();
+    },
     engine,
     rules,
     alerts,
@@ -153,13 +168,17 @@ export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
     dispatcher,
     start() {
       engine.setWatchlist(opts.settings.get().watchlist);
-      offSettings = opts.settings.onChange((s) => engine.setWatchlist(s.watchlist));
+      offSettings = opts.settings.onChange((s) => {
+        engine.setWatchlist(s.watchlist);
+        readiness.setRules(engine.rules);
+      });
       if (opts.configRules && opts.configRules.length > 0) rules.seed(opts.configRules);
       rules.start();
       housekeeping.start();
     },
     async stop() {
       offSettings();
+      readiness.stop();
       housekeeping.stop();
       rules.stop();
       alerts.flush();

@@ -6,6 +6,7 @@ import type { CandleUpdate } from '../candles/ports';
 import type { Logger } from '../base/log';
 import { CloseBarrier } from './close-barrier';
 import { compileCondition, type CompiledCondition, type Explanation } from './conditions';
+import { ruleIsArmable, ruleTargets } from './rule-needs';
 import { SeriesState, type BackfillRun, type Point, type Slot } from './series-state';
 
 /** What a trigger mode remembers for one rule on one series (persisted by the alert service). */
@@ -38,6 +39,11 @@ export type RuleEngineOptions = {
   history?: HistoryLoader;
   log: Logger;
   now(): number;
+  /**
+   * false for a backtest: every series counts as streamed all along (no join time arms the rules
+   * later), so a replay of stored history fires wherever the rule holds
+   */
+  trackJoins?: boolean;
 };
 
 /**
@@ -45,7 +51,7 @@ export type RuleEngineOptions = {
  * indicators are exact once they hold their period; an EMA(200) warmed over 1,000 candles is within
  * 0.03 % of one computed over all history.
  */
-const DEPTH = 1_000;
+export const SERIES_DEPTH = 1_000;
 
 type Binding = {
   rule: StoredRule;
@@ -64,7 +70,8 @@ const FRESH: RuleSeriesState = { armed: true, lastCandleTime: null };
  * watchlist). Evaluation is synchronous, so a firing is stored before `onCandles` returns.
  *
  * A rule is armed on a series from the later of its `activeSince` (created, edited, re-enabled)
- * and the moment the series joined the watchlist; candles closing before that only warm the
+ * and the moment the series started streaming (it joined the watchlist, or a rule began to read
+ * it: the feed streams both); candles closing before that only warm the
  * indicators. Backfilled candles fire as missed only for a rule that was armed while data still
  * flowed before the backfill (a gap: disconnect, sleep, the app closed). Other backfilled firings,
  * in the warm-up of a series that joined or for a rule armed after its data had stopped (seeded at
@@ -73,11 +80,16 @@ const FRESH: RuleSeriesState = { armed: true, lastCandleTime: null };
 export class RuleEngine {
   private readonly series = new Map<string, SeriesState>();
   private bindings = new Map<string, Binding[]>();
-  private rules: StoredRule[] = [];
+  private current: StoredRule[] = [];
   private watchlist: readonly WatchItem[] = [];
-  /** watchlist series (seriesId) → SeriesState.joinedAt */
+  /** streamed series (seriesId: the watchlist's and those the rules read) → SeriesState.joinedAt */
   private readonly joined = new Map<string, number>();
+  /** series the enabled rules read, every leg included (the feed streams them too) */
+  private ruleSeries = new Map<string, SeriesKey>();
   private watchlistKnown = false;
+  private rulesKnown = false;
+  /** until the first watchlist and rules are in, a series with stored candles was streamed before */
+  private starting = true;
   /** per-binding state, kept across rebuilds while the rule's activeSince is unchanged */
   private readonly states = new Map<string, { activeSince: number; state: RuleSeriesState }>();
   /** all-of rules wait here for their other timeframes closing at the same instant */
@@ -87,33 +99,56 @@ export class RuleEngine {
 
   constructor(private readonly opts: RuleEngineOptions) {}
 
+  /** every rule given, enabled or not */
+  get rules(): readonly StoredRule[] {
+    return this.current;
+  }
+
   setRules(rules: readonly StoredRule[]): void {
-    this.rules = [...rules];
+    this.current = [...rules];
+    this.rulesKnown = true;
     this.rebuild();
   }
 
   /**
-   * The watchlist, whose series the feed collects. A series in the first one given joins now if
-   * the store holds none of its candles (it was never watched) and counts as watched before
-   * otherwise; a series added later joins when it is added, and again if removed and re-added.
+   * The watchlist, whose series the feed collects. Rules with `watchlist: true` target its symbols;
+   * its series join the streamed set (see refreshJoined).
    */
   setWatchlist(items: readonly WatchItem[]): void {
+    this.watchlistKnown = true;
+    this.watchlist = items;
+    if (this.current.some((r) => r.rule.watchlist)) this.rebuild();
+    else this.refreshJoined();
+  }
+
+  /** Closed candles held for a series (what a rule's warm-up counts), 0 for one never seen. */
+  heldCandles(key: SeriesKey): number {
+    return this.series.get(seriesId(key))?.history.size ?? 0;
+  }
+
+  /**
+   * A series in the first watchlist and rules given joins now if the store holds none of its
+   * candles (it was never streamed) and counts as streamed before otherwise; a series added later
+   * joins when it is added, and again if removed and re-added.
+   */
+  private refreshJoined(): void {
+    if (this.opts.trackJoins === false) return;
     const now = this.opts.now();
     const next = new Map<string, number>();
-    for (const item of items)
-      for (const timeframe of item.timeframes) {
-        const key: SeriesKey = { exchange: item.exchange, symbol: item.symbol, timeframe };
-        const id = seriesId(key);
-        if (next.has(id)) continue;
-        const known = this.joined.get(id);
-        next.set(id, known ?? (this.watchlistKnown || !this.hasStoredCandles(key) ? now : -Infinity));
-      }
+    const add = (key: SeriesKey) => {
+      const id = seriesId(key);
+      if (next.has(id)) return;
+      const known = this.joined.get(id);
+      next.set(id, known ?? (!this.starting || !this.hasStoredCandles(key) ? now : -Infinity));
+    };
+    for (const item of this.watchlist)
+      for (const timeframe of item.timeframes)
+        add({ exchange: item.exchange, symbol: item.symbol, timeframe });
+    for (const key of this.ruleSeries.values()) add(key);
     this.joined.clear();
     for (const [id, at] of next) this.joined.set(id, at);
     for (const s of this.series.values()) s.joinedAt = this.joined.get(s.id);
-    this.watchlistKnown = true;
-    this.watchlist = items;
-    if (this.rules.some((r) => r.rule.watchlist)) this.rebuild();
+    if (this.watchlistKnown && this.rulesKnown) this.starting = false;
   }
 
   onCandles(u: CandleUpdate): void {
@@ -252,16 +287,19 @@ export class RuleEngine {
     const used = new Map<SeriesState, Set<Slot>>();
     const now = this.opts.now();
     const live = new Set<string>();
-    for (const stored of this.rules) {
+    const ruleSeries = new Map<string, SeriesKey>();
+    for (const stored of this.current) {
       const { rule } = stored;
-      if (!rule.enabled || (rule.expiresAt !== null && rule.expiresAt <= now)) continue;
-      for (const symbol of this.targets(stored)) {
+      if (!ruleIsArmable(stored, now)) continue;
+      for (const symbol of ruleTargets(rule, this.watchlist)) {
         const key: SeriesKey = { exchange: rule.exchange, symbol, timeframe: rule.timeframe };
         const series = this.seriesFor(key, undefined);
         const condition = compileCondition(rule.when, series, (timeframe) =>
           this.seriesFor({ ...key, timeframe }, undefined),
         );
+        ruleSeries.set(series.id, series.key);
         for (const slot of condition.slots) {
+          ruleSeries.set(slot.series.id, slot.series.key);
           let set = used.get(slot.series);
           if (!set) used.set(slot.series, (set = new Set()));
           set.add(slot);
@@ -282,14 +320,8 @@ export class RuleEngine {
     for (const k of this.states.keys()) if (!live.has(k)) this.states.delete(k);
     for (const s of this.series.values()) s.retainSlots(used.get(s) ?? new Set());
     this.bindings = next;
-  }
-
-  private targets(stored: StoredRule): string[] {
-    const { rule } = stored;
-    if (rule.symbol) return [rule.symbol];
-    if (rule.symbols) return rule.symbols;
-    const symbols = this.watchlist.filter((w) => w.exchange === rule.exchange).map((w) => w.symbol);
-    return [...new Set(symbols)];
+    this.ruleSeries = ruleSeries;
+    this.refreshJoined();
   }
 
   /** The state of a series, created on first sight and filled from the store. */
@@ -297,12 +329,12 @@ export class RuleEngine {
     const id = seriesId(key);
     let s = this.series.get(id);
     if (s) return s;
-    s = new SeriesState(key, DEPTH);
+    s = new SeriesState(key, SERIES_DEPTH);
     s.joinedAt = this.joined.get(id);
     this.series.set(id, s);
     if (this.opts.history) {
       try {
-        for (const c of this.opts.history(key, firstOpenTime, DEPTH)) s.commit(c);
+        for (const c of this.opts.history(key, firstOpenTime, SERIES_DEPTH)) s.commit(c);
       } catch (err) {
         this.opts.log.warn(`could not load stored candles of ${id}; indicators warm up live`, { error: err });
       }

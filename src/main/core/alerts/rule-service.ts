@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ContractError } from '../../../shared/contract/result';
 import type { RuleView } from '../../../shared/contract/methods/signals';
+import type { RuleReadiness } from '../../../shared/domain/rule-readiness';
 import {
   RULES_FILE_FORMAT,
   ruleSchema,
@@ -21,6 +22,8 @@ export type RuleServiceOptions = {
   events: EventHub;
   /** called with the enabled-or-not rules after every change (the rule engine) */
   onRules(rules: readonly StoredRule[]): void;
+  /** armed, warming up, waiting or in error (rule-readiness.ts) */
+  readiness(rule: StoredRule): RuleReadiness;
   now(): number;
   log: Logger;
 };
@@ -251,6 +254,7 @@ export class RuleService {
       ...r,
       expired: r.rule.expiresAt !== null && r.rule.expiresAt <= this.opts.now(),
       summary: describeCondition(r.rule.when, r.rule.timeframe),
+      readiness: this.opts.readiness(r),
     };
   }
 }

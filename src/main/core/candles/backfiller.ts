@@ -1,3 +1,4 @@
+import type { GapReason } from '../../../shared/domain/gap';
 import type { Candle, SeriesKey } from '../../../shared/domain/market';
 import { alignTime } from '../../../shared/timeframe';
 import type { Backoff } from '../base/backoff';
@@ -6,13 +7,15 @@ import { sleep, type Clock } from '../base/clock';
 import type { Logger } from '../base/log';
 import { candlesInRange } from './candle-time';
 import type { CandleUpdate, GapLedger } from './ports';
-import type { FetchRange } from './series-collector';
+import type { ConfirmLoss, FetchRange } from './series-collector';
 
 /** What a backfiller drives: a SeriesCollector or a TimeframeAggregator. */
 export type SyncTarget = {
   readonly key: SeriesKey;
   nextFetch(): FetchRange | null;
   applyFetch(range: FetchRange, page: readonly Candle[]): CandleUpdate[];
+  /** trades a confirm fetch found that no push had shown (SeriesCollector): recorded as a gap */
+  takeLoss?(): ConfirmLoss | null;
 };
 
 export type BackfillDeps = {
@@ -73,7 +76,8 @@ export class Backfiller {
   private async run(): Promise<void> {
     const { clock, gaps } = this.deps;
     for (let range = this.target.nextFetch(); range && !this.stopped; range = this.target.nextFetch()) {
-      if (range.reason !== 'warmup' && this.gap?.from !== range.from) this.openGap(range);
+      const recorded = range.reason !== 'warmup' && range.reason !== 'confirm';
+      if (recorded && this.gap?.from !== range.from) this.openGap(range);
       let page: Candle[];
       try {
         page = await this.deps.fetch(range.from, this.deps.pageLimit, range.to);
@@ -94,6 +98,8 @@ export class Backfiller {
       if (this.stopped) return;
       this.deps.backoff.reset();
       const updates = this.target.applyFetch(range, page);
+      const loss = this.target.takeLoss?.();
+      if (loss) this.recordLoss(loss);
       if (this.gap) {
         for (const u of updates) if (u.origin === 'backfill') this.gap.filled += u.closed.length;
         const next = this.target.nextFetch();
@@ -105,24 +111,35 @@ export class Backfiller {
     if (!this.stopped) this.deps.onDone();
   }
 
+  /** A confirm found trades no push had shown: a jump after all, found and filled at once. */
+  private recordLoss(loss: ConfirmLoss): void {
+    const id = this.ledgerOpen(loss.from, loss.to, 'jump');
+    this.deps.gaps.filled(id, loss.count, this.deps.clock.now());
+  }
+
   private openGap(range: FetchRange): void {
     this.closeGap();
+    const reason = range.reason === 'warmup' || range.reason === 'confirm' ? 'start' : range.reason;
+    const id = this.ledgerOpen(range.from, range.to, reason);
+    this.gap = { id, from: range.from, filled: 0 };
+  }
+
+  private ledgerOpen(fromTime: number, toTime: number, reason: GapReason): number {
     const { key } = this.target;
     const tf = key.timeframe;
     // An aggregated series fetches 1m candles; its ledger speaks in its own timeframe.
-    const from = alignTime(range.from, tf);
-    const to = alignTime(range.to, tf);
-    const id = this.deps.gaps.opened({
+    const from = alignTime(fromTime, tf);
+    const to = alignTime(toTime, tf);
+    return this.deps.gaps.opened({
       exchange: key.exchange,
       symbol: key.symbol,
       timeframe: tf,
       from,
       to,
       expected: candlesInRange(from, to, tf),
-      reason: range.reason === 'warmup' ? 'start' : range.reason,
+      reason,
       detectedAt: this.deps.clock.now(),
     });
-    this.gap = { id, from: range.from, filled: 0 };
   }
 
   private closeGap(): void {

@@ -1,5 +1,5 @@
 import type { GapReason } from '../../../shared/domain/gap';
-import type { Candle, SeriesKey } from '../../../shared/domain/market';
+import { VOLUME, type Candle, type SeriesKey } from '../../../shared/domain/market';
 import { nextOpenTime, openTimeBefore } from './candle-time';
 import type { CandleUpdate } from './ports';
 
@@ -7,9 +7,17 @@ import type { CandleUpdate } from './ports';
 export type FetchRange = {
   from: number;
   to: number;
-  /** `warmup`: a new series with no stored history, not a gap */
-  reason: GapReason | 'warmup';
+  /**
+   * `warmup`: a new series with no stored history, not a gap. `confirm`: while receiving, a candle
+   * whose period ended without a newer one opening (its last push may not be final) and the
+   * intervals after it that nothing was pushed for (no trades, on exchanges that skip them): the
+   * exchange's final values, released live; not a gap unless it shows trades we never saw.
+   */
+  reason: GapReason | 'warmup' | 'confirm';
 };
+
+/** Candles with trades found by a `confirm` fetch that no push had shown: a real gap. */
+export type ConfirmLoss = { from: number; to: number; count: number };
 
 export type CollectorOptions = {
   /** open time of the newest closed candle already stored (from CandleHistory) */
@@ -35,19 +43,26 @@ type Phase = 'anchoring' | 'syncing' | 'live';
  * applied does it go live again and release the held candles, so downstream never sees a later
  * candle before the hole before it is filled.
  *
- * A candle closes when a later one opens (ccxt drops Binance's closed flag). Pure and synchronous:
- * the caller owns the sockets, REST calls and timers.
+ * Finality does not depend on the exchange pushing empty intervals (docs/rules.md, "When a candle
+ * closes"): a candle closes when a later one opens, or when its period is over (`boundaryPassed`,
+ * driven by the caller's timer) — then it is confirmed over REST, since ccxt hands over no closed
+ * flag. A later candle that skips periods on a healthy connection is also a confirm: the skipped
+ * periods had no trades unless REST shows some (only then is it a gap, in `takeLoss`). Pure and
+ * synchronous: the caller owns the sockets, REST calls and timers.
  */
 export class SeriesCollector {
   private lastClosed: number | undefined;
   private forming: Candle | null = null;
   private connection: number | undefined;
   private phase: Phase = 'anchoring';
-  private reason: GapReason = 'start';
+  private reason: GapReason | 'confirm' = 'start';
   private anchor = 0;
   private pending = new Map<number, Candle>();
   /** filling the warm-up of a new series (later pages of it are not gaps) */
   private warmingUp = false;
+  /** confirming over REST: the candle whose period ended, as last pushed (used if REST lacks it) */
+  private confirming: Candle | null = null;
+  private loss: ConfirmLoss | null = null;
   private readonly maxPending: number;
 
   constructor(
@@ -78,9 +93,43 @@ export class SeriesCollector {
     return this.lastClosed === undefined ? undefined : nextOpenTime(this.lastClosed, this.key.timeframe);
   }
 
-  /** true while a hole must be filled before live candles may flow again */
+  /** true while a hole must be filled (or a close confirmed) before live candles may flow again */
   get isSyncing(): boolean {
     return this.phase !== 'live';
+  }
+
+  /** syncing only to confirm a close while receiving: the stream is still live, not backfilling */
+  get isConfirming(): boolean {
+    return this.phase === 'syncing' && this.reason === 'confirm';
+  }
+
+  /** open time of the candle still forming, if any (the caller times its period's end) */
+  get formingOpenTime(): number | undefined {
+    return this.phase === 'live' ? this.forming?.[0] : undefined;
+  }
+
+  /**
+   * The forming candle's period ended at or before `now` and no later candle opened: close it,
+   * confirmed over REST (nextFetch gives the range; later live candles are held until then).
+   */
+  boundaryPassed(now: number): CandleUpdate[] {
+    const forming = this.forming;
+    if (this.phase !== 'live' || !forming || nextOpenTime(forming[0], this.key.timeframe) > now) return [];
+    if (this.lastClosed === undefined) {
+      // nothing before it to hold continuity against: close it as pushed
+      this.lastClosed = forming[0];
+      this.forming = null;
+      return [{ key: this.key, closed: [forming], forming: null, origin: 'live' }];
+    }
+    this.confirm(forming, nextOpenTime(forming[0], this.key.timeframe), null);
+    return [];
+  }
+
+  /** The loss a confirm fetch found (candles with trades that no push had shown), once. */
+  takeLoss(): ConfirmLoss | null {
+    const loss = this.loss;
+    this.loss = null;
+    return loss;
   }
 
   /**
@@ -92,7 +141,17 @@ export class SeriesCollector {
     this.phase = 'anchoring';
     this.reason = reason;
     this.forming = null;
+    this.confirming = null;
     this.pending.clear();
+  }
+
+  /**
+   * A planned switch of transport (REST polling back to a websocket that works again): the new
+   * connection continues the series as it stands, without the re-anchoring a break needs — the
+   * polled candles are REST snapshots, and the socket's first candle is a cumulative snapshot.
+   */
+  adopt(connection: number): void {
+    this.connection = connection;
   }
 
   /**
@@ -144,14 +203,51 @@ export class SeriesCollector {
       newest = Math.max(newest, c[0]);
       if (c[0] >= range.from && c[0] <= range.to) byTime.set(c[0], c);
     }
-    const closed = [...byTime.values()].sort((a, b) => a[0] - b[0]);
     const complete = page.length === 0 || newest >= range.to || newest < range.from;
+    const confirmed = this.confirming;
+    if (range.reason === 'confirm' && confirmed && complete && !byTime.has(confirmed[0]))
+      // REST does not have it (yet): the last push is all there is
+      byTime.set(confirmed[0], confirmed);
+    const closed = [...byTime.values()].sort((a, b) => a[0] - b[0]);
     const last = closed.at(-1);
     this.lastClosed = complete || !last ? range.to : last[0];
-    const out: CandleUpdate[] = [];
-    if (closed.length > 0) out.push({ key: this.key, closed, forming: null, origin: 'backfill' });
+    const out: CandleUpdate[] =
+      range.reason === 'confirm' ? this.classifyConfirmed(closed) : this.released(closed, 'backfill');
+    if (complete) this.confirming = null;
     if (this.phase === 'syncing' && this.nextFetch() === null) out.push(...this.goLive());
     return out;
+  }
+
+  /**
+   * Splits a confirm fetch: the candle we saw forming and intervals without trades are live; from
+   * the first candle with trades that no push had shown on, candles were lost: backfill, a gap.
+   */
+  private classifyConfirmed(closed: Candle[]): CandleUpdate[] {
+    const seen = this.confirming?.[0];
+    const lostAt = closed.findIndex((c) => c[0] !== seen && c[VOLUME] > 0);
+    if (lostAt < 0) return this.released(closed, 'live');
+    const lost = closed.slice(lostAt);
+    const traded = lost.filter((c) => c[VOLUME] > 0);
+    this.loss = {
+      from: this.loss?.from ?? lost[0]![0],
+      to: lost.at(-1)![0],
+      count: (this.loss?.count ?? 0) + traded.length,
+    };
+    return [...this.released(closed.slice(0, lostAt), 'live'), ...this.released(lost, 'backfill')];
+  }
+
+  private released(closed: Candle[], origin: CandleUpdate['origin']): CandleUpdate[] {
+    return closed.length > 0 ? [{ key: this.key, closed, forming: null, origin }] : [];
+  }
+
+  /** Enter a confirm: the candle `forming` (if any) and everything up to `anchor` come from REST. */
+  private confirm(forming: Candle | null, anchor: number, held: Candle | null): void {
+    this.phase = 'syncing';
+    this.reason = 'confirm';
+    this.anchor = anchor;
+    this.confirming = forming;
+    this.forming = null;
+    this.pending = held ? new Map([[held[0], held]]) : new Map();
   }
 
   private anchorOn(sorted: readonly Candle[]): CandleUpdate[] {
@@ -214,13 +310,16 @@ export class SeriesCollector {
         touched = true;
         continue;
       }
-      // A jump of more than one period: candles were missed, and the forming one may not have
-      // received its last update. Fetch everything after the last closed candle over REST.
-      this.phase = 'syncing';
-      this.reason = 'jump';
-      this.anchor = t;
-      this.forming = null;
-      this.pending = new Map([[t, c]]);
+      // A later candle skipping periods on the connection we trust: the skipped periods had no
+      // trades (many exchanges push nothing then), and the forming candle may not have received its
+      // last update. Confirm both over REST; only trades we never saw make it a gap.
+      if (this.lastClosed === undefined) {
+        this.phase = 'syncing';
+        this.reason = 'jump';
+        this.anchor = t;
+        this.forming = null;
+        this.pending = new Map([[t, c]]);
+      } else this.confirm(forming, t, c);
     }
     if (!touched && closed.length === 0) return [];
     return [{ key: this.key, closed, forming: this.phase === 'live' ? this.forming : null, origin: 'live' }];

@@ -16,8 +16,17 @@ export const AGGREGATABLE_TIMEFRAMES = [
   '1d',
 ];
 
+/**
+ * Exchanges whose candle streams push a flat candle for every interval, traded or not (Binance's
+ * kline streams send an update each second, `x: true` once at the period's end). Every other
+ * exchange is assumed to skip intervals without trades — the safe side: a quiet stream then
+ * closes its candle soon after the boundary and confirms it over REST.
+ */
+const PUSHES_EMPTY_INTERVALS = new Set(['binance', 'binanceus', 'binanceusdm', 'binancecoinm']);
+
 /** The subset of a ccxt instance the capability record is read from. */
 export type CcxtCapabilitySource = {
+  id?: string;
   has: Record<string, unknown>;
   timeframes?: Record<string, unknown> | undefined;
   features?: unknown;
@@ -37,6 +46,7 @@ export function capabilitiesFromCcxt(ex: CcxtCapabilitySource): ExchangeCapabili
     orderBook: ex.has['watchOrderBook'] === true || ex.has['fetchOrderBook'] === true,
     // ccxt parses Binance's kline `x` (closed) flag but drops it; no ccxt exchange hands it over.
     closedFlag: false,
+    emptyIntervals: PUSHES_EMPTY_INTERVALS.has(ex.id ?? '') ? 'pushed' : 'skipped',
     maxCandlesPerRequest: ohlcvLimit(ex) ?? 500,
   };
 }

@@ -3,6 +3,7 @@ import { seriesId } from '../../../shared/domain/market';
 import type { StreamInfo, StreamState, StreamTransport } from '../../../shared/domain/stream';
 import { timeframeMs } from '../../../shared/timeframe';
 import { Backfiller, type SyncTarget } from '../candles/backfiller';
+import { BoundaryCloser, boundaryGraceMs } from '../candles/boundary-closer';
 import type { CandleHistory, CandleUpdate, CandleUpdateListener, GapLedger } from '../candles/ports';
 import { SeriesCollector } from '../candles/series-collector';
 import { TimeframeAggregator } from '../candles/timeframe-aggregator';
@@ -16,6 +17,7 @@ import { loadAndCheckSymbol } from './market-check';
 import { StreamStatus } from '../streams/stream-status';
 import { streamLoopDeps } from '../streams/stream-loop-deps';
 import { WatchLoop, type BreakReason } from '../streams/watch-loop';
+import { TransportFallback, type FallbackOptions } from './transport-fallback';
 
 export type CandleStreamDeps = {
   source: MarketSource;
@@ -25,6 +27,8 @@ export type CandleStreamDeps = {
   gaps: GapLedger;
   random?: () => number;
   warmupCandles: number;
+  /** when a failing websocket gives way to REST polling, and how often it is tried again */
+  fallback?: FallbackOptions;
   /** every update leaves the stream here, in order */
   emit: CandleUpdateListener;
   onState(info: StreamInfo): void;
@@ -108,10 +112,16 @@ export class CandleStream implements SeriesStream {
   readonly status: StreamStatus;
   private readonly collector: SeriesCollector;
   private readonly backfiller: Backfiller;
+  private readonly closer: BoundaryCloser;
   private readonly loop: WatchLoop<CandleBatch>;
   private readonly updates = new Emitter<CandleUpdate>();
   private readonly stopPolling = new AbortController();
+  private wakePoll: AbortController | null = null;
   private polled = false;
+  /** websocket streams only: polls REST while the websocket keeps failing */
+  private readonly fallback: TransportFallback | null;
+  /** the connection of a websocket probe that worked: its first batch continues the polled series */
+  private handover: number | null = null;
 
   constructor(
     readonly key: SeriesKey,
@@ -121,6 +131,7 @@ export class CandleStream implements SeriesStream {
     this.id = seriesId(key);
     const { source } = deps;
     this.status = candleStatus(this.id, key, transport, deps);
+    this.fallback = transport === 'websocket' ? new TransportFallback(deps.fallback) : null;
     this.collector = new SeriesCollector(key, {
       lastClosed: deps.history.lastClosedOpenTime(key),
       warmupCandles: deps.warmupCandles,
@@ -130,22 +141,36 @@ export class CandleStream implements SeriesStream {
       release: (updates) => this.release(updates),
       settledState: () => this.flowingState(),
     });
+    // A candle closes at its period's end even if the exchange pushes nothing after it.
+    this.closer = new BoundaryCloser(
+      key.timeframe,
+      boundaryGraceMs(source.capabilities(), key.timeframe),
+      deps.clock,
+      (now) => {
+        this.release(this.collector.boundaryPassed(now));
+        if (this.collector.isSyncing) this.backfiller.kick();
+      },
+    );
     this.loop = new WatchLoop<CandleBatch>(
       this.status,
       {
         prepare: () => loadAndCheckSymbol(source, key.symbol),
-        watch: () =>
-          transport === 'websocket'
-            ? source.watchCandles(key.symbol, key.timeframe, this.cursor())
-            : this.poll(),
+        watch: () => (this.fallback && !this.fallback.polling ? this.watchSocket() : this.poll()),
         onData: (batch, now) => {
           this.status.message(now);
+          if (this.handover !== null && batch.connection === this.handover) {
+            // back from polling on purpose: the polled series continues on the socket, no break
+            this.collector.adopt(batch.connection);
+            this.handover = null;
+          }
           this.release(this.collector.live(batch.candles, batch.connection));
           if (this.collector.isSyncing) this.backfiller.kick();
         },
         onBroken: (reason) => {
           this.polled = false;
           this.collector.broken(reason);
+          this.closer.cancel();
+          if (reason !== 'resume' && this.fallback?.failed(deps.clock.now())) this.useTransport('rest-poll');
         },
         flowingState: () => this.flowingState(),
         dropConnection: () => source.reconnect(key.symbol),
@@ -162,6 +187,7 @@ export class CandleStream implements SeriesStream {
 
   async stop(unsubscribe = true): Promise<void> {
     this.backfiller.stop();
+    this.closer.cancel();
     this.stopPolling.abort();
     await this.loop.stop(unsubscribe);
   }
@@ -179,8 +205,39 @@ export class CandleStream implements SeriesStream {
   }
 
   private flowingState(): StreamState {
-    if (this.collector.isSyncing) return 'backfilling';
-    return this.transport === 'websocket' ? 'live' : 'polling';
+    // confirming a close over REST is part of receiving live, not a backfill
+    if (this.collector.isSyncing && !this.collector.isConfirming) return 'backfilling';
+    return this.transport === 'websocket' && !this.fallback?.polling ? 'live' : 'polling';
+  }
+
+  private async watchSocket(): Promise<CandleBatch> {
+    const batch = await this.deps.source.watchCandles(this.key.symbol, this.key.timeframe, this.cursor());
+    this.fallback?.delivered();
+    return batch;
+  }
+
+  private useTransport(transport: 'websocket' | 'rest-poll'): void {
+    this.status.identity.transport = transport;
+    this.deps.log.warn(
+      transport === 'rest-poll'
+        ? `${this.id}: the websocket keeps failing; polling REST until it works again`
+        : `${this.id}: the websocket works again; leaving REST polling`,
+    );
+  }
+
+  /** While polling: try the websocket in the background; once it delivers, the next watch uses it. */
+  private probeSocket(): void {
+    const { source } = this.deps;
+    source.watchCandles(this.key.symbol, this.key.timeframe, this.cursor()).then(
+      (batch) => {
+        if (!this.fallback?.polling) return;
+        this.fallback.delivered();
+        this.handover = batch.connection;
+        this.useTransport('websocket');
+        this.wakePoll?.abort();
+      },
+      (err: unknown) => this.deps.log.debug(`${this.id}: the websocket still fails`, { error: err }),
+    );
   }
 
   /** the oldest open time the collector still needs to see (undefined: only the newest) */
@@ -190,7 +247,17 @@ export class CandleStream implements SeriesStream {
 
   private async poll(): Promise<CandleBatch> {
     const { source, clock } = this.deps;
-    if (this.polled) await sleep(clock, pollIntervalMs(this.key.timeframe), this.stopPolling.signal);
+    if (this.fallback?.probeDue(clock.now())) this.probeSocket();
+    if (this.polled) {
+      this.wakePoll = new AbortController();
+      await sleep(
+        clock,
+        pollIntervalMs(this.key.timeframe),
+        AbortSignal.any([this.stopPolling.signal, this.wakePoll.signal]),
+      );
+      this.wakePoll = null;
+      if (this.fallback && !this.fallback.polling) return this.watchSocket();
+    }
     this.polled = true;
     const since = this.cursor() ?? clock.now() - 2 * timeframeMs(this.key.timeframe);
     const candles = await source.fetchCandles(
@@ -209,6 +276,7 @@ export class CandleStream implements SeriesStream {
       this.deps.emit(u);
       this.updates.emit(u);
     }
+    this.closer.follow(this.collector.formingOpenTime);
   }
 }
 

@@ -11,6 +11,7 @@ import type { Logger } from '../base/log';
 import { AggregatedStream, CandleStream, type CandleStreamDeps, type SeriesStream } from './candle-stream';
 import { classifyError } from '../base/classify-error';
 import { systemClock, type Clock, type TimerHandle } from '../base/clock';
+import { sameDemand, type SeriesDemand } from './rule-demand';
 import { timeframeSupport } from './market-check';
 import { BookStream, TickerStream, type QuoteStreamDeps } from './quote-streams';
 import { StreamStatus } from '../streams/stream-status';
@@ -82,6 +83,9 @@ export class FeedService {
     states: new Emitter<StreamInfo>((err) => this.listenerFailed('state', err)),
   };
   private watchlist: WatchItem[] = [];
+  /** series the enabled rules read (see rule-demand.ts), streamed whether watched or not */
+  private ruleDemand: ReadonlyMap<string, SeriesDemand> = new Map();
+  private lastSettings: Settings | null = null;
   private exchangeSettings: Record<string, ExchangeSettings> = {};
   private staleTimeoutMs: number;
   private tickTimer: TimerHandle | null = null;
@@ -102,6 +106,16 @@ export class FeedService {
         this.opts.log.error('applying feed settings failed', { error: err });
       });
     return this.applying;
+  }
+
+  /**
+   * The series the enabled rules need (rule-demand.ts). Streams start and stop at once; an exchange
+   * only a rule uses is built like a watched one.
+   */
+  setRuleDemand(demand: ReadonlyMap<string, SeriesDemand>): Promise<void> {
+    if (sameDemand(demand, this.ruleDemand)) return this.applying;
+    this.ruleDemand = demand;
+    return this.lastSettings ? this.applySettings(this.lastSettings) : this.applying;
   }
 
   /** resolves once the settings given so far are applied (exchanges built, streams started) */
@@ -194,12 +208,14 @@ export class FeedService {
 
   private async apply(settings: Settings): Promise<void> {
     if (this.stopped) return;
+    this.lastSettings = settings;
     this.staleTimeoutMs = settings.feed.staleTimeoutMs;
     this.exchangeSettings = settings.exchanges;
     this.watchlist = effectiveWatchlist(settings);
     const referenced = new Set([
       ...this.watchlist.map((w) => w.exchange),
       ...[...this.bookWatches.values()].map((b) => b.exchange),
+      ...[...this.ruleDemand.values()].map((d) => d.key.exchange),
     ]);
     const outdated = this.opts.registry.outdated(settings.exchanges, referenced);
     if (outdated.length > 0) await this.stopWhere((exchange) => outdated.includes(exchange), false);
@@ -213,11 +229,14 @@ export class FeedService {
     return this.applying;
   }
 
-  /** Starts what the watchlist and book watches want and is not running; stops the rest. */
+  /**
+   * Starts what the watchlist, the enabled rules and the book watches want and is not running;
+   * stops the rest. A series only rules read gets no ticker: nobody looks at it.
+   */
   private async reconcile(): Promise<void> {
     if (this.stopped) return;
     const { registry } = this.opts;
-    const wantSeries = new Map<string, { key: SeriesKey; aggregated: boolean }>();
+    const wantSeries = new Map<string, { key: SeriesKey; aggregated: boolean; warmup: number }>();
     const wantQuotes = new Map<
       string,
       { kind: 'ticker' | 'orderbook'; exchange: string; symbol: string; depth: number }
@@ -226,34 +245,46 @@ export class FeedService {
       string,
       { kind: StreamKind; key: SeriesKey | { exchange: string; symbol: string }; error: unknown }
     >();
+    const defaultWarmup = this.opts.warmupCandles ?? 500;
+    const wantCandles = (key: SeriesKey, warmup: number): void => {
+      const id = seriesId(key);
+      const known = wantSeries.get(id);
+      if (known) {
+        known.warmup = Math.max(known.warmup, warmup);
+        return;
+      }
+      const source = registry.find(key.exchange);
+      if (!source) {
+        failed.set(id, {
+          kind: 'candles',
+          key,
+          error: registry.problem(key.exchange, this.exchangeSettings[key.exchange]),
+        });
+        return;
+      }
+      try {
+        const aggregated = timeframeSupport(source, key.timeframe) === 'aggregated';
+        wantSeries.set(id, { key, aggregated, warmup });
+        if (aggregated) wantCandles({ ...key, timeframe: BASE_TIMEFRAME }, defaultWarmup);
+      } catch (err) {
+        failed.set(id, { kind: 'candles', key, error: err });
+      }
+    };
 
     for (const item of this.watchlist) {
-      const source = registry.find(item.exchange);
-      const problem = source ? null : registry.problem(item.exchange, this.exchangeSettings[item.exchange]);
-      for (const timeframe of item.timeframes) {
-        const key: SeriesKey = { exchange: item.exchange, symbol: item.symbol, timeframe };
-        const id = seriesId(key);
-        if (!source) {
-          failed.set(id, { kind: 'candles', key, error: problem });
-          continue;
-        }
-        try {
-          const aggregated = timeframeSupport(source, timeframe) === 'aggregated';
-          wantSeries.set(id, { key, aggregated });
-          if (aggregated) {
-            const baseKey = { ...key, timeframe: BASE_TIMEFRAME };
-            if (!wantSeries.has(seriesId(baseKey)))
-              wantSeries.set(seriesId(baseKey), { key: baseKey, aggregated: false });
-          }
-        } catch (err) {
-          failed.set(id, { kind: 'candles', key, error: err });
-        }
-      }
+      for (const timeframe of item.timeframes)
+        wantCandles({ exchange: item.exchange, symbol: item.symbol, timeframe }, defaultWarmup);
       const tickerId = `${item.exchange}|${item.symbol}|ticker`;
-      if (source)
+      if (registry.find(item.exchange))
         wantQuotes.set(tickerId, { kind: 'ticker', exchange: item.exchange, symbol: item.symbol, depth: 0 });
-      else failed.set(tickerId, { kind: 'ticker', key: item, error: problem });
+      else
+        failed.set(tickerId, {
+          kind: 'ticker',
+          key: item,
+          error: registry.problem(item.exchange, this.exchangeSettings[item.exchange]),
+        });
     }
+    for (const d of this.ruleDemand.values()) wantCandles(d.key, Math.max(defaultWarmup, d.warmup));
     for (const b of this.bookWatches.values()) {
       wantQuotes.set(`${b.exchange}|${b.symbol}|orderbook`, { kind: 'orderbook', ...b });
     }
@@ -271,11 +302,11 @@ export class FeedService {
     }
 
     const sorted = [...wantSeries.values()].sort((a, b) => Number(a.aggregated) - Number(b.aggregated));
-    for (const { key, aggregated } of sorted) {
+    for (const { key, aggregated, warmup } of sorted) {
       const id = seriesId(key);
       if (this.series.has(id)) continue;
       const source = registry.find(key.exchange)!;
-      const deps = this.candleDeps(source);
+      const deps = this.candleDeps(source, warmup);
       const stream = aggregated
         ? new AggregatedStream(key, this.series.get(seriesId({ ...key, timeframe: BASE_TIMEFRAME }))!, deps)
         : new CandleStream(key, source.capabilities().websocketOhlcv ? 'websocket' : 'rest-poll', deps);
@@ -357,7 +388,7 @@ export class FeedService {
     yield* this.quotes.values();
   }
 
-  private candleDeps(source: MarketSource): CandleStreamDeps {
+  private candleDeps(source: MarketSource, warmupCandles: number): CandleStreamDeps {
     return {
       source,
       clock: this.clock,
@@ -365,7 +396,7 @@ export class FeedService {
       history: this.opts.history,
       gaps: this.opts.gaps,
       random: this.opts.random,
-      warmupCandles: this.opts.warmupCandles ?? 500,
+      warmupCandles,
       emit: (u) => this.emitCandles(u),
       onState: (info) => this.emitState(info),
     };

@@ -10,6 +10,7 @@ import {
 import { seriesKeySchema } from '../../domain/market';
 import { channelNameSchema, channelStatusSchema, soundIdSchema } from '../../domain/notifications';
 import { ruleSchema, ruleSourceSchema, rulesFileSchema } from '../../domain/rule';
+import { ruleReadinessSchema } from '../../domain/rule-readiness';
 import { event, method } from '../define';
 
 const id = z.number().int().positive();
@@ -26,6 +27,8 @@ export const ruleViewSchema = z.object({
   expired: z.boolean(),
   /** the condition in words, e.g. "RSI(14) above 70" */
   summary: z.string(),
+  /** armed, warming up, waiting for a stream or in error: never a silently dead rule */
+  readiness: ruleReadinessSchema,
 });
 export type RuleView = z.output<typeof ruleViewSchema>;
 
@@ -195,6 +198,10 @@ export const signalsEvents = {
       target: seriesKeySchema.optional(),
     }),
     'Show an OS notification: in headless mode the browser shows it with the Notification API.',
+  ),
+  'rules:readiness-changed': event(
+    z.object({ rules: z.array(z.object({ id, readiness: ruleReadinessSchema })) }),
+    'Rules whose readiness changed (a stream they read went live, failed, or their warm-up progressed).',
   ),
   'rules:changed': event(
     z.object({ ids: z.array(z.number()), change: z.enum(['created', 'updated', 'deleted', 'imported']) }),

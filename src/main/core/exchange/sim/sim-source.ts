@@ -125,6 +125,7 @@ export class SimSource implements MarketSource {
       websocketOrderBook: true,
       orderBook: true,
       closedFlag: false,
+      emptyIntervals: 'pushed',
       maxCandlesPerRequest: MAX_CANDLES_PER_REQUEST,
     };
   }
