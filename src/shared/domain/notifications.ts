@@ -84,7 +84,16 @@ export const notificationSettingsSchema = z
       .strict()
       .prefault({}),
     toast: z
-      .object({ enabled: z.boolean().default(true) })
+      .object({
+        enabled: z.boolean().default(true),
+        /** how long a toast stays on screen; urgent ones stay until dismissed */
+        seconds: z
+          .number({ error: 'toast seconds must be a number' })
+          .int('toast seconds must be a whole number')
+          .min(2, 'toast seconds must be at least 2')
+          .max(600, 'toast seconds must be at most 600')
+          .default(8),
+      })
       .strict()
       .prefault({}),
     sound: z
