@@ -331,7 +331,7 @@ function installFakeBridge(symbols: number) {
         repeatEverySeconds: 10,
         quietHours: { enabled: false, start: '22:00', end: '07:00', allowUrgent: true },
       },
-      webhook: { enabled: false, url: '', timeoutMs: 5_000 },
+      webhook: { enabled: false, url: '', timeoutMs: 5_000, allowLocal: false },
       telegram: { enabled: false, chatId: '', apiBaseUrl: 'https://api.telegram.org', timeoutMs: 5_000 },
     },
   };

@@ -94,6 +94,10 @@ const shape = {
   socksProxy: proxyAddress(SOCKS_PROXY, '"socksProxy"').optional(),
   wssProxy: proxyAddress(HTTPS_PROXY, '"wssProxy"').optional(),
   wsSocksProxy: proxyAddress(SOCKS_PROXY, '"wsSocksProxy"').optional(),
+  // The built-in `sim` exchange has no ccxt: its knobs live here (checked by simOptionsSchema).
+  seed: z.number().int().optional(),
+  tickMs: z.number().int().optional(),
+  symbols: z.array(z.string().max(60)).max(1_000).optional(),
 };
 
 export const CCXT_SETTING_NAMES = Object.keys(shape);
