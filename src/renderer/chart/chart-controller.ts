@@ -477,7 +477,10 @@ export class ChartController {
   /** Back to the newest candle, as it was before the user panned. */
   scrollToLatest(): void {
     if (this.win.end < this.buffer.length) this.redrawAll({ latest: true });
-    this.chart.timeScale().scrollToRealTime();
+    // Not scrollToRealTime: it animates, and the range events of the animation start near the
+    // window's left edge, which slides the window back into the past; "Latest" then stayed shown.
+    const time = this.chart.timeScale();
+    time.scrollToPosition(time.options().rightOffset, false);
     this.updateAtLatest();
   }
 
