@@ -92,8 +92,6 @@ const WINDOW_EDGE = 600;
 const SCROLL_BACK_MARGIN = 50;
 /** The forming candle moves many times a second; its indicator values follow at this pace. */
 const LIVE_INDICATOR_MS = 400;
-/** A hole in the live stream is usually closed candles the store writes within 250 ms. */
-const HOLE_RETRY_MS = [300, 1_000, 3_000];
 
 /**
  * Owns one lightweight-charts instance: candles, volume, indicator lines and panes, markers, rule
@@ -127,7 +125,6 @@ export class ChartController {
   private pending: { closed: Candle[]; forming: Candle | null } | null = null;
   private frameRequested = false;
   private liveIndicatorTimer: ReturnType<typeof setTimeout> | null = null;
-  private holeTimer: ReturnType<typeof setTimeout> | null = null;
   private status: ChartStatus = { kind: 'idle' };
   private atLatest = true;
   private readonly unsubscribe: () => void;
@@ -366,7 +363,6 @@ export class ChartController {
     this.generation++;
     this.unsubscribe();
     if (this.liveIndicatorTimer) clearTimeout(this.liveIndicatorTimer);
-    if (this.holeTimer) clearTimeout(this.holeTimer);
     this.drag.dispose();
     this.chart.unsubscribeCrosshairMove(this.onCrosshair);
     this.chart.timeScale().unsubscribeVisibleLogicalRangeChange(this.onRange);
@@ -416,34 +412,26 @@ export class ChartController {
     }
     performance.measure('chart:live-update', 'chart:live-start');
     this.drag.setLastPrice(this.buffer.last?.[4] ?? null);
-    if (missing) this.fillHole(missing, 0);
+    if (missing) this.fillHole(missing);
     if (bars.length > 0) this.scheduleLiveIndicators();
     this.publish();
   }
 
-  private fillHole(missing: MissingRange, attempt: number): void {
+  /** candles:history reads the writer's queue too: what the live stream skipped is there now. */
+  private fillHole(missing: MissingRange): void {
     const key = this.key;
     if (!key) return;
     const generation = this.generation;
-    if (this.holeTimer) clearTimeout(this.holeTimer);
-    this.holeTimer = setTimeout(() => {
-      this.holeTimer = null;
-      this.opts.api.call('candles:history', { series: key, from: missing.from, to: missing.to }).then(
-        (page) => {
-          if (generation !== this.generation) return;
-          const added = this.buffer.merge(page.candles);
-          if (added > 0) {
-            this.redrawAll({});
-            void this.fetchIndicators(0, this.buffer.length);
-          }
-          const expected = Math.floor((missing.to - missing.from) / timeframeMs(key.timeframe)) + 1;
-          if (page.candles.length < expected && attempt + 1 < HOLE_RETRY_MS.length) {
-            this.fillHole(missing, attempt + 1);
-          }
-        },
-        () => attempt + 1 < HOLE_RETRY_MS.length && this.fillHole(missing, attempt + 1),
-      );
-    }, HOLE_RETRY_MS[attempt] ?? 3_000);
+    this.opts.api.call('candles:history', { series: key, from: missing.from, to: missing.to }).then(
+      (page) => {
+        if (generation !== this.generation) return;
+        if (this.buffer.merge(page.candles) > 0) {
+          this.redrawAll({});
+          void this.fetchIndicators(0, this.buffer.length);
+        }
+      },
+      (err: unknown) => console.warn('the candles of a hole could not be loaded', err),
+    );
   }
 
   // ---- history

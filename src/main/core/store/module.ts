@@ -1,9 +1,9 @@
 import type { Settings } from '../../../shared/domain/settings';
-import { MAX_HISTORY_CANDLES } from '../../../shared/contract/methods/store';
 import type { Logger } from '../base/log';
 import type { Handlers } from '../contract/dispatch';
 import type { CoreModule } from '../module';
 import { BatchedCandleWriter } from './batched-candle-writer';
+import { readCandleHistory } from './candle-history';
 import { CandleRepository } from './candle-repository';
 import { openDatabase, type Database } from './database';
 import { GapRepository } from './gap-repository';
@@ -49,20 +49,11 @@ export function createStoreModule(opts: {
     gaps,
     writer,
     handlers: {
-      'candles:history': (query) => {
-        const key = query.series;
-        let rows;
-        let truncated = false;
-        if ('last' in query) rows = candles.recent(key, query.last);
-        else if ('before' in query) rows = candles.before(key, query.before, query.limit);
-        else {
-          // One row more than allowed tells a client that the range goes on.
-          rows = candles.range(key, query.from, query.to, MAX_HISTORY_CANDLES + 1);
-          truncated = rows.length > MAX_HISTORY_CANDLES;
-          if (truncated) rows.length = MAX_HISTORY_CANDLES;
-        }
-        return { series: key, candles: rows, stored: candles.storedRange(key), truncated };
-      },
+      'candles:history': (query) => ({
+        series: query.series,
+        ...readCandleHistory(candles, writer, query),
+        stored: candles.storedRange(query.series),
+      }),
       'store:stats': () => readStoreStats(opts.dataDir, series, candles, writer),
     },
     start: () => retention.start(),
