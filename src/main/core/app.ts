@@ -19,7 +19,7 @@ import { SettingsService } from './settings/settings-service';
 import { createStoreModule } from './store/module';
 import { SecretRepository } from './store/secret-repository';
 import { SettingsRepository } from './store/settings-repository';
-import { createChartHandlers } from './chart/indicator-series';
+import { createChartModule } from './chart/module';
 
 export type CoreOptions = {
   dataDir: string;
@@ -87,13 +87,16 @@ export function createCore(opts: CoreOptions): Core {
     log: log.child('signals'),
   });
 
-  // Market data engine: closed candles go to the store writer, then the alert engine, then the UI.
+  const chart = createChartModule({ candles: store.closed, events });
+
+  // Market data engine: closed candles go to the store writer, then the alert engine and the
+  // chart's live indicators, then the UI.
   const market = createFeedModule({
     settings,
     events,
     history: store.candles,
     gaps: store.gaps,
-    candleListeners: [store.writer.onUpdate, alerts.onCandles],
+    candleListeners: [store.writer.onUpdate, alerts.onCandles, chart.live.onUpdate],
     log: log.child('market'),
     detectSleep: opts.mode === 'headless',
   });
@@ -133,7 +136,6 @@ export function createCore(opts: CoreOptions): Core {
     start() {},
     stop() {},
   };
-  const chart: CoreModule = { handlers: createChartHandlers(store.candles), start() {}, stop() {} };
 
   // Started in this order (the store first, the streams that feed the others last) and stopped in
   // the reverse one, so nothing receives data from a module that is not running.
@@ -157,6 +159,7 @@ export function createCore(opts: CoreOptions): Core {
       stopped = true;
       await account.stop();
       await market.stop();
+      chart.stop();
       await alerts.stop();
       events.close();
       store.stop();

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/main/core/base/log';
 import { BatchedCandleWriter } from '../../../src/main/core/store/batched-candle-writer';
-import { readCandleHistory } from '../../../src/main/core/store/candle-history';
+import { closedCandles, readCandleHistory } from '../../../src/main/core/store/candle-history';
 import {
   BTC_1M,
   ETH_1M,
@@ -42,7 +42,7 @@ describe('candles:history reads the database and the writer queue together', () 
   it('answers the last N with candles not yet written', () => {
     const { all, candles, writer } = setup();
     expect(writer.pending).toBe(8);
-    expect(readCandleHistory(candles, writer, { series: BTC_1M, last: 7 })).toEqual({
+    expect(readCandleHistory(closedCandles(candles, writer), { series: BTC_1M, last: 7 })).toEqual({
       candles: all.slice(8),
       truncated: false,
     });
@@ -51,22 +51,22 @@ describe('candles:history reads the database and the writer queue together', () 
   it('fills a range that spans stored and queued candles in one request', () => {
     const { all, candles, writer } = setup();
     const q = { series: BTC_1M, from: T0 + 8 * MINUTE, to: T0 + 12 * MINUTE };
-    expect(readCandleHistory(candles, writer, q).candles).toEqual(all.slice(8, 13));
+    expect(readCandleHistory(closedCandles(candles, writer), q).candles).toEqual(all.slice(8, 13));
   });
 
   it('pages back from a time, and answers the same once the queue is written', () => {
     const { all, candles, writer } = setup();
     const q = { series: BTC_1M, before: T0 + 14 * MINUTE, limit: 6 };
-    const before = readCandleHistory(candles, writer, q);
+    const before = readCandleHistory(closedCandles(candles, writer), q);
     expect(before.candles).toEqual(all.slice(8, 14));
     writer.flush();
-    expect(readCandleHistory(candles, writer, q)).toEqual(before);
+    expect(readCandleHistory(closedCandles(candles, writer), q)).toEqual(before);
   });
 
   it('keeps the stored values of a candle queued again with others (a replay)', () => {
     const { all, candles, writer } = setup();
     const replay: typeof all = [[all[9]![0], 1, 1, 1, 1, 1]];
     writer.enqueue(BTC_1M, replay);
-    expect(readCandleHistory(candles, writer, { series: BTC_1M, last: 15 }).candles).toEqual(all);
+    expect(readCandleHistory(closedCandles(candles, writer), { series: BTC_1M, last: 15 }).candles).toEqual(all);
   });
 });

@@ -1,5 +1,5 @@
 import { MAX_HISTORY_CANDLES, type CandlesHistoryInput } from '../../../shared/contract/methods/store';
-import type { Candle } from '../../../shared/domain/market';
+import type { Candle, SeriesKey } from '../../../shared/domain/market';
 import type { BatchedCandleWriter } from './batched-candle-writer';
 import type { CandleRepository } from './candle-repository';
 
@@ -15,32 +15,50 @@ export function mergeByOpenTime(stored: readonly Candle[], queued: readonly Cand
   return [...byTime.values()].sort((a, b) => a[0] - b[0]);
 }
 
+/** Closed candles of a series, read from the database and the writer's queue together. */
+export type ClosedCandles = {
+  /** the newest `limit`, oldest first */
+  last(key: SeriesKey, limit: number): Candle[];
+  /** the `limit` opening before `time`, oldest first */
+  before(key: SeriesKey, time: number, limit: number): Candle[];
+  /** those opening in [from, to], oldest first, at most `limit` */
+  range(key: SeriesKey, from: number, to: number, limit: number): Candle[];
+};
+
 /**
- * `candles:history`: the database ∪ the writer's queue. The chart is told about a closed candle
- * before the writer's transaction (up to 250 ms later) commits it; reading both, a hole the chart
- * finds in the live stream is filled by one request, with nothing to retry.
+ * The database ∪ the writer's queue. The UI is told about a closed candle before the writer's
+ * transaction (up to 250 ms later) commits it; reading both, a hole the chart finds in the live
+ * stream is filled by one request, with nothing to retry, and indicators warm up on every candle.
  */
-export function readCandleHistory(
+export function closedCandles(
   candles: CandleRepository,
   writer: Pick<BatchedCandleWriter, 'queued'>,
+): ClosedCandles {
+  return {
+    last: (key, limit) => mergeByOpenTime(candles.recent(key, limit), writer.queued(key)).slice(-limit),
+    before: (key, time, limit) =>
+      mergeByOpenTime(
+        candles.before(key, time, limit),
+        writer.queued(key).filter((c) => c[0] < time),
+      ).slice(-limit),
+    range: (key, from, to, limit) =>
+      mergeByOpenTime(
+        candles.range(key, from, to, limit),
+        writer.queued(key).filter((c) => c[0] >= from && c[0] <= to),
+      ).slice(0, limit),
+  };
+}
+
+/** `candles:history` over closed candles; a range says when it holds more than one answer carries. */
+export function readCandleHistory(
+  closed: ClosedCandles,
   query: CandlesHistoryInput,
 ): { candles: Candle[]; truncated: boolean } {
   const key = query.series;
-  const queued = writer.queued(key);
-  if ('last' in query) {
-    return {
-      candles: mergeByOpenTime(candles.recent(key, query.last), queued).slice(-query.last),
-      truncated: false,
-    };
-  }
-  if ('before' in query) {
-    const earlier = queued.filter((c) => c[0] < query.before);
-    const rows = mergeByOpenTime(candles.before(key, query.before, query.limit), earlier);
-    return { candles: rows.slice(-query.limit), truncated: false };
-  }
-  const inRange = queued.filter((c) => c[0] >= query.from && c[0] <= query.to);
+  if ('last' in query) return { candles: closed.last(key, query.last), truncated: false };
+  if ('before' in query) return { candles: closed.before(key, query.before, query.limit), truncated: false };
   // One row more than allowed tells a client that the range goes on.
-  const rows = mergeByOpenTime(candles.range(key, query.from, query.to, MAX_HISTORY_CANDLES + 1), inRange);
+  const rows = closed.range(key, query.from, query.to, MAX_HISTORY_CANDLES + 1);
   const truncated = rows.length > MAX_HISTORY_CANDLES;
   return { candles: truncated ? rows.slice(0, MAX_HISTORY_CANDLES) : rows, truncated };
 }

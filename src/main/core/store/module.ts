@@ -3,7 +3,7 @@ import type { Logger } from '../base/log';
 import type { Handlers } from '../contract/dispatch';
 import type { CoreModule } from '../module';
 import { BatchedCandleWriter } from './batched-candle-writer';
-import { readCandleHistory } from './candle-history';
+import { closedCandles, readCandleHistory, type ClosedCandles } from './candle-history';
 import { CandleRepository } from './candle-repository';
 import { openDatabase, type Database } from './database';
 import { GapRepository } from './gap-repository';
@@ -22,6 +22,8 @@ export type StoreModule = CoreModule<StoreHandlers> & {
   gaps: GapRepository;
   /** closed candles wait here (250 ms at most) before one transaction writes them */
   writer: BatchedCandleWriter;
+  /** closed candles as the UI should see them: the database ∪ the writer's queue */
+  closed: ClosedCandles;
   /** flushes the writer and closes the database */
   stop(): void;
 };
@@ -41,6 +43,7 @@ export function createStoreModule(opts: {
   const candles = new CandleRepository(db, series);
   const gaps = new GapRepository(db, series);
   const writer = new BatchedCandleWriter(db, series, candles, log.child('store'));
+  const closed = closedCandles(candles, writer);
   const retention = new RetentionPruner(db, series, candles, opts.retention, log.child('retention'));
   return {
     db,
@@ -48,10 +51,11 @@ export function createStoreModule(opts: {
     candles,
     gaps,
     writer,
+    closed,
     handlers: {
       'candles:history': (query) => ({
         series: query.series,
-        ...readCandleHistory(candles, writer, query),
+        ...readCandleHistory(closed, query),
         stored: candles.storedRange(query.series),
       }),
       'store:stats': () => readStoreStats(opts.dataDir, series, candles, writer),
