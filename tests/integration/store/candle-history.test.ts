@@ -67,6 +67,8 @@ describe('candles:history reads the database and the writer queue together', () 
     const { all, candles, writer } = setup();
     const replay: typeof all = [[all[9]![0], 1, 1, 1, 1, 1]];
     writer.enqueue(BTC_1M, replay);
-    expect(readCandleHistory(closedCandles(candles, writer), { series: BTC_1M, last: 15 }).candles).toEqual(all);
+    expect(readCandleHistory(closedCandles(candles, writer), { series: BTC_1M, last: 15 }).candles).toEqual(
+      all,
+    );
   });
 });
