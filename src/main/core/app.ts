@@ -17,8 +17,6 @@ import type { SecretBox } from './secrets/ports';
 import { Redactor, redactingDispatch, redactingLogger } from './secrets/redactor';
 import { SettingsService } from './settings/settings-service';
 import { createStoreModule } from './store/module';
-import { SecretRepository } from './store/secret-repository';
-import { SettingsRepository } from './store/settings-repository';
 import { createChartModule } from './chart/module';
 
 export type CoreOptions = {
@@ -58,7 +56,7 @@ export function createCore(opts: CoreOptions): Core {
     log,
   });
   const events = new EventHub();
-  const settings = new SettingsService(new SettingsRepository(store.db), log.child('settings'));
+  const settings = new SettingsService(store.settings, log.child('settings'));
   if (opts.config) {
     const { rules: _rules, ...sections } = opts.config;
     if (Object.keys(sections).length > 0) settings.update(sections);
@@ -66,7 +64,7 @@ export function createCore(opts: CoreOptions): Core {
   settings.onChange((s) => events.emit('settings:changed', s));
 
   const secrets = createSecretsModule({
-    repo: new SecretRepository(store.db),
+    repo: store.secrets,
     box: opts.secretBox ?? createHeadlessSecretBox({ dataDir: opts.dataDir }),
     redactor,
     log: log.child('secrets'),
@@ -75,7 +73,8 @@ export function createCore(opts: CoreOptions): Core {
   const telegramEnvToken = process.env.CANDLEWATCH_TELEGRAM_BOT_TOKEN?.trim();
   if (telegramEnvToken) redactor.add(telegramEnvToken);
   const alerts = createAlertsModule({
-    db: store.db,
+    alerts: store.alerts,
+    rules: store.rules,
     events,
     settings,
     candles: store.candles,
@@ -103,7 +102,8 @@ export function createCore(opts: CoreOptions): Core {
 
   // Private side: keys from the secret store, fills into the alert history and the same channels.
   const account = createAccountModule({
-    db: store.db,
+    accounts: store.accounts,
+    alerts: store.alerts,
     events,
     settings,
     credentials: secrets.store,

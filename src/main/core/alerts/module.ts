@@ -1,4 +1,3 @@
-import type { Database } from 'better-sqlite3';
 import type { signalsMethods } from '../../../shared/contract/methods/signals';
 import { ContractError } from '../../../shared/contract/result';
 import type { Rule } from '../../../shared/domain/rule';
@@ -12,15 +11,17 @@ import { NotifyDispatcher } from '../notify/dispatcher';
 import { eventNotifier, nativeChannel, soundChannel, toastChannel } from '../notify/local-channels';
 import type { Notifier } from '../notify/ports';
 import { telegramChannel, webhookChannel, type RemoteOptions } from '../notify/remote-channels';
-import { AlertRepository } from '../store/alert-repository';
-import { RuleRepository } from '../store/rule-repository';
+import type { AlertRepository } from '../store/alert-repository';
+import type { RuleRepository } from '../store/rule-repository';
 import { AlertService } from './alert-service';
 import { backtestRule, type BacktestCandles } from './backtest';
 import { RuleEngine } from './rule-engine';
 import { RuleService } from './rule-service';
 
 export type AlertsModuleOptions = {
-  db: Database;
+  /** the store's repositories of alerts and rules */
+  alerts: AlertRepository;
+  rules: RuleRepository;
   events: EventHub;
   settings: { get(): Settings; onChange(listener: (s: Settings) => void): () => void };
   /** stored closed candles: warm-up of the engine and backtests (the store's CandleRepository) */
@@ -60,7 +61,7 @@ const STOP_WAIT_MS = 3_000;
 /** Builds indicators → rules → alerts → notify over one database and wires their contract handlers. */
 export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
   const now = opts.now ?? Date.now;
-  const ruleRepo = new RuleRepository(opts.db);
+  const ruleRepo = opts.rules;
   const dispatcher = new NotifyDispatcher({
     channels: [
       nativeChannel(opts.notifier ?? eventNotifier(opts.events)),
@@ -74,7 +75,7 @@ export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
     log: opts.log.child('notify'),
   });
   const alerts = new AlertService({
-    alerts: new AlertRepository(opts.db),
+    alerts: opts.alerts,
     rules: ruleRepo,
     events: opts.events,
     delivery: dispatcher,

@@ -2,13 +2,18 @@ import type { Settings } from '../../../shared/domain/settings';
 import type { Logger } from '../base/log';
 import type { Handlers } from '../contract/dispatch';
 import type { CoreModule } from '../module';
+import { AccountRepository } from './account-repository';
+import { AlertRepository } from './alert-repository';
 import { BatchedCandleWriter } from './batched-candle-writer';
 import { closedCandles, readCandleHistory, type ClosedCandles } from './candle-history';
 import { CandleRepository } from './candle-repository';
 import { openDatabase, type Database } from './database';
 import { GapRepository } from './gap-repository';
 import { RetentionPruner } from './retention-pruner';
+import { RuleRepository } from './rule-repository';
+import { SecretRepository } from './secret-repository';
 import { SeriesRepository } from './series-repository';
+import { SettingsRepository } from './settings-repository';
 import { readStoreStats } from './store-stats';
 
 type StoreHandlers = Pick<Handlers, 'candles:history' | 'store:stats'>;
@@ -20,6 +25,11 @@ export type StoreModule = CoreModule<StoreHandlers> & {
   candles: CandleRepository;
   /** the gaps found and backfilled */
   gaps: GapRepository;
+  settings: SettingsRepository;
+  secrets: SecretRepository;
+  alerts: AlertRepository;
+  rules: RuleRepository;
+  accounts: AccountRepository;
   /** closed candles wait here (250 ms at most) before one transaction writes them */
   writer: BatchedCandleWriter;
   /** closed candles as the UI should see them: the database ∪ the writer's queue */
@@ -29,7 +39,7 @@ export type StoreModule = CoreModule<StoreHandlers> & {
 };
 
 /**
- * The database of one data folder and the repositories over it. The engine warms up from
+ * The database of one data folder and the repositories over it: the only place they are built. The engine warms up from
  * `candles`, records gaps in `gaps` and feeds closed candles to `writer.onUpdate`.
  */
 export function createStoreModule(opts: {
@@ -52,6 +62,11 @@ export function createStoreModule(opts: {
     gaps,
     writer,
     closed,
+    settings: new SettingsRepository(db),
+    secrets: new SecretRepository(db),
+    alerts: new AlertRepository(db),
+    rules: new RuleRepository(db),
+    accounts: new AccountRepository(db),
     handlers: {
       'candles:history': (query) => ({
         series: query.series,
