@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { backoffCeiling } from '../../../shared/backoff';
 import { seriesId, type Candle, type SeriesKey } from '../../../shared/domain/market';
 import type { CandleUpdateListener } from '../candles/ports';
 import type { Logger } from '../base/log';
@@ -180,7 +181,7 @@ export class BatchedCandleWriter {
   }
 
   private armRetry(): void {
-    const delay = Math.min(this.opts.retryMinMs * 2 ** (this.failures - 1), this.opts.retryMaxMs);
+    const delay = backoffCeiling(this.failures - 1, this.opts.retryMinMs, this.opts.retryMaxMs);
     this.timer = setTimeout(() => this.tick(), delay);
   }
 
