@@ -15,7 +15,9 @@ import { createHeadlessSecretBox } from './secrets/headless-secret-box';
 import { createSecretsModule } from './secrets/module';
 import type { SecretBox } from './secrets/ports';
 import { Redactor, redactingDispatch, redactingLogger } from './secrets/redactor';
+import { movePlaintextKeys } from './secrets/plaintext-keys';
 import { SettingsService } from './settings/settings-service';
+import { compactDatabase } from './store/database';
 import { createStoreModule } from './store/module';
 import { createChartModule } from './chart/module';
 
@@ -56,19 +58,28 @@ export function createCore(opts: CoreOptions): Core {
     log,
   });
   const events = new EventHub();
+  const secretRepo = store.secrets;
+  const secrets = createSecretsModule({
+    repo: secretRepo,
+    box:
+      opts.secretBox ??
+      createHeadlessSecretBox({ dataDir: opts.dataDir, hasStoredSecrets: () => secretRepo.all().length > 0 }),
+    redactor,
+    log: log.child('secrets'),
+  });
+  // Before the settings are read: keys an older version let into them move to the encrypted store.
+  movePlaintextKeys({
+    compact: () => compactDatabase(store.db),
+    settings: store.settings,
+    secrets: secrets.store,
+    log: log.child('secrets'),
+  });
   const settings = new SettingsService(store.settings, log.child('settings'));
   if (opts.config) {
     const { rules: _rules, ...sections } = opts.config;
     if (Object.keys(sections).length > 0) settings.update(sections);
   }
   settings.onChange((s) => events.emit('settings:changed', s));
-
-  const secrets = createSecretsModule({
-    repo: store.secrets,
-    box: opts.secretBox ?? createHeadlessSecretBox({ dataDir: opts.dataDir }),
-    redactor,
-    log: log.child('secrets'),
-  });
 
   const telegramEnvToken = process.env.CANDLEWATCH_TELEGRAM_BOT_TOKEN?.trim();
   if (telegramEnvToken) redactor.add(telegramEnvToken);
