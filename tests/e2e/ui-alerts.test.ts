@@ -47,6 +47,12 @@ async function dragLine(dy: number, drag: number, y?: number): Promise<number> {
   return start + drag;
 }
 
+/** Presses A (which sets the price-alert mode, never toggles it) and waits for the chart to be armed. */
+async function armPriceAlert(): Promise<void> {
+  await page.locator('body').press('a');
+  await page.locator('[data-testid="chart"][data-placing="true"]').waitFor();
+}
+
 const notice = () => page.locator('.chart-notice');
 const ruleRow = (name: RegExp) => page.locator('.rules-table tr[data-rule-name]').filter({ hasText: name });
 
@@ -61,7 +67,7 @@ describe('price alerts drawn on the chart', () => {
       .poll(() => notice().innerText())
       .toMatch(/^Alert created: BTC\/USDT (above|below) [\d,]+\.\d\d$/);
     const first = await notice().innerText();
-    await page.locator('body').press('a');
+    await armPriceAlert();
     await dragLine(8, -1);
     await expect.poll(() => notice().innerText()).not.toBe(first);
     expect(await notice().innerText()).toMatch(
@@ -90,10 +96,8 @@ describe('price alerts drawn on the chart', () => {
       .toEqual([expect.stringMatching(/^active .+ fired$/), expect.stringMatching(/^dismissed .+ user$/)]);
   });
 
-  // Skipped until the price-alert shortcut can be waited on: "a" toggles the mode, so whether this
-  // drag lands armed depends on how the previous test left it, and it failed in clean CI runs.
-  it.skip('moves a rule by dragging its line', async () => {
-    await page.locator('body').press('a');
+  it('moves a rule by dragging its line', async () => {
+    await armPriceAlert();
     const at = await dragLine(-120, 0);
     await expect.poll(() => notice().innerText()).toMatch(/^Alert created: BTC\/USDT above [\d,]+\.\d\d$/);
     const name = (await notice().innerText()).replace('Alert created: ', '');

@@ -98,13 +98,26 @@ describe('the chart, served by headless mode on the sim exchange', () => {
     // A series opens with a screenful of candles; the rest stays in the database until asked for.
     expect(start.bars).toBeLessThan(400);
     const box = (await chart(page).boundingBox())!;
-    // Drag the candles to the right, into the past, until scroll-back has loaded more.
+    // Drag the candles to the right, into the past, until scroll-back has loaded more: after each
+    // drag, wait (briefly) for older candles to arrive before dragging again.
+    const olderLoaded = () =>
+      page
+        .waitForFunction(
+          (first) =>
+            Number(document.querySelector<HTMLElement>('[data-testid="chart"]')?.dataset.firstTime) < first,
+          start.firstTime,
+          { timeout: 1_000 },
+        )
+        .then(
+          () => true,
+          () => false,
+        );
     for (let i = 0; i < 8 && (await chartData(page)).firstTime >= start.firstTime; i++) {
       await page.mouse.move(box.x + box.width * 0.15, box.y + box.height * 0.5);
       await page.mouse.down();
       await page.mouse.move(box.x + box.width * 0.85, box.y + box.height * 0.5, { steps: 8 });
       await page.mouse.up();
-      await page.waitForTimeout(300);
+      if (await olderLoaded()) break;
     }
     const after = await chartData(page);
     expect(after.bars).toBeGreaterThan(start.bars);

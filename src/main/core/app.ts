@@ -18,10 +18,9 @@ import type { SecretBox } from './secrets/ports';
 import { Redactor, redactingDispatch, redactingLogger } from './secrets/redactor';
 import { movePlaintextKeys } from './secrets/plaintext-keys';
 import { SettingsService } from './settings/settings-service';
+import { compactDatabase } from './store/database';
 import { createStoreModule } from './store/module';
-import { SecretRepository } from './store/secret-repository';
-import { SettingsRepository } from './store/settings-repository';
-import { createChartHandlers } from './chart/indicator-series';
+import { createChartModule } from './chart/module';
 
 export type CoreOptions = {
   dataDir: string;
@@ -60,7 +59,7 @@ export function createCore(opts: CoreOptions): Core {
     log,
   });
   const events = new EventHub();
-  const secretRepo = new SecretRepository(store.db);
+  const secretRepo = store.secrets;
   const secrets = createSecretsModule({
     repo: secretRepo,
     box:
@@ -69,15 +68,14 @@ export function createCore(opts: CoreOptions): Core {
     redactor,
     log: log.child('secrets'),
   });
-  const settingsRepo = new SettingsRepository(store.db);
   // Before the settings are read: keys an older version let into them move to the encrypted store.
   movePlaintextKeys({
-    db: store.db,
-    settings: settingsRepo,
+    compact: () => compactDatabase(store.db),
+    settings: store.settings,
     secrets: secrets.store,
     log: log.child('secrets'),
   });
-  const settings = new SettingsService(settingsRepo, log.child('settings'));
+  const settings = new SettingsService(store.settings, log.child('settings'));
   if (opts.config) {
     const { rules: _rules, ...sections } = opts.config;
     if (Object.keys(sections).length > 0) settings.update(sections);
@@ -87,7 +85,8 @@ export function createCore(opts: CoreOptions): Core {
   const telegramEnvToken = process.env.CANDLEWATCH_TELEGRAM_BOT_TOKEN?.trim();
   if (telegramEnvToken) redactor.add(telegramEnvToken);
   const alerts = createAlertsModule({
-    db: store.db,
+    alerts: store.alerts,
+    rules: store.rules,
     events,
     settings,
     candles: store.candles,
@@ -99,20 +98,24 @@ export function createCore(opts: CoreOptions): Core {
     log: log.child('signals'),
   });
 
-  // Market data engine: closed candles go to the store writer, then the alert engine, then the UI.
+  const chart = createChartModule({ candles: store.closed, events });
+
+  // Market data engine: closed candles go to the store writer, then the alert engine and the
+  // chart's live indicators, then the UI.
   const market = createFeedModule({
     settings,
     events,
     history: store.candles,
     gaps: store.gaps,
-    candleListeners: [store.writer.onUpdate, alerts.onCandles],
+    candleListeners: [store.writer.onUpdate, alerts.onCandles, chart.live.onUpdate],
     log: log.child('market'),
     detectSleep: opts.mode === 'headless',
   });
 
   // Private side: keys from the secret store, fills into the alert history and the same channels.
   const account = createAccountModule({
-    db: store.db,
+    accounts: store.accounts,
+    alerts: store.alerts,
     events,
     settings,
     credentials: secrets.store,
@@ -145,7 +148,6 @@ export function createCore(opts: CoreOptions): Core {
     start() {},
     stop() {},
   };
-  const chart: CoreModule = { handlers: createChartHandlers(store.candles), start() {}, stop() {} };
 
   // Started in this order (the store first, the streams that feed the others last) and stopped in
   // the reverse one, so nothing receives data from a module that is not running.
@@ -179,6 +181,7 @@ export function createCore(opts: CoreOptions): Core {
       stopFollowingRules();
       await account.stop();
       await market.stop();
+      chart.stop();
       await alerts.stop();
       events.close();
       store.stop();

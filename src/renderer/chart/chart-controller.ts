@@ -23,9 +23,9 @@ import {
 } from 'lightweight-charts';
 import type { ContractApi } from '../../shared/contract';
 import { MAX_HISTORY_CANDLES } from '../../shared/contract/methods/store';
-import { MAX_CHART_INDICATORS, MAX_INDICATOR_TAIL } from '../../shared/contract/methods/ui';
+import { MAX_CHART_INDICATORS, type IndicatorsUpdated } from '../../shared/contract/methods/ui';
 import type { CandlesUpdated } from '../../shared/contract/methods/market';
-import type { Candle, SeriesKey } from '../../shared/domain/market';
+import { seriesId, type Candle, type SeriesKey } from '../../shared/domain/market';
 import { alignTime, timeframeMs } from '../../shared/timeframe';
 import { formatPrice, formatVolume } from '../format/numbers';
 import { formatDateTime, formatTick } from '../format/time';
@@ -90,10 +90,6 @@ const DRAWN_BARS = 5_000;
 const WINDOW_EDGE = 600;
 /** Scroll-back starts when fewer than this many bars are left of the visible range. */
 const SCROLL_BACK_MARGIN = 50;
-/** The forming candle moves many times a second; its indicator values follow at this pace. */
-const LIVE_INDICATOR_MS = 400;
-/** A hole in the live stream is usually closed candles the store writes within 250 ms. */
-const HOLE_RETRY_MS = [300, 1_000, 3_000];
 
 /**
  * Owns one lightweight-charts instance: candles, volume, indicator lines and panes, markers, rule
@@ -126,8 +122,14 @@ export class ChartController {
   private backtestMarkers: ChartMarker[] = [];
   private pending: { closed: Candle[]; forming: Candle | null } | null = null;
   private frameRequested = false;
-  private liveIndicatorTimer: ReturnType<typeof setTimeout> | null = null;
-  private holeTimer: ReturnType<typeof setTimeout> | null = null;
+  /** echoed by the core in indicators:updated: values of an older watch are dropped */
+  private indicatorTag = '';
+  private watches = 0;
+  /** open times with new live indicator values, drawn at the next frame */
+  private liveIndicatorTimes: number[] = [];
+  private indicatorFrameRequested = false;
+  /** the newest time each indicator line holds: lightweight-charts updates only from there on */
+  private lineLast = new Map<ISeriesApi<'Line'> | ISeriesApi<'Histogram'>, number>();
   private status: ChartStatus = { kind: 'idle' };
   private atLatest = true;
   private readonly unsubscribe: () => void;
@@ -173,12 +175,18 @@ export class ChartController {
     });
     this.chart.subscribeCrosshairMove(this.onCrosshair);
     this.chart.timeScale().subscribeVisibleLogicalRangeChange(this.onRange);
-    this.unsubscribe = opts.api.on('candles:updated', (u) => this.onUpdate(u));
+    const offCandles = opts.api.on('candles:updated', (u) => this.onUpdate(u));
+    const offIndicators = opts.api.on('indicators:updated', (u) => this.onIndicators(u));
+    this.unsubscribe = () => {
+      offCandles();
+      offIndicators();
+    };
   }
 
   /** Opens a series: its stored history, then live candles. */
   async load(key: SeriesKey, decimals: number | null): Promise<void> {
     const generation = ++this.generation;
+    if (this.key && seriesId(this.key) !== seriesId(key)) this.unfollow(this.key);
     this.key = key;
     this.decimals = decimals;
     this.buffer = new CandleBuffer(key.timeframe);
@@ -190,6 +198,7 @@ export class ChartController {
     this.candles.setData([]);
     this.volume.setData([]);
     for (const l of this.lineSeries) l.series.setData([]);
+    this.lineLast.clear();
     this.markers.setMarkers([]);
     this.chart.applyOptions({
       timeScale: { secondsVisible: timeframeMs(key.timeframe) < 60_000 },
@@ -209,6 +218,7 @@ export class ChartController {
       this.chart.timeScale().scrollToRealTime();
       this.updateAtLatest();
       this.setReady();
+      this.follow();
       await this.fetchIndicators(0, this.buffer.length);
     } catch (err) {
       if (generation === this.generation) this.setStatus({ kind: 'error', message: messageOf(err) });
@@ -227,6 +237,7 @@ export class ChartController {
     for (const g of this.guideLines) g.series.removePriceLine(g.line);
     this.chart.removeSeries(this.volume);
     this.lineSeries = [];
+    this.lineLast.clear();
     this.guideLines = [];
     // Panes below the price are rebuilt from scratch: simpler than moving series between them.
     while (this.chart.panes().length > 1) this.chart.removePane(this.chart.panes().length - 1);
@@ -279,6 +290,7 @@ export class ChartController {
     for (let i = 1; i < panes.length; i++) panes[i]!.setStretchFactor(1);
     this.columns = plan.refs.map(() => new Map());
     this.drawVolume();
+    if (this.key) this.follow();
     if (this.key && this.buffer.length > 0) void this.fetchIndicators(0, this.buffer.length);
   }
 
@@ -365,8 +377,7 @@ export class ChartController {
     this.disposed = true;
     this.generation++;
     this.unsubscribe();
-    if (this.liveIndicatorTimer) clearTimeout(this.liveIndicatorTimer);
-    if (this.holeTimer) clearTimeout(this.holeTimer);
+    if (this.key) this.unfollow(this.key);
     this.drag.dispose();
     this.chart.unsubscribeCrosshairMove(this.onCrosshair);
     this.chart.timeScale().unsubscribeVisibleLogicalRangeChange(this.onRange);
@@ -416,34 +427,25 @@ export class ChartController {
     }
     performance.measure('chart:live-update', 'chart:live-start');
     this.drag.setLastPrice(this.buffer.last?.[4] ?? null);
-    if (missing) this.fillHole(missing, 0);
-    if (bars.length > 0) this.scheduleLiveIndicators();
+    if (missing) this.fillHole(missing);
     this.publish();
   }
 
-  private fillHole(missing: MissingRange, attempt: number): void {
+  /** candles:history reads the writer's queue too: what the live stream skipped is there now. */
+  private fillHole(missing: MissingRange): void {
     const key = this.key;
     if (!key) return;
     const generation = this.generation;
-    if (this.holeTimer) clearTimeout(this.holeTimer);
-    this.holeTimer = setTimeout(() => {
-      this.holeTimer = null;
-      this.opts.api.call('candles:history', { series: key, from: missing.from, to: missing.to }).then(
-        (page) => {
-          if (generation !== this.generation) return;
-          const added = this.buffer.merge(page.candles);
-          if (added > 0) {
-            this.redrawAll({});
-            void this.fetchIndicators(0, this.buffer.length);
-          }
-          const expected = Math.floor((missing.to - missing.from) / timeframeMs(key.timeframe)) + 1;
-          if (page.candles.length < expected && attempt + 1 < HOLE_RETRY_MS.length) {
-            this.fillHole(missing, attempt + 1);
-          }
-        },
-        () => attempt + 1 < HOLE_RETRY_MS.length && this.fillHole(missing, attempt + 1),
-      );
-    }, HOLE_RETRY_MS[attempt] ?? 3_000);
+    this.opts.api.call('candles:history', { series: key, from: missing.from, to: missing.to }).then(
+      (page) => {
+        if (generation !== this.generation) return;
+        if (this.buffer.merge(page.candles) > 0) {
+          this.redrawAll({});
+          void this.fetchIndicators(0, this.buffer.length);
+        }
+      },
+      (err: unknown) => console.warn('the candles of a hole could not be loaded', err),
+    );
   }
 
   // ---- history
@@ -477,7 +479,10 @@ export class ChartController {
   /** Back to the newest candle, as it was before the user panned. */
   scrollToLatest(): void {
     if (this.win.end < this.buffer.length) this.redrawAll({ latest: true });
-    this.chart.timeScale().scrollToRealTime();
+    // Not scrollToRealTime: it animates, and the range events of the animation start near the
+    // window's left edge, which slides the window back into the past; "Latest" then stayed shown.
+    const time = this.chart.timeScale();
+    time.scrollToPosition(time.options().rightOffset, false);
     this.updateAtLatest();
   }
 
@@ -526,23 +531,22 @@ export class ChartController {
 
   // ---- indicators
 
-  /** Indicator values for buffer[start, end), in chunks the contract accepts; the tail rides along at the end. */
+  /**
+   * Indicator values over the closed candles of buffer[start, end), in chunks the contract accepts.
+   * The forming candle's values (and every later one) arrive live in indicators:updated.
+   */
   private async fetchIndicators(start: number, end: number): Promise<void> {
     const key = this.key;
+    const all = this.buffer.closed();
+    end = Math.min(end, all.length);
     if (!key || this.plan.refs.length === 0 || end <= start) return;
     const generation = this.generation;
     const plan = this.plan;
-    const all = this.buffer.all;
-    const includesEnd = end >= all.length;
-    const tail = includesEnd ? all.slice(Math.max(start, all.length - MAX_INDICATOR_TAIL)) : [];
-    const storedEnd = end - tail.length;
-    const chunks: { from: number; to: number; tail: Candle[] }[] = [];
-    for (let i = start; i < storedEnd; i += MAX_HISTORY_CANDLES) {
-      const last = Math.min(storedEnd, i + MAX_HISTORY_CANDLES) - 1;
-      chunks.push({ from: all[i]![0], to: all[last]![0], tail: [] });
+    const chunks: { from: number; to: number }[] = [];
+    for (let i = start; i < end; i += MAX_HISTORY_CANDLES) {
+      const last = Math.min(end, i + MAX_HISTORY_CANDLES) - 1;
+      chunks.push({ from: all[i]![0], to: all[last]![0] });
     }
-    if (tail.length > 0) chunks.push({ from: tail[0]![0], to: tail[0]![0] - 1, tail });
-    const formingLast = this.buffer.formingCandle !== null;
     try {
       for (const chunk of chunks) {
         for (let r = 0; r < plan.refs.length; r += MAX_CHART_INDICATORS) {
@@ -552,8 +556,6 @@ export class ChartController {
             indicators: refs,
             from: chunk.from,
             to: chunk.to,
-            tail: chunk.tail,
-            formingLast: chunk.tail.length > 0 && formingLast,
           });
           if (generation !== this.generation || plan !== this.plan) return;
           refs.forEach((_, j) => {
@@ -568,13 +570,53 @@ export class ChartController {
     }
   }
 
-  private scheduleLiveIndicators(): void {
-    if (this.plan.refs.length === 0 || this.liveIndicatorTimer) return;
-    this.liveIndicatorTimer = setTimeout(() => {
-      this.liveIndicatorTimer = null;
-      const n = this.buffer.length;
-      void this.fetchIndicators(Math.max(0, n - MAX_INDICATOR_TAIL), n);
-    }, LIVE_INDICATOR_MS);
+  /** The core computes the live values (indicators:watch); the chart follows its current plan. */
+  private follow(): void {
+    const key = this.key;
+    if (!key) return;
+    this.indicatorTag = `${this.generation}:${++this.watches}`;
+    this.opts.api
+      .call('indicators:watch', { series: key, indicators: this.plan.refs, tag: this.indicatorTag })
+      .catch((err: unknown) => console.warn('live indicator values could not be followed', err));
+  }
+
+  private unfollow(key: SeriesKey): void {
+    this.opts.api
+      .call('indicators:watch', { series: key, indicators: [], tag: '' })
+      .catch((err: unknown) => console.warn('live indicator values could not be stopped', err));
+  }
+
+  private onIndicators(u: IndicatorsUpdated): void {
+    if (u.tag !== this.indicatorTag || this.disposed) return;
+    u.closed.values.forEach((column, j) =>
+      column.forEach((v, k) => this.columns[j]?.set(u.closed.times[k]!, v)),
+    );
+    this.liveIndicatorTimes.push(...u.closed.times);
+    if (u.forming) {
+      u.forming.values.forEach((v, j) => this.columns[j]?.set(u.forming!.time, v));
+      this.liveIndicatorTimes.push(u.forming.time);
+    }
+    if (this.indicatorFrameRequested) return;
+    this.indicatorFrameRequested = true;
+    requestAnimationFrame(() => this.flushIndicators());
+  }
+
+  /** Appends the new values to the lines, unless the drawn window is scrolled back (then redraws do). */
+  private flushIndicators(): void {
+    this.indicatorFrameRequested = false;
+    const times = [...new Set(this.liveIndicatorTimes)].sort((a, b) => a - b);
+    this.liveIndicatorTimes = [];
+    if (this.disposed || this.status.kind !== 'ready' || this.win.end !== this.buffer.length) return;
+    for (const { spec, series } of this.lineSeries) {
+      const column = this.columns[spec.column];
+      const last = this.lineLast.get(series) ?? -Infinity;
+      if (!column) continue;
+      for (const t of times) {
+        if (t < last) continue;
+        series.update(this.linePoint(spec, t, column.get(t)) as never);
+        this.lineLast.set(series, t);
+      }
+    }
   }
 
   private drawIndicators(): void {
@@ -582,20 +624,21 @@ export class ChartController {
     for (const { spec, series } of this.lineSeries) {
       const column = this.columns[spec.column];
       if (!column) continue;
-      const data: (LineData | HistogramData | WhitespaceData)[] = times.map((t) => {
-        const value = column.get(t);
-        if (value === null || value === undefined) return { time: toTime(t) };
-        if (spec.style === 'histogram') {
-          return {
-            time: toTime(t),
-            value,
-            color: value >= 0 ? this.colors.upVolume : this.colors.downVolume,
-          };
-        }
-        return { time: toTime(t), value };
-      });
-      series.setData(data as never);
+      series.setData(times.map((t) => this.linePoint(spec, t, column.get(t))) as never);
+      this.lineLast.set(series, times.at(-1) ?? -Infinity);
     }
+  }
+
+  private linePoint(
+    spec: LineSpec,
+    t: number,
+    value: number | null | undefined,
+  ): LineData | HistogramData | WhitespaceData {
+    if (value === null || value === undefined) return { time: toTime(t) };
+    if (spec.style === 'histogram') {
+      return { time: toTime(t), value, color: value >= 0 ? this.colors.upVolume : this.colors.downVolume };
+    }
+    return { time: toTime(t), value };
   }
 
   // ---- drawing

@@ -39,7 +39,8 @@ export function useShortcuts(): void {
       } else if (e.key === '?') {
         s.openDialog({ kind: 'shortcuts' });
       } else if ((e.key === 'a' || e.key === 'A') && s.chart) {
-        s.setPlacingPriceLine(!s.placingPriceLine);
+        // Sets the mode rather than toggling it: pressing A twice must not leave it off (Esc cancels).
+        s.setPlacingPriceLine(true);
       } else if ((e.key === 'n' || e.key === 'N') && s.chart) {
         s.openDialog({
           kind: 'rule',

@@ -7,7 +7,7 @@ import { settingsEvents, settingsMethods } from './methods/settings';
 import { shellEvents } from './methods/shell';
 import { signalsEvents, signalsMethods } from './methods/signals';
 import { storeMethods } from './methods/store';
-import { uiMethods } from './methods/ui';
+import { uiEvents, uiMethods } from './methods/ui';
 
 /**
  * THE contract between the core and every UI. Transports (Electron IPC, preload, WebSocket) are
@@ -30,6 +30,7 @@ export const events = {
   ...shellEvents,
   ...signalsEvents,
   ...marketEvents,
+  ...uiEvents,
   ...accountEvents,
 } as const;
 

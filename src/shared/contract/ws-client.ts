@@ -1,4 +1,5 @@
 import { createContractApi, type EventSink } from './client';
+import { backoffCeiling } from '../backoff';
 import type { ContractApi, MethodName } from './index';
 import { fail, type Result } from './result';
 import type { CallFrame, ServerFrame } from './wire';
@@ -24,7 +25,6 @@ export type WsContractClient = ContractApi & {
 };
 
 const OPEN = 1;
-const RETRY_MS = [250, 500, 1_000, 2_000, 5_000];
 
 /**
  * Contract client over the headless WebSocket. Reconnects forever with a short capped delay,
@@ -79,7 +79,7 @@ export function createWsClient(url: string, makeSocket: SocketFactory): WsContra
         return;
       }
       setState('connecting');
-      const delay = RETRY_MS[Math.min(attempt++, RETRY_MS.length - 1)];
+      const delay = backoffCeiling(attempt++, 250, 5_000);
       setTimeout(connect, delay);
     });
   };

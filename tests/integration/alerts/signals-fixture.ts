@@ -9,7 +9,9 @@ import {
 import { EventHub } from '../../../src/main/core/events';
 import { silentLogger } from '../../../src/main/core/base/log';
 import type { NativeNotification } from '../../../src/main/core/notify/ports';
+import { AlertRepository } from '../../../src/main/core/store/alert-repository';
 import { CandleRepository } from '../../../src/main/core/store/candle-repository';
+import { RuleRepository } from '../../../src/main/core/store/rule-repository';
 import { openDatabase, type Database } from '../../../src/main/core/store/database';
 import { SeriesRepository } from '../../../src/main/core/store/series-repository';
 import type { Candle, SeriesKey } from '../../../src/shared/domain/market';
@@ -52,7 +54,8 @@ export class SignalsFixture {
     const candles = new CandleRepository(this.db, series);
     const countAlerts = this.db.prepare<[], number>('SELECT count(*) FROM alerts').pluck();
     this.signals = createAlertsModule({
-      db: this.db,
+      alerts: new AlertRepository(this.db),
+      rules: new RuleRepository(this.db),
       events: this.events,
       settings: {
         get: () => this.settings,

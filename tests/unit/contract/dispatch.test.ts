@@ -1,24 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { createCore, type Core } from '../../../src/main/core/app';
+import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/main/core/base/log';
+import { createDispatcher, type Handlers } from '../../../src/main/core/contract/dispatch';
 import { methodNames } from '../../../src/shared/contract';
 
-let core: Core | undefined;
-let dir: string | undefined;
-
-const makeCore = () => {
-  dir = mkdtempSync(join(tmpdir(), 'cw-dispatch-'));
-  core = createCore({ dataDir: dir, mode: 'headless', version: '0.0.0-test', log: silentLogger() });
-  return core;
-};
-
-afterEach(async () => {
-  await core?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+/**
+ * The dispatcher over in-memory handlers: every method answers {} except the two the tests call.
+ * What it guarantees (existence, input parsing, errors as data) does not depend on what they do;
+ * the whole core on disk is tested in tests/integration.
+ */
+const handlers = {
+  ...Object.fromEntries(methodNames.map((m) => [m, () => ({})])),
+  'app:ping': ({ nonce }: { nonce: string }) => ({ nonce, serverTime: 0 }),
+} as unknown as Handlers;
+const makeCore = () => ({ dispatch: createDispatcher(handlers, silentLogger()) });
 
 describe('contract dispatcher', () => {
   it('answers a valid call with ok and the value', async () => {
@@ -47,21 +41,6 @@ describe('contract dispatcher', () => {
         expect(result.error.message).toContain(name);
       }
     }
-  });
-
-  it('persists settings updates across a restart', async () => {
-    const c = makeCore();
-    const updated = await c.dispatch('settings:update', {
-      watchlist: [{ exchange: 'Binance', symbol: 'BTC/USDT', timeframes: ['1m', '1h'] }],
-    });
-    expect(updated).toMatchObject({ ok: true, value: { watchlist: [{ exchange: 'binance' }] } });
-    await c.stop();
-    core = createCore({ dataDir: dir!, mode: 'headless', version: '0.0.0-test', log: silentLogger() });
-    const again = await core.dispatch('settings:get', {});
-    expect(again).toMatchObject({
-      ok: true,
-      value: { watchlist: [{ symbol: 'BTC/USDT', timeframes: ['1m', '1h'] }] },
-    });
   });
 
   it('explains a bad symbol in plain words', async () => {

@@ -30,7 +30,8 @@ describe('electron-builder.yml', () => {
       mac: { target: ['dmg'] },
     });
     expect(config.linux?.maintainer).toMatch(/<[^@\s]+@[^>\s]+>/);
-  });
+    // electron-builder's schema validation loads a large module graph: seconds on a loaded machine.
+  }, 30_000);
 
   it('points at icon files that exist and are real images', () => {
     const png = Buffer.from([0x89, 0x50, 0x4e, 0x47]);

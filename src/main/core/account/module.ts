@@ -1,4 +1,3 @@
-import type { Database } from 'better-sqlite3';
 import type { accountMethods } from '../../../shared/contract/methods/account';
 import type { Settings } from '../../../shared/domain/settings';
 import type { EventHub } from '../events';
@@ -6,15 +5,17 @@ import type { Logger } from '../base/log';
 import type { Handler } from '../contract/dispatch';
 import type { StreamHandlers } from '../feed/module';
 import type { CoreModule } from '../module';
-import { AccountRepository } from '../store/account-repository';
-import { AlertRepository } from '../store/alert-repository';
+import type { AccountRepository } from '../store/account-repository';
+import type { AlertRepository } from '../store/alert-repository';
 import type { AccountClientFactory } from './account-client';
 import { AccountService, type CredentialSource } from './account-service';
 import type { AccountTiming } from './exchange-account';
 import { FillRecorder, type FillDelivery } from './fill-recorder';
 
 export type AccountModuleOptions = {
-  db: Database;
+  /** the store's repositories: account state and fills, and the alert history fills join */
+  accounts: AccountRepository;
+  alerts: AlertRepository;
   events: EventHub;
   settings: { get(): Settings; onChange(listener: (s: Settings) => void): () => void };
   /** the secret store */
@@ -40,10 +41,10 @@ export type AccountModule = CoreModule<AccountHandlers & StreamHandlers> & {
 /** The private side wired to the secret store, the alert history and notify, and the contract. */
 export function createAccountModule(opts: AccountModuleOptions): AccountModule {
   const { events } = opts;
-  const repo = new AccountRepository(opts.db);
+  const repo = opts.accounts;
   const fills = new FillRecorder({
     repo,
-    alerts: new AlertRepository(opts.db),
+    alerts: opts.alerts,
     delivery: opts.delivery,
     onFill: (fill) => events.emit('account:filled', fill),
     now: Date.now,

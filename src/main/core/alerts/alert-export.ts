@@ -1,7 +1,6 @@
 import type { Database } from 'better-sqlite3';
-import type { Alert } from '../../../shared/domain/alert';
 import { ALERT_EXPORT_COLUMNS, alertCsvRow, alertExportRecord } from '../../../shared/alert-export';
-import { AlertRepository } from '../store/alert-repository';
+import { storedAlerts } from '../store/alert-repository';
 
 export type AlertExportFormat = 'csv' | 'json';
 
@@ -18,8 +17,7 @@ export function exportAlerts(
   format: AlertExportFormat,
   write: (chunk: string) => void,
 ): number {
-  const hasAlerts = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alerts'").get();
-  const alerts: Iterable<Alert> = hasAlerts ? new AlertRepository(db).iterateAll() : [];
+  const alerts = storedAlerts(db);
   let count = 0;
   if (format === 'csv') {
     write(`${ALERT_EXPORT_COLUMNS.join(',')}\n`);

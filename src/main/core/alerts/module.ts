@@ -1,4 +1,3 @@
-import type { Database } from 'better-sqlite3';
 import type { signalsMethods } from '../../../shared/contract/methods/signals';
 import { ContractError } from '../../../shared/contract/result';
 import type { Rule } from '../../../shared/domain/rule';
@@ -12,8 +11,8 @@ import { NotifyDispatcher } from '../notify/dispatcher';
 import { eventNotifier, nativeChannel, soundChannel, toastChannel } from '../notify/local-channels';
 import type { Notifier } from '../notify/ports';
 import { telegramChannel, webhookChannel, type RemoteOptions } from '../notify/remote-channels';
-import { AlertRepository } from '../store/alert-repository';
-import { RuleRepository } from '../store/rule-repository';
+import type { AlertRepository } from '../store/alert-repository';
+import type { RuleRepository } from '../store/rule-repository';
 import { AlertHousekeeping, type AlertHousekeepingOptions } from './alert-expiry';
 import { AlertService } from './alert-service';
 import { backtestRule, type BacktestCandles } from './backtest';
@@ -22,7 +21,9 @@ import { ReadinessTracker } from './rule-readiness';
 import { RuleService } from './rule-service';
 
 export type AlertsModuleOptions = {
-  db: Database;
+  /** the store's repositories of alerts and rules */
+  alerts: AlertRepository;
+  rules: RuleRepository;
   events: EventHub;
   settings: { get(): Settings; onChange(listener: (s: Settings) => void): () => void };
   /** stored closed candles: warm-up of the engine and backtests (the store's CandleRepository) */
@@ -65,7 +66,7 @@ const STOP_WAIT_MS = 3_000;
 /** Builds indicators → rules → alerts → notify over one database and wires their contract handlers. */
 export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
   const now = opts.now ?? Date.now;
-  const ruleRepo = new RuleRepository(opts.db);
+  const ruleRepo = opts.rules;
   const dispatcher = new NotifyDispatcher({
     channels: [
       nativeChannel(opts.notifier ?? eventNotifier(opts.events)),
@@ -78,7 +79,7 @@ export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
     now,
     log: opts.log.child('notify'),
   });
-  const alertRepo = new AlertRepository(opts.db);
+  const alertRepo = opts.alerts;
   const alerts = new AlertService({
     alerts: alertRepo,
     rules: ruleRepo,

@@ -1,3 +1,5 @@
+import { backoffCeiling } from '../../../shared/backoff';
+
 export type BackoffOptions = {
   baseMs?: number;
   capMs?: number;
@@ -23,7 +25,7 @@ export class Backoff {
 
   /** the ceiling of the next delay, before jitter */
   get ceilingMs(): number {
-    return Math.min(this.capMs, this.baseMs * 2 ** this.attempt);
+    return backoffCeiling(this.attempt, this.baseMs, this.capMs);
   }
 
   get attempts(): number {

@@ -5,6 +5,7 @@ import { seriesId, type SeriesKey } from '../../../shared/domain/market';
 /** Events sent per series or symbol many times a second: only to the clients that asked for them. */
 const HIGH_RATE_EVENTS: ReadonlySet<EventName> = new Set<EventName>([
   'candles:updated',
+  'indicators:updated',
   'ticker:updated',
   'orderbook:updated',
 ]);
@@ -42,6 +43,7 @@ export class ClientSubscription {
     if (this.declared === null || !HIGH_RATE_EVENTS.has(event)) return true;
     switch (event) {
       case 'candles:updated':
+      case 'indicators:updated':
         return this.declared.candles.has(seriesId((payload as { series: SeriesKey }).series));
       case 'ticker:updated':
         return this.declared.tickers.has(symbolId(payload as SymbolRef));

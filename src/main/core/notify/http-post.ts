@@ -1,3 +1,4 @@
+import { backoffCeiling } from '../../../shared/backoff';
 import { retryAfterMs } from '../base/backoff';
 import { sleep, systemClock } from '../base/clock';
 
@@ -22,7 +23,7 @@ export type PostOptions = {
 export const exponentialBackoff =
   (baseMs: number) =>
   (retry: number): number =>
-    baseMs * 2 ** (retry - 1) * (0.8 + Math.random() * 0.4);
+    backoffCeiling(retry - 1, baseMs) * (0.8 + Math.random() * 0.4);
 
 /** A Retry-After longer than this is not waited for: the alert is old news by then. */
 const MAX_RETRY_AFTER_MS = 30_000;

@@ -1,4 +1,3 @@
-import type { Database } from 'better-sqlite3';
 import { secretFieldSchema, type SecretField } from '../../../shared/contract/methods/store';
 import type { Logger } from '../base/log';
 import type { SettingsRepository } from '../store/settings-repository';
@@ -20,7 +19,8 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
  * unreadable. Returns the exchanges whose keys moved.
  */
 export function movePlaintextKeys(opts: {
-  db: Database;
+  /** rewrites the database file without freed pages (the store's compactDatabase) */
+  compact(): void;
   settings: SettingsRepository;
   secrets: SecretStore;
   log: Logger;
@@ -68,10 +68,8 @@ export function movePlaintextKeys(opts: {
   }
   if (!changed) return [];
   opts.settings.saveMany({ exchanges });
-  // VACUUM rewrites the file without the freed pages; the checkpoints empty the WAL before and after.
-  opts.db.pragma('wal_checkpoint(TRUNCATE)');
-  opts.db.exec('VACUUM');
-  opts.db.pragma('wal_checkpoint(TRUNCATE)');
+  // The plaintext must leave the file too, not only the settings row.
+  opts.compact();
   opts.log.warn('moved API keys found in plaintext in the exchange settings into the encrypted store', {
     exchanges: moved,
   });

@@ -269,3 +269,9 @@ export class AlertRepository {
     for (const row of stmt.iterate()) yield toAlert(row);
   }
 }
+
+/** Every stored alert, oldest first; none in a database from before alerts existed (schema < 4). */
+export function storedAlerts(db: Database): Iterable<Alert> {
+  const hasAlerts = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alerts'").get();
+  return hasAlerts ? new AlertRepository(db).iterateAll() : [];
+}

@@ -1,4 +1,5 @@
 import type { Database } from 'better-sqlite3';
+import { backoffCeiling } from '../../../shared/backoff';
 import { seriesId, type Candle, type SeriesKey } from '../../../shared/domain/market';
 import type { CandleUpdateListener } from '../candles/ports';
 import type { Logger } from '../base/log';
@@ -105,6 +106,21 @@ export class BatchedCandleWriter {
     return this.pendingRows;
   }
 
+  /**
+   * The closed candles of one series still waiting for their transaction, in arrival order: the
+   * last 250 ms, or more while writes fail. With the stored ones they are every closed candle the
+   * UI has been told about (the writer hears each update before the UI does).
+   */
+  queued(key: SeriesKey): Candle[] {
+    const sid = seriesId(key);
+    const out: Candle[] = [];
+    for (let i = this.head; i < this.queue.length; i++) {
+      const q = this.queue[i]!;
+      if (q.sid === sid) for (let j = q.next; j < q.candles.length; j++) out.push(q.candles[j]!);
+    }
+    return out;
+  }
+
   /** The last failed write; null again once a write succeeds. */
   get lastError(): WriterError | null {
     return this.error;
@@ -165,7 +181,7 @@ export class BatchedCandleWriter {
   }
 
   private armRetry(): void {
-    const delay = Math.min(this.opts.retryMinMs * 2 ** (this.failures - 1), this.opts.retryMaxMs);
+    const delay = backoffCeiling(this.failures - 1, this.opts.retryMinMs, this.opts.retryMaxMs);
     this.timer = setTimeout(() => this.tick(), delay);
   }
 

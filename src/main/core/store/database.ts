@@ -93,3 +93,10 @@ export function migrate(db: Database, migrations: readonly Migration[], file = '
     }
   }).immediate();
 }
+
+/** Rewrites the file without the freed pages; the checkpoints empty the WAL before and after. */
+export function compactDatabase(db: Database): void {
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.exec('VACUUM');
+  db.pragma('wal_checkpoint(TRUNCATE)');
+}

@@ -1,14 +1,19 @@
 import type { Settings } from '../../../shared/domain/settings';
-import { MAX_HISTORY_CANDLES } from '../../../shared/contract/methods/store';
 import type { Logger } from '../base/log';
 import type { Handlers } from '../contract/dispatch';
 import type { CoreModule } from '../module';
+import { AccountRepository } from './account-repository';
+import { AlertRepository } from './alert-repository';
 import { BatchedCandleWriter } from './batched-candle-writer';
+import { closedCandles, readCandleHistory, type ClosedCandles } from './candle-history';
 import { CandleRepository } from './candle-repository';
 import { openDatabase, type Database } from './database';
 import { GapRepository } from './gap-repository';
 import { RetentionPruner } from './retention-pruner';
+import { RuleRepository } from './rule-repository';
+import { SecretRepository } from './secret-repository';
 import { SeriesRepository } from './series-repository';
+import { SettingsRepository } from './settings-repository';
 import { readStoreStats } from './store-stats';
 
 type StoreHandlers = Pick<Handlers, 'candles:history' | 'store:stats'>;
@@ -20,14 +25,21 @@ export type StoreModule = CoreModule<StoreHandlers> & {
   candles: CandleRepository;
   /** the gaps found and backfilled */
   gaps: GapRepository;
+  settings: SettingsRepository;
+  secrets: SecretRepository;
+  alerts: AlertRepository;
+  rules: RuleRepository;
+  accounts: AccountRepository;
   /** closed candles wait here (250 ms at most) before one transaction writes them */
   writer: BatchedCandleWriter;
+  /** closed candles as the UI should see them: the database ∪ the writer's queue */
+  closed: ClosedCandles;
   /** flushes the writer and closes the database */
   stop(): void;
 };
 
 /**
- * The database of one data folder and the repositories over it. The engine warms up from
+ * The database of one data folder and the repositories over it: the only place they are built. The engine warms up from
  * `candles`, records gaps in `gaps` and feeds closed candles to `writer.onUpdate`.
  */
 export function createStoreModule(opts: {
@@ -41,6 +53,7 @@ export function createStoreModule(opts: {
   const candles = new CandleRepository(db, series);
   const gaps = new GapRepository(db, series);
   const writer = new BatchedCandleWriter(db, series, candles, log.child('store'));
+  const closed = closedCandles(candles, writer);
   const retention = new RetentionPruner(db, series, candles, opts.retention, log.child('retention'));
   return {
     db,
@@ -48,21 +61,18 @@ export function createStoreModule(opts: {
     candles,
     gaps,
     writer,
+    closed,
+    settings: new SettingsRepository(db),
+    secrets: new SecretRepository(db),
+    alerts: new AlertRepository(db),
+    rules: new RuleRepository(db),
+    accounts: new AccountRepository(db),
     handlers: {
-      'candles:history': (query) => {
-        const key = query.series;
-        let rows;
-        let truncated = false;
-        if ('last' in query) rows = candles.recent(key, query.last);
-        else if ('before' in query) rows = candles.before(key, query.before, query.limit);
-        else {
-          // One row more than allowed tells a client that the range goes on.
-          rows = candles.range(key, query.from, query.to, MAX_HISTORY_CANDLES + 1);
-          truncated = rows.length > MAX_HISTORY_CANDLES;
-          if (truncated) rows.length = MAX_HISTORY_CANDLES;
-        }
-        return { series: key, candles: rows, stored: candles.storedRange(key), truncated };
-      },
+      'candles:history': (query) => ({
+        series: query.series,
+        ...readCandleHistory(closed, query),
+        stored: candles.storedRange(query.series),
+      }),
       'store:stats': () => readStoreStats(opts.dataDir, series, candles, writer),
     },
     start: () => retention.start(),

@@ -29,7 +29,7 @@ export const storedRangeSchema = z.object({
 
 export const candlesHistorySchema = z.object({
   series: z.object({ exchange: z.string(), symbol: z.string(), timeframe: z.string() }),
-  /** stored closed candles, oldest first */
+  /** closed candles, oldest first: the stored ones and those waiting for the writer's next transaction */
   candles: z.array(candleSchema),
   /** what the database holds for the series; null when nothing is stored */
   stored: storedRangeSchema.nullable(),
@@ -125,7 +125,7 @@ export const storeMethods = {
   'candles:history': method(
     candlesHistoryInputSchema,
     candlesHistorySchema,
-    'Stored closed candles of a series as [openTime, open, high, low, close, volume] tuples: the last N, a {from, to} range (inclusive) or N before a time; plus the stored range.',
+    'Closed candles of a series (stored, and those waiting for the next write) as [openTime, open, high, low, close, volume] tuples: the last N, a {from, to} range (inclusive) or N before a time; plus the stored range.',
   ),
   'store:stats': method(
     z.object({}).strict(),
