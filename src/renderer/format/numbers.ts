@@ -41,6 +41,15 @@ export function formatVolume(value: number | null | undefined): string {
   return formatter(`v${d}`, { maximumFractionDigits: d }).format(value);
 }
 
+/**
+ * Balances and order sizes: every digit the amount has (up to 8 decimals), never compacted, so a
+ * column reads the same way on every row ("10,000" beside "7,874.175", not "10K").
+ */
+export function formatAmount(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return formatter('a8', { maximumFractionDigits: 8 }).format(value);
+}
+
 /** +1.23 % / −0.45 %, always signed so the direction reads without the colour. */
 export function formatPercent(value: number | null | undefined, decimals = 2): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '—';

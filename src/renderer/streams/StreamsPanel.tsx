@@ -1,3 +1,4 @@
+import { exchangeHealth } from '../live/freshness';
 import { Fragment, useEffect, useState } from 'react';
 import type { ExchangeInfo } from '../../shared/domain/exchange';
 import type { GapRecord } from '../../shared/domain/gap';
@@ -53,6 +54,13 @@ export function StreamsPanel() {
   );
 }
 
+/** The card's dot: the exchange loaded is not enough to be green, its streams must be live too. */
+function cardHealth(e: ExchangeInfo, own: StreamInfo[]): 'ok' | 'warn' | 'bad' {
+  if (e.status !== 'ready') return e.status === 'error' ? 'bad' : 'warn';
+  const kind = exchangeHealth(Object.fromEntries(own.map((s) => [s.id, s])))[0]?.kind ?? 'live';
+  return kind === 'live' ? 'ok' : kind === 'down' ? 'bad' : 'warn';
+}
+
 function ExchangeSummaries({
   exchanges,
   byExchange,
@@ -73,10 +81,7 @@ function ExchangeSummaries({
         return (
           <article key={e.id} className="exchange-card" data-exchange={e.id}>
             <header>
-              <span
-                className="state-dot"
-                data-health={e.status === 'ready' ? 'ok' : e.status === 'error' ? 'bad' : 'warn'}
-              />
+              <span className="state-dot" data-health={cardHealth(e, own)} />
               <strong>{e.name}</strong>
               <span className="muted">
                 {e.status === 'ready' ? `${formatInteger(e.marketCount)} markets` : e.status}
