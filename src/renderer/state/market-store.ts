@@ -56,10 +56,15 @@ export function createMarketStore(transport: Transport, schedule?: FrameSchedule
   }));
   const requested = new Set<string>();
 
-  const tickers = new FrameBatcher<Ticker>((batch) => {
+  // Arrival times land with the tickers, in the same store update: one render per frame.
+  const tickers = new FrameBatcher<{ ticker: Ticker; at: number }>((batch) => {
     const next = { ...store.getState().tickers };
-    for (const [k, t] of batch) next[k] = t;
-    store.setState({ tickers: next });
+    const seenAt = { ...store.getState().seenAt };
+    for (const [k, { ticker, at }] of batch) {
+      next[k] = ticker;
+      seenAt[k] = at;
+    }
+    store.setState({ tickers: next, seenAt });
   }, schedule);
   const streams = new FrameBatcher<StreamInfo>((batch) => {
     const next = { ...store.getState().streams };
@@ -73,11 +78,9 @@ export function createMarketStore(transport: Transport, schedule?: FrameSchedule
     store.setState({ seenAt: next });
   }, schedule);
 
-  api.on('ticker:updated', (t) => {
-    const key = symbolKey(t.exchange, t.symbol);
-    tickers.push(key, t);
-    seen.push(key, Date.now());
-  });
+  api.on('ticker:updated', (t) =>
+    tickers.push(symbolKey(t.exchange, t.symbol), { ticker: t, at: Date.now() }),
+  );
   api.on('candles:updated', (u) => {
     // A backfill page says nothing about whether the stream is live now.
     if (u.origin === 'live') seen.push(seriesId(u.series as SeriesKey), Date.now());
