@@ -295,7 +295,9 @@ function AlertRow({
       <td>
         <span className={`status-badge ${a.status}`}>{a.status}</span>
       </td>
-      <td className="alert-message">{a.message}</td>
+      <td className="alert-message">
+        <span title={a.message}>{a.message}</span>
+      </td>
       <td>
         {a.status === 'active' || a.status === 'missed' ? (
           <button
