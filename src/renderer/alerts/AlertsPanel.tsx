@@ -1,3 +1,4 @@
+import { useConfirm } from '../ui/ConfirmDialog';
 import { useEffect, useMemo, useState } from 'react';
 import type { Alert } from '../../shared/domain/alert';
 import { signalSchema } from '../../shared/domain/rule';
@@ -36,6 +37,7 @@ const COLUMNS: { key: AlertSortKey; label: string; numeric?: boolean }[] = [
 
 /** The alert history: filters, sorting, dismiss, export; missed-while-away alerts as a group. */
 export function AlertsPanel() {
+  const [confirmDialog, confirm] = useConfirm();
   const api = useApi();
   const { ui, alerts: alertsStore } = useStores();
   const revision = useAlerts((s) => s.revision);
@@ -82,9 +84,13 @@ export function AlertsPanel() {
 
   const act = (p: Promise<unknown>) => p.catch((err: unknown) => setError(messageOf(err)));
   const dismiss = (ids: number[]) => void act(api.call('alerts:dismiss', { ids }));
-  const dismissAll = () => {
-    if (window.confirm('Dismiss every active and missed alert that matches the filters?'))
-      void act(api.call('alerts:dismiss-all', { filter }));
+  const dismissAll = async () => {
+    const go = await confirm({
+      title: 'Dismiss alerts',
+      message: 'Dismiss every active and missed alert that matches the filters?',
+      confirmLabel: 'Dismiss all',
+    });
+    if (go) void act(api.call('alerts:dismiss-all', { filter }));
   };
   const exportCsv = async () => {
     try {
@@ -103,6 +109,7 @@ export function AlertsPanel() {
 
   return (
     <div className="alerts-panel">
+      {confirmDialog}
       {missed.length > 0 ? (
         <MissedBanner
           count={missed.reduce((n, m) => n + m.count, 0)}
@@ -157,7 +164,7 @@ export function AlertsPanel() {
         <button type="button" className="button small" onClick={() => void exportCsv()}>
           Export CSV
         </button>
-        <button type="button" className="button small" onClick={dismissAll}>
+        <button type="button" className="button small" onClick={() => void dismissAll()}>
           Dismiss all
         </button>
       </form>

@@ -1,3 +1,4 @@
+import { useConfirm } from '../ui/ConfirmDialog';
 import { useEffect, useState } from 'react';
 import type { CredentialFields, TestConnectionResult } from '../../shared/contract/methods/account';
 import type { ExchangeSecretsStatus, SecretField, SecretsStatus } from '../../shared/contract/methods/store';
@@ -123,6 +124,7 @@ function ExchangeCard({
   weakBackend: boolean;
   onSecretsChanged: () => void;
 }) {
+  const [confirmDialog, confirm] = useConfirm();
   const api = useApi();
   const settings = useSettings();
   const store = useSettingsStore();
@@ -172,9 +174,15 @@ function ExchangeCard({
     setOptionsError(undefined);
     save({ ...value, ccxt: checked.data });
   };
-  const remove = () => {
+  const remove = async () => {
     if (!settings) return;
-    if (!window.confirm(`Remove ${id} from the settings? Its stored keys are deleted too.`)) return;
+    const go = await confirm({
+      title: 'Remove exchange',
+      message: `Remove ${id} from the settings? Its stored keys are deleted too.`,
+      confirmLabel: `Remove ${id}`,
+      danger: true,
+    });
+    if (!go) return;
     const { [id]: _removed, ...rest } = settings.exchanges;
     void store.update({ exchanges: rest });
     if (secrets) void api.call('secrets:delete', { exchange: id }).then(onSecretsChanged, () => {});
@@ -203,7 +211,13 @@ function ExchangeCard({
     }
   };
   const deleteKeys = async () => {
-    if (!window.confirm(`Delete the stored ${id} credentials?`)) return;
+    const go = await confirm({
+      title: 'Delete keys',
+      message: `Delete the stored ${id} credentials? They cannot be shown again; you would type them anew.`,
+      confirmLabel: 'Delete keys',
+      danger: true,
+    });
+    if (!go) return;
     try {
       await api.call('secrets:delete', { exchange: id });
       setKeyMessage({ ok: true, text: 'Credentials deleted.' });
@@ -233,6 +247,7 @@ function ExchangeCard({
 
   return (
     <article className="settings-card" data-exchange={id} aria-label={`${id} settings`}>
+      {confirmDialog}
       <header className="settings-card-header">
         <h3>{fields?.name ?? id}</h3>
         <Checkbox checked={value.enabled} onChange={(on) => save({ ...value, enabled: on })}>
@@ -242,7 +257,7 @@ function ExchangeCard({
           Sandbox / testnet
         </Checkbox>
         <span className="spacer" />
-        <button type="button" className="button small danger" onClick={remove}>
+        <button type="button" className="button small danger" onClick={() => void remove()}>
           Remove
         </button>
       </header>
