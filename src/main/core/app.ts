@@ -25,7 +25,7 @@ import { SecretRepository } from './store/secret-repository';
 import { SeriesRepository } from './store/series-repository';
 import { createStoreHandlers } from './store/store-handlers';
 import { createChartHandlers } from './chart/indicator-series';
-import { createSubscriptionHandlers } from './client-subscription';
+import { createSubscriptionHandlers, ViewedSeries } from './client-subscription';
 
 export type CoreOptions = {
   dataDir: string;
@@ -126,6 +126,10 @@ export function createCore(opts: CoreOptions): Core {
     log: log.child('account'),
   });
 
+  // Charts stream what they show while they show it, without touching the watchlist.
+  const views = new ViewedSeries();
+  views.onChange((keys) => void market.feed.setViewedSeries(keys));
+
   const info: AppInfo = {
     name: 'Candlewatch',
     version: opts.version,
@@ -146,7 +150,7 @@ export function createCore(opts: CoreOptions): Core {
     ...market.handlers,
     ...accounts.handlers,
     ...createChartHandlers(candleHistory),
-    ...createSubscriptionHandlers(),
+    ...createSubscriptionHandlers(views),
   };
 
   let stopped = false;

@@ -73,6 +73,8 @@ export class FeedService {
   private readonly quotes = new Map<string, Quote>();
   private placeholders = new Map<string, StreamStatus>();
   private readonly bookWatches = new Map<string, BookWatch>();
+  /** series on a client's screen that the watchlist may not name (a chart's timeframe) */
+  private viewed: SeriesKey[] = [];
   private readonly lastTickers = new Map<string, Ticker>();
   private readonly listeners: Listeners = {
     candles: new Set(),
@@ -120,6 +122,15 @@ export class FeedService {
       depth: depth ?? this.opts.bookDepth ?? 20,
     });
     await this.queueReconcile();
+  }
+
+  /**
+   * The candle series clients show (their `events:subscribe` declarations): streamed on top of the
+   * watchlist while on screen, stopped when no client shows them, and never added to the watchlist.
+   */
+  setViewedSeries(keys: readonly SeriesKey[]): Promise<void> {
+    this.viewed = [...keys];
+    return this.queueReconcile();
   }
 
   async unwatchBook(exchange: string, symbol: string): Promise<void> {
@@ -230,6 +241,14 @@ export class FeedService {
       { kind: StreamKind; key: SeriesKey | { exchange: string; symbol: string }; error: unknown }
     >();
 
+    const want = (key: SeriesKey, aggregated: boolean) => {
+      wantSeries.set(seriesId(key), { key, aggregated });
+      if (!aggregated) return;
+      const baseKey = { ...key, timeframe: BASE_TIMEFRAME };
+      if (!wantSeries.has(seriesId(baseKey)))
+        wantSeries.set(seriesId(baseKey), { key: baseKey, aggregated: false });
+    };
+
     for (const item of this.watchlist) {
       const source = registry.find(item.exchange);
       const problem = source ? null : registry.problem(item.exchange, this.exchangeSettings[item.exchange]);
@@ -241,13 +260,7 @@ export class FeedService {
           continue;
         }
         try {
-          const aggregated = timeframeSupport(source, timeframe) === 'aggregated';
-          wantSeries.set(id, { key, aggregated });
-          if (aggregated) {
-            const baseKey = { ...key, timeframe: BASE_TIMEFRAME };
-            if (!wantSeries.has(seriesId(baseKey)))
-              wantSeries.set(seriesId(baseKey), { key: baseKey, aggregated: false });
-          }
+          want(key, timeframeSupport(source, timeframe) === 'aggregated');
         } catch (err) {
           failed.set(id, { kind: 'candles', key, error: err });
         }
@@ -256,6 +269,17 @@ export class FeedService {
       if (source)
         wantQuotes.set(tickerId, { kind: 'ticker', exchange: item.exchange, symbol: item.symbol, depth: 0 });
       else failed.set(tickerId, { kind: 'ticker', key: item, error: problem });
+    }
+    // What a chart shows beyond the watchlist: only on exchanges already running, and silently left
+    // out when the exchange does not offer the timeframe (the chart then says it has no candles).
+    for (const key of this.viewed) {
+      const source = registry.find(key.exchange);
+      if (!source || wantSeries.has(seriesId(key))) continue;
+      try {
+        want(key, timeframeSupport(source, key.timeframe) === 'aggregated');
+      } catch (err) {
+        this.opts.log.debug('viewed series not streamed', { id: seriesId(key), error: err });
+      }
     }
     for (const b of this.bookWatches.values()) {
       wantQuotes.set(`${b.exchange}|${b.symbol}|orderbook`, { kind: 'orderbook', ...b });
