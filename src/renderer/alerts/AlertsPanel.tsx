@@ -351,8 +351,8 @@ function MissedBanner(props: {
   return (
     <div className="missed-banner" role="status">
       <span>
-        <strong>{props.count} alerts were missed while away</strong> ({formatShortDateTime(props.from)} →{' '}
-        {formatShortDateTime(props.to)}
+        <strong>{props.count === 1 ? '1 alert was' : `${props.count} alerts were`} missed while away</strong>{' '}
+        ({formatShortDateTime(props.from)} → {formatShortDateTime(props.to)}
         {props.symbols.length > 0 ? `: ${props.symbols.join(', ')}` : ''}). They were computed from candles
         backfilled after a gap or sleep.
       </span>

@@ -333,12 +333,7 @@ function ExchangeCard({
               {keyMessage.text}
             </p>
           ) : null}
-          {test ? (
-            <p className={test.ok ? 'text-ok' : 'form-error'} role="status" data-testid="connection-test">
-              {test.message}
-              {'permissions' in test && test.permissions?.warning ? ` ${test.permissions.warning}` : ''}
-            </p>
-          ) : null}
+          {test ? <ConnectionTestResult test={test} /> : null}
           {test && 'canSyncClock' in test && test.canSyncClock ? (
             <button type="button" className="button small" onClick={() => void syncClock()}>
               Sign requests with {fields?.name ?? id}'s clock
@@ -347,5 +342,29 @@ function ExchangeCard({
         </fieldset>
       )}
     </article>
+  );
+}
+
+/**
+ * Three honest states, in words before the colour: it works; it works, with a warning (the key may
+ * trade, or its permissions could not be read); it failed. The core's message already carries the
+ * warning, so it is said once.
+ */
+function ConnectionTestResult({
+  test,
+}: {
+  test: { ok: boolean; message: string; permissions?: { warning: string | null } | null };
+}) {
+  const outcome = !test.ok ? 'failed' : test.permissions?.warning ? 'warning' : 'ok';
+  const head = { ok: 'Works.', warning: 'Works, with a warning.', failed: 'Failed.' }[outcome];
+  return (
+    <p
+      className={{ ok: 'text-ok', warning: 'text-warn', failed: 'form-error' }[outcome]}
+      role="status"
+      data-testid="connection-test"
+      data-outcome={outcome}
+    >
+      <strong>{head}</strong> {test.message}
+    </p>
   );
 }

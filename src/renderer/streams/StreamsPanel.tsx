@@ -24,6 +24,8 @@ export function StreamsPanel() {
   const settings = useSettings();
   const { market } = useStores();
   useEffect(() => {
+    // At once on opening: the states held since the last event carry counters from back then.
+    void market.refreshStreams();
     const timer = setInterval(() => void market.refreshStreams(), COUNTERS_REFRESH_MS);
     return () => clearInterval(timer);
   }, [market]);
@@ -192,7 +194,12 @@ function StreamRow({
 }) {
   const api = useApi();
   const [busy, setBusy] = useState(false);
-  const age = s.lastMessageAt === null ? null : Math.max(0, now - s.lastMessageAt);
+  // The core's own age at the snapshot (read every 2 s while the panel is open): the two clocks
+  // may differ, and lastMessageAt of an old snapshot showed "2 min" for a live stream (issue 13).
+  const age = s.lastMessageAgeMs;
+  // An error from before the stream last went live is history, not the current state.
+  const resolved =
+    s.lastError !== null && (s.state === 'live' || s.state === 'polling') && s.lastError.at <= s.stateSince;
   return (
     <tr data-stream={s.id} data-state={s.state}>
       <th scope="row">
@@ -224,7 +231,11 @@ function StreamRow({
             onClick={onToggle}
             title="Show the last errors"
           >
-            {errorInWords(s.lastError)} <span className="muted">({formatTime(s.lastError.at)})</span>
+            <span className={resolved ? 'muted' : undefined}>
+              {resolved ? 'Resolved: ' : ''}
+              {errorInWords(s.lastError)}
+            </span>{' '}
+            <span className="muted">({formatTime(s.lastError.at)})</span>
           </button>
         ) : (
           <span className="muted">—</span>
