@@ -7,6 +7,7 @@ import { useNow } from '../live/use-now';
 import { useUi } from '../state/StoresProvider';
 import { useApi, useCoreLink } from '../transport/TransportProvider';
 import { TableHead, type Column } from '../ui/TableHead';
+import { FillsTable } from './FillsTable';
 
 const BALANCE_COLUMNS: readonly Column[] = [
   { label: 'Asset' },
@@ -171,6 +172,7 @@ export function AccountPanel() {
           ) : null}
         </section>
       ))}
+      <FillsTable />
     </div>
   );
 }

@@ -5,9 +5,9 @@ import type {
   ChannelStatus,
   NotificationSettings,
 } from '../../../shared/domain/notifications';
-import type { AlertDelivery } from '../alerts/alert-service';
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
 import type { Channel, DeliveryOptions, Outgoing, SendOutcome } from './channel';
+import type { AlertDelivery } from './ports';
 
 export type DispatcherOptions = {
   channels: readonly Channel[];
@@ -110,7 +110,9 @@ export class NotifyDispatcher implements AlertDelivery {
   }
 
   private record(channel: ChannelName, alertId: number | null, outcome: SendOutcome): void {
-    this.last.set(channel, { ...outcome, alertId, at: this.opts.now() });
-    if (!outcome.ok) this.opts.log.warn(`${channel} delivery failed`, { alertId, detail: outcome.detail });
+    const { cause, ...shown } = outcome;
+    this.last.set(channel, { ...shown, alertId, at: this.opts.now() });
+    if (!outcome.ok)
+      this.opts.log.warn(`${channel} delivery failed`, { alertId, detail: cause ?? outcome.detail });
   }
 }

@@ -7,7 +7,10 @@ import {
   type SettingsPatch,
 } from '../../../shared/domain/settings';
 import { settingsPatchSchema } from '../../../shared/domain/settings';
-import type { Logger } from '../log';
+import { ContractError } from '../../../shared/contract/result';
+import { Emitter } from '../base/emitter';
+import type { Logger } from '../base/log';
+import { exchangeSettingsProblems } from '../exchange/ccxt-factory';
 
 type Section = keyof Settings;
 const SECTIONS = Object.keys(settingsSchema.shape) as Section[];
@@ -19,7 +22,7 @@ const SECTIONS = Object.keys(settingsSchema.shape) as Section[];
  */
 export class SettingsService {
   private current: Settings;
-  private readonly listeners = new Set<(s: Settings) => void>();
+  private readonly changes = new Emitter<Settings>();
 
   constructor(
     private readonly repo: SettingsRepository,
@@ -34,18 +37,19 @@ export class SettingsService {
 
   update(patch: SettingsPatch): Settings {
     const parsed = settingsPatchSchema.parse(patch);
+    const problems = foreignHosts(parsed.exchanges ?? {});
+    if (problems.length > 0) throw new ContractError('invalid-input', problems.join('\n'));
     const next = settingsSchema.parse({ ...this.current, ...parsed });
     const changed: Record<string, unknown> = {};
     for (const section of Object.keys(parsed) as Section[]) changed[section] = next[section];
     this.repo.saveMany(changed);
     this.current = next;
-    for (const l of this.listeners) l(next);
+    this.changes.emit(next);
     return next;
   }
 
   onChange(listener: (s: Settings) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.changes.on(listener);
   }
 
   private load(): Settings {
@@ -71,4 +75,12 @@ export class SettingsService {
     }
     return settingsSchema.parse(merged);
   }
+}
+
+/**
+ * Exchange settings that would send requests (and so the API key) to a host other than the
+ * exchange's own or this machine: refused when saved, by the app and by the config file alike.
+ */
+export function foreignHosts(exchanges: Settings['exchanges']): string[] {
+  return Object.entries(exchanges).flatMap(([id, es]) => exchangeSettingsProblems(id, es));
 }

@@ -1,0 +1,166 @@
+import type { StreamState } from '../../../shared/domain/stream';
+import type { Logger } from '../base/log';
+import type { Backoff } from '../base/backoff';
+import { classifyError, toStreamError } from '../base/classify-error';
+import { sleep, type Clock } from '../base/clock';
+import type { StreamStatus } from './stream-status';
+
+/** Why a stream's connection is no longer trusted. */
+export type BreakReason = 'reconnect' | 'stale' | 'resume';
+
+export type LoopHooks<T> = {
+  /** runs before the first watch and after every failure: load markets, check the symbol */
+  prepare(): Promise<void>;
+  /** waits for the next update; must not sleep when data is already there */
+  watch(): Promise<T>;
+  /** handles one wake synchronously (counting the message is its job: it knows the exchange stamp) */
+  onData(value: T, now: number): void;
+  /** the connection failed or is being dropped: whatever was forming may be partial */
+  onBroken(reason: BreakReason): void;
+  /** the state to show while data flows (live, polling, backfilling) */
+  flowingState(): StreamState;
+  /** closes the socket carrying this stream, so its pending watch fails */
+  dropConnection(): void;
+  unsubscribe(): Promise<void>;
+};
+
+export type LoopDeps = {
+  clock: Clock;
+  log: Logger;
+  backoff: Backoff;
+  /** ms left in the exchange's Retry-After window */
+  restBlockedForMs(): number;
+};
+
+const INTERRUPTED = Symbol('interrupted');
+
+/**
+ * One stream's loop: watch, handle, watch again, with nothing in between, so an update is handled
+ * the moment ccxt resolves it. Every failure is classified, shown as a state, and retried forever
+ * with capped jittered backoff (reset once data flows); a forced reconnect (stale, resume, manual)
+ * retries at once. A stream never dies silently.
+ */
+export class WatchLoop<T> {
+  private stopped = false;
+  private running: Promise<void> | null = null;
+  private prepared = false;
+  private interrupt: ((reason: typeof INTERRUPTED) => void) | null = null;
+  private forced: BreakReason | null = null;
+  private readonly stopSignal = new AbortController();
+  private wakeSleep: AbortController | null = null;
+  private watching = false;
+  private attemptSince = 0;
+
+  constructor(
+    readonly status: StreamStatus,
+    private readonly hooks: LoopHooks<T>,
+    private readonly deps: LoopDeps,
+  ) {}
+
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  /** Ends the loop; `unsubscribe: false` when the exchange's sockets are about to be closed anyway. */
+  async stop(unsubscribe = true): Promise<void> {
+    if (this.stopped) return this.running ?? undefined;
+    this.stopped = true;
+    this.stopSignal.abort();
+    this.interrupt?.(INTERRUPTED);
+    await this.running;
+    // Not awaited: ccxt paces a socket's messages (Binance takes 5 a second), and a watchlist edit
+    // that drops 80 streams must not wait 16 s for every acknowledgement.
+    if (unsubscribe) {
+      this.hooks.unsubscribe().catch((err: unknown) => {
+        this.deps.log.debug('unsubscribe failed', { stream: this.status.identity.id, error: err });
+      });
+    }
+    this.status.set('stopped');
+  }
+
+  /** Drop the connection and resubscribe now (stale, OS resume, or the user asked). */
+  forceReconnect(reason: BreakReason, dropConnection = true): void {
+    if (this.stopped) return;
+    this.hooks.onBroken(reason);
+    this.forced = reason;
+    this.interrupt?.(INTERRUPTED);
+    this.wakeSleep?.abort();
+    if (dropConnection) this.hooks.dropConnection();
+  }
+
+  /** Called by the feed's once-a-second tick. True when the stream was found stale. */
+  checkStale(now: number, timeoutMs: number): boolean {
+    if (!this.watching || this.stopped) return false;
+    const last = Math.max(this.status.lastMessageAt ?? 0, this.attemptSince);
+    if (now - last <= timeoutMs) return false;
+    this.status.error({
+      kind: 'stale',
+      message: `no data for ${Math.round((now - last) / 1000)} s (stale after ${Math.round(timeoutMs / 1000)} s); reconnecting`,
+      at: now,
+    });
+    this.status.set('stale');
+    this.forceReconnect('stale');
+    return true;
+  }
+
+  private async run(): Promise<void> {
+    const { clock } = this.deps;
+    this.attemptSince = clock.now();
+    while (!this.stopped) {
+      try {
+        if (!this.prepared) {
+          await this.hooks.prepare();
+          this.prepared = true;
+        }
+        this.watching = true;
+        const value = await this.race(this.hooks.watch());
+        const now = clock.now();
+        this.hooks.onData(value, now);
+        this.deps.backoff.reset();
+        this.status.set(this.hooks.flowingState());
+      } catch (err) {
+        this.watching = false;
+        if (this.stopped) break;
+        await this.recover(err);
+        this.attemptSince = clock.now();
+      }
+    }
+  }
+
+  private async recover(err: unknown): Promise<void> {
+    const { clock, backoff, log } = this.deps;
+    this.status.reconnected();
+    if (this.forced) {
+      this.forced = null;
+      this.status.set('reconnecting');
+      return;
+    }
+    const c = classifyError(err);
+    const now = clock.now();
+    this.status.error(toStreamError(c, now));
+    this.hooks.onBroken('reconnect');
+    this.prepared = false;
+    let delay = c.permanent ? backoff.capped() : backoff.next();
+    if (c.kind === 'rate-limited') delay = Math.max(delay, this.deps.restBlockedForMs());
+    log.warn(`${this.status.identity.id}: ${c.kind}: ${c.message}`, { retryInMs: delay });
+    this.status.set(c.permanent ? 'error' : 'reconnecting');
+    this.wakeSleep = new AbortController();
+    const wake = this.wakeSleep.signal;
+    await sleep(clock, delay, AbortSignal.any([this.stopSignal.signal, wake]));
+    this.wakeSleep = null;
+    if (this.forced) {
+      this.forced = null;
+      this.status.set('reconnecting');
+    }
+  }
+
+  /** the watch, or an early exit when forceReconnect/stop interrupts it (the watch is left to settle) */
+  private race(watch: Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.interrupt = reject;
+      watch.then(resolve, reject);
+    }).finally(() => {
+      this.interrupt = null;
+    });
+  }
+}
