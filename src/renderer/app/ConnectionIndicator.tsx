@@ -22,6 +22,19 @@ const EXCHANGE_HINTS: Record<ExchangeHealth['kind'], string> = {
   connecting: 'Connecting to the exchange.',
 };
 
+/** Computed once per streams record, not on every ticker update of the store. */
+const packedCache = new WeakMap<object, string>();
+function packedHealth(streams: Parameters<typeof exchangeHealth>[0]): string {
+  let packed = packedCache.get(streams);
+  if (packed === undefined) {
+    packed = exchangeHealth(streams)
+      .map((h) => `${h.exchange}:${h.kind}:${h.text}`)
+      .join('|');
+    packedCache.set(streams, packed);
+  }
+  return packed;
+}
+
 /**
  * What is really true, where traders look first: the link to the core, then per exchange whether
  * its market data is live, degraded or down. "Connected" alone would stay green through an
@@ -31,11 +44,7 @@ export function ConnectionIndicator() {
   const state = useConnectionState();
   const link = useCoreLink();
   // Packed, so the selection compares by value: the bar re-renders only when a word changes.
-  const packed = useMarket((s) =>
-    exchangeHealth(s.streams)
-      .map((h) => `${h.exchange}:${h.kind}:${h.text}`)
-      .join('|'),
-  );
+  const packed = useMarket((s) => packedHealth(s.streams));
   const names = useMarket((s) => s.exchanges);
   const health = packed === '' ? [] : packed.split('|').map((p) => p.split(':') as [string, string, string]);
   const nameOf = (id: string) => names?.find((e) => e.id === id)?.name ?? id;

@@ -66,16 +66,44 @@ export function freshness(input: FreshnessInput): Freshness {
   return { kind: 'live', ageMs, text: 'live' };
 }
 
+type StreamRef = Pick<StreamInfo, 'exchange' | 'symbol' | 'kind' | 'state' | 'id'>;
+
+/**
+ * Streams by `exchange|symbol`, built once per streams record: the selectors of every watchlist row
+ * run on each store update (tickers, 60 times a second), and a scan of every stream per row per
+ * frame cost frames at 50 symbols (bench ui).
+ */
+const bySymbol = new WeakMap<object, Map<string, StreamRef[]>>();
+
+function streamsOf(
+  streams: Readonly<Record<string, StreamRef>>,
+  exchange: string,
+  symbol: string,
+): StreamRef[] {
+  let index = bySymbol.get(streams);
+  if (!index) {
+    index = new Map();
+    for (const s of Object.values(streams)) {
+      const key = `${s.exchange}|${s.symbol}`;
+      const list = index.get(key);
+      if (list) list.push(s);
+      else index.set(key, [s]);
+    }
+    bySymbol.set(streams, index);
+  }
+  return index.get(`${exchange}|${symbol}`) ?? [];
+}
+
 /** The market streams behind one symbol's prices: its ticker, its order book and its candle series. */
 export function symbolStreamStates(
-  streams: Readonly<Record<string, Pick<StreamInfo, 'exchange' | 'symbol' | 'kind' | 'state' | 'id'>>>,
+  streams: Readonly<Record<string, StreamRef>>,
   exchange: string,
   symbol: string,
   only?: { kind: 'ticker' } | { seriesId: string },
 ): StreamState[] {
   const out: StreamState[] = [];
-  for (const s of Object.values(streams)) {
-    if (s.exchange !== exchange || s.symbol !== symbol || s.state === 'stopped') continue;
+  for (const s of streamsOf(streams, exchange, symbol)) {
+    if (s.state === 'stopped') continue;
     if (only && 'kind' in only && s.kind !== only.kind) continue;
     if (only && 'seriesId' in only && s.id !== only.seriesId) continue;
     out.push(s.state);
