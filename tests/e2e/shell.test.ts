@@ -35,7 +35,11 @@ describe('the first screen, served by headless mode in Chromium', () => {
 
     expect(await page.title()).toBe('Candlewatch');
     expect(page.url()).toBe(`${server!.origin}/`);
-    await expect(page.locator('.connection').innerText()).resolves.toBe('Connected');
+    await page.locator('.connection[data-link="open"]').waitFor();
+    // Once the core answers, the header speaks of the exchanges (here the simulator) rather than the link.
+    await expect(page.locator('.connection').innerText()).resolves.toMatch(
+      /^(Core connected|Simulated exchange (live|connecting · 0\/\d+ live))$/,
+    );
     await page.getByText('No symbols yet').waitFor();
     expect(await page.getByRole('tab').allInnerTexts()).toEqual(['Alerts', 'Streams', 'Rules', 'Account']);
     await page.getByText('Candlewatch 0.1.0 · headless').waitFor();
@@ -97,7 +101,8 @@ describe('the first screen, served by headless mode in Chromium', () => {
     const running = server!;
     server = undefined;
     expect(await running.stop()).toBe(0);
-    await page.locator('.connection[data-state="connecting"]').waitFor();
+    await page.locator('.connection[data-link="lost"]').waitFor();
+    expect(await page.locator('.connection').innerText()).toContain('Core disconnected');
     expect(running.stdoutLines()).toHaveLength(1);
     expect(running.stderr()).not.toContain(running.token);
   });

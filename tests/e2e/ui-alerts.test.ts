@@ -154,8 +154,12 @@ describe('the rules editor', () => {
     // The switch shows the stored state: it flips when the core answers.
     await copy.getByRole('switch').click();
     await expect.poll(() => copy.getByRole('switch').isChecked()).toBe(false);
-    page.once('dialog', (d) => void d.accept());
-    await copy.getByRole('button', { name: 'Delete' }).click();
+    await copy.getByRole('button', { name: 'Delete', exact: true }).click();
+    // An app dialog, not the browser's native confirm: it names the action.
+    const confirm = page.getByRole('dialog', { name: 'Delete rule' });
+    await confirm.waitFor();
+    await screenshotBothThemes(page, api, 'confirm-dialog');
+    await confirm.getByRole('button', { name: 'Delete rule' }).click();
     await copy.waitFor({ state: 'detached' });
     await screenshotBothThemes(page, api, 'rules');
   });

@@ -21,6 +21,7 @@ import { SettingsService } from './settings/settings-service';
 import { compactDatabase } from './store/database';
 import { createStoreModule } from './store/module';
 import { createChartModule } from './chart/module';
+import { ViewedSeries } from './contract/client-subscription';
 
 export type CoreOptions = {
   dataDir: string;
@@ -125,6 +126,10 @@ export function createCore(opts: CoreOptions): Core {
     log: log.child('account'),
   });
 
+  // Charts stream what they show while they show it, without touching the watchlist.
+  const views = new ViewedSeries();
+  views.onChange((keys) => void market.feed.setViewedSeries(keys));
+
   const info: AppInfo = {
     name: 'Candlewatch',
     version: opts.version,
@@ -142,7 +147,9 @@ export function createCore(opts: CoreOptions): Core {
       'events:subscribe': (input, client) => {
         // Only a transport that keeps per-client state can honour a subscription.
         if (!client) throw new ContractError('unavailable', 'events:subscribe needs a connected client');
-        return client.subscription.replace(input);
+        const kept = client.subscription.replace(input);
+        views.set(client.subscription, input.candles);
+        return kept;
       },
     },
     start() {},

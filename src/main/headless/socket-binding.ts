@@ -143,6 +143,7 @@ export function createSocketBinding(opts: SocketBindingOptions): SocketBinding {
     log.info('client connected', { clients: clients.size });
     ws.on('close', (code) => {
       clients.delete(ws);
+      client.subscription.close();
       log.info('client disconnected', { code, clients: clients.size });
     });
     // ws reports an oversize or broken frame here, then closes the socket itself (1009 / 1002).

@@ -1,9 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { AccountSnapshot } from '../../shared/contract/methods/account';
-import { formatPercent, formatPrice, formatVolume } from '../format/numbers';
+import { formatAmount, formatPercent, formatPrice } from '../format/numbers';
 import { formatShortDateTime } from '../format/time';
+import { ageText } from '../live/freshness';
+import { useNow } from '../live/use-now';
 import { useUi } from '../state/StoresProvider';
-import { useApi } from '../transport/TransportProvider';
+import { useApi, useCoreLink } from '../transport/TransportProvider';
 import { TableHead, type Column } from '../ui/TableHead';
 import { FillsTable } from './FillsTable';
 
@@ -39,6 +41,7 @@ export function AccountPanel() {
   const openDialog = useUi((s) => s.openDialog);
   const [accounts, setAccounts] = useState<AccountSnapshot[]>();
   const [error, setError] = useState<string>();
+  const coreOpen = useCoreLink() !== 'lost';
 
   useEffect(() => {
     let live = true;
@@ -79,7 +82,18 @@ export function AccountPanel() {
   return (
     <div className="account-panel">
       {accounts.map((a) => (
-        <section key={a.exchange} className="settings-card" aria-label={`${a.name} account`}>
+        <section
+          key={a.exchange}
+          className="settings-card account-card"
+          aria-label={`${a.name} account`}
+          data-freshness={
+            coreOpen
+              ? a.state === 'connecting' || a.state === 'error'
+                ? 'reconnecting'
+                : 'live'
+              : 'disconnected'
+          }
+        >
           <header className="settings-card-header">
             <h3>{a.name}</h3>
             <span className="stream-state" data-state={shownState(a.state)}>
@@ -89,7 +103,7 @@ export function AccountPanel() {
             {a.totalValueUsdt !== null ? (
               <span className="num">≈ {formatPrice(a.totalValueUsdt, 2)} USDT</span>
             ) : null}
-            {a.balancesAt ? <span className="muted">updated {formatShortDateTime(a.balancesAt)}</span> : null}
+            <AccountAge account={a} />
           </header>
           {a.message ? <p className={a.state === 'error' ? 'form-error' : 'muted'}>{a.message}</p> : null}
           {a.balances.length > 0 ? (
@@ -99,9 +113,9 @@ export function AccountPanel() {
                 {a.balances.map((b) => (
                   <tr key={b.asset}>
                     <th scope="row">{b.asset}</th>
-                    <td className="num">{formatVolume(b.free)}</td>
-                    <td className="num">{formatVolume(b.used)}</td>
-                    <td className="num">{formatVolume(b.total)}</td>
+                    <td className="num">{formatAmount(b.free)}</td>
+                    <td className="num">{formatAmount(b.used)}</td>
+                    <td className="num">{formatAmount(b.total)}</td>
                     <td className="num">{b.valueUsdt === null ? '—' : formatPrice(b.valueUsdt, 2)}</td>
                   </tr>
                 ))}
@@ -118,7 +132,7 @@ export function AccountPanel() {
                       {p.symbol} <span className={p.side === 'long' ? 'up' : 'down'}>{p.side}</span>
                       {p.leverage ? <span className="muted"> {p.leverage}×</span> : null}
                     </th>
-                    <td className="num">{formatVolume(p.contracts)}</td>
+                    <td className="num">{formatAmount(p.contracts)}</td>
                     <td className="num">{formatPrice(p.entryPrice, null)}</td>
                     <td className="num">{formatPrice(p.markPrice, null)}</td>
                     <td
@@ -148,7 +162,7 @@ export function AccountPanel() {
                     <td>{o.type ?? '—'}</td>
                     <td className="num">{formatPrice(o.price, null)}</td>
                     <td className="num">
-                      {formatVolume(o.filled)} / {formatVolume(o.amount)}
+                      {formatAmount(o.filled)} / {formatAmount(o.amount)}
                     </td>
                     <td className="num">{o.createdAt ? formatShortDateTime(o.createdAt) : '—'}</td>
                   </tr>
@@ -160,5 +174,23 @@ export function AccountPanel() {
       ))}
       <FillsTable />
     </div>
+  );
+}
+
+/**
+ * When the balances were read, and how long ago (a private stream may rightly stay silent for hours,
+ * so age alone is no sign of trouble; the state beside it is). Says so when they are not current.
+ */
+function AccountAge({ account }: { account: AccountSnapshot }) {
+  const now = useNow();
+  const coreOpen = useCoreLink() !== 'lost';
+  const at = account.balancesAt;
+  if (at === null) return null;
+  const outdated = !coreOpen || account.state === 'connecting' || account.state === 'error';
+  return (
+    <span className={outdated ? 'freshness' : 'muted'} data-testid="account-age">
+      {outdated ? (coreOpen ? 'not current · ' : 'core disconnected · ') : ''}updated{' '}
+      {formatShortDateTime(at)} ({ageText(now - at)} ago)
+    </span>
   );
 }

@@ -1,3 +1,4 @@
+import { useConfirm } from '../ui/ConfirmDialog';
 import { Fragment, useEffect, useMemo, useState } from 'react';
 import type { Alert } from '../../shared/domain/alert';
 import { signalSchema } from '../../shared/domain/rule';
@@ -38,6 +39,7 @@ const COLUMNS: { key: AlertSortKey; label: string; numeric?: boolean }[] = [
 
 /** The alert history: filters, sorting, dismiss, export; missed-while-away alerts as a group. */
 export function AlertsPanel() {
+  const [confirmDialog, confirm] = useConfirm();
   const api = useApi();
   const { ui, alerts: alertsStore } = useStores();
   const revision = useAlerts((s) => s.revision);
@@ -84,9 +86,13 @@ export function AlertsPanel() {
 
   const act = (p: Promise<unknown>) => p.catch((err: unknown) => setError(messageOf(err)));
   const dismiss = (ids: number[]) => void act(api.call('alerts:dismiss', { ids }));
-  const dismissAll = () => {
-    if (window.confirm('Dismiss every active and missed alert that matches the filters?'))
-      void act(api.call('alerts:dismiss-all', { filter }));
+  const dismissAll = async () => {
+    const go = await confirm({
+      title: 'Dismiss alerts',
+      message: 'Dismiss every active and missed alert that matches the filters?',
+      confirmLabel: 'Dismiss all',
+    });
+    if (go) void act(api.call('alerts:dismiss-all', { filter }));
   };
   const exportCsv = async () => {
     try {
@@ -117,6 +123,7 @@ export function AlertsPanel() {
 
   return (
     <div className="alerts-panel">
+      {confirmDialog}
       {missed.length > 0 ? (
         <MissedBanner
           count={missed.reduce((n, m) => n + m.count, 0)}
@@ -171,7 +178,7 @@ export function AlertsPanel() {
         <button type="button" className="button small" onClick={() => void exportCsv()}>
           Export CSV
         </button>
-        <button type="button" className="button small" onClick={dismissAll}>
+        <button type="button" className="button small" onClick={() => void dismissAll()}>
           Dismiss all
         </button>
       </form>
@@ -306,7 +313,9 @@ function AlertRow({
       <td>
         <span className={`status-badge ${a.status}`}>{a.status}</span>
       </td>
-      <td className="alert-message">{a.message}</td>
+      <td className="alert-message">
+        <span title={a.message}>{a.message}</span>
+      </td>
       <td>
         {a.status === 'active' || a.status === 'missed' ? (
           <button
@@ -353,8 +362,8 @@ function MissedBanner(props: {
   return (
     <div className="missed-banner" role="status">
       <span>
-        <strong>{props.count} alerts were missed while away</strong> ({formatShortDateTime(props.from)} →{' '}
-        {formatShortDateTime(props.to)}
+        <strong>{props.count === 1 ? '1 alert was' : `${props.count} alerts were`} missed while away</strong>{' '}
+        ({formatShortDateTime(props.from)} → {formatShortDateTime(props.to)}
         {props.symbols.length > 0 ? `: ${props.symbols.join(', ')}` : ''}). They were computed from candles
         backfilled after a gap or sleep.
       </span>

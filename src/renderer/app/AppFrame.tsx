@@ -12,12 +12,23 @@ import { ShortcutsDialog } from './ShortcutsDialog';
 import { StatusBar } from './StatusBar';
 import { TopBar } from './TopBar';
 
+/** Room kept for the chart (and top and status bars) however far the panel is dragged up. */
+const MIN_CHART_PX = 260;
+
 /** The monitor's layout: top bar, watchlist on the left, chart over the bottom panel, status bar. */
 export function AppFrame() {
   useAppliedTheme();
   useShortcuts();
+  const panelHeight = useUi((s) => s.panelHeight);
+  const collapsed = useUi((s) => s.panelCollapsed);
+  // The chart row takes what the panel leaves, never less than MIN_CHART_PX (the panel gives way).
+  const panelRow = collapsed
+    ? 'auto'
+    : panelHeight === null
+      ? 'minmax(140px, 32%)'
+      : `min(${panelHeight}px, calc(100% - ${MIN_CHART_PX}px))`;
   return (
-    <div className="app-frame">
+    <div className="app-frame" style={{ gridTemplateRows: `auto minmax(0, 1fr) ${panelRow} auto` }}>
       <TopBar />
       <WatchlistSidebar />
       <ChartArea />

@@ -3,7 +3,7 @@ import type { StreamState } from '../../shared/domain/stream';
 import { formatBytes } from '../format/numbers';
 import { useSettingsError } from '../settings/SettingsProvider';
 import { useAlerts, useMarket, useStores, useUi } from '../state/StoresProvider';
-import { useApi } from '../transport/TransportProvider';
+import { useApi, useCoreLink } from '../transport/TransportProvider';
 import { ClockDisplay } from './ClockDisplay';
 import { useAppInfo } from './use-app-info';
 
@@ -62,7 +62,15 @@ export function StatusBar() {
   const { alerts } = useStores();
   const today = useAlerts((s) => s.today);
   const setTab = useUi((s) => s.setBottomTab);
-  const { health, text } = useStreamHealth();
+  const streamHealth = useStreamHealth();
+  // The stream states shown are the last the core sent: with the link down they are not current.
+  const link = useCoreLink();
+  const { health, text } =
+    link === 'open'
+      ? streamHealth
+      : link === 'lost'
+        ? { health: 'bad' as const, text: 'core disconnected: nothing is updating' }
+        : { health: 'warn' as const, text: 'connecting to the core…' };
   const [dbBytes, setDbBytes] = useState<number>();
 
   useEffect(() => {

@@ -3,6 +3,8 @@ import { formatInteger, formatPercent, formatPrice } from '../format/numbers';
 import { symbolKey } from '../state/market-store';
 import { useMarket, useUi } from '../state/StoresProvider';
 import type { OverlayKind, PaneKind } from '../state/ui-store';
+import type { Freshness } from '../live/freshness';
+import { FreshnessTag } from '../live/FreshnessTag';
 import type { ChartStatus } from './chart-controller';
 
 export const CHART_TIMEFRAMES = ['1m', '5m', '15m', '1h', '4h', '1d'] as const;
@@ -33,10 +35,12 @@ export function ChartToolbar({
   exchange,
   symbol,
   status,
+  freshness,
 }: {
   exchange: string;
   symbol: string;
   status: ChartStatus;
+  freshness: Freshness;
 }) {
   const key = symbolKey(exchange, symbol);
   const ticker = useMarket((s) => s.tickers[key]);
@@ -58,6 +62,7 @@ export function ChartToolbar({
         <span className={`num ${change === null || change === 0 ? '' : change > 0 ? 'up' : 'down'}`}>
           {formatPercent(change)}
         </span>
+        <FreshnessTag freshness={freshness} />
       </div>
       <div className="segmented" role="radiogroup" aria-label="Timeframe">
         {timeframes.map((tf, i) => (

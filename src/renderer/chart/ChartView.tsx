@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { SeriesKey } from '../../shared/domain/market';
+import { seriesId, type SeriesKey } from '../../shared/domain/market';
 import { symbolKey } from '../state/market-store';
 import { useAlerts, useMarket, useRules, useStores, useUi } from '../state/StoresProvider';
 import { useApi } from '../transport/TransportProvider';
@@ -11,6 +11,7 @@ import { GapBanner } from './GapBanner';
 import { planIndicators } from './indicator-plan';
 import { createPriceAlert, movePriceAlert } from './price-alerts';
 import { useThemeVersion } from './use-theme-version';
+import { useFreshness } from '../live/use-freshness';
 
 /** The chart of the selected symbol: toolbar, legend, the canvas, and what is drawn on it. */
 export function ChartView({ exchange, symbol }: { exchange: string; symbol: string }) {
@@ -33,6 +34,9 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
   const [notice, setNotice] = useState<string>();
   const [atLatest, setAtLatest] = useState(true);
   const key: SeriesKey = useMemo(() => ({ exchange, symbol, timeframe }), [exchange, symbol, timeframe]);
+  const id = seriesId(key);
+  const only = useMemo(() => ({ seriesId: id }), [id]);
+  const freshness = useFreshness(exchange, symbol, id, only);
   useEffect(() => {
     const decimalsNow = () =>
       stores.market.getState().markets[symbolKey(exchange, symbol)]?.priceDecimals ?? null;
@@ -156,11 +160,11 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
   }, [notice]);
 
   return (
-    <div className="chart-view">
-      <ChartToolbar exchange={exchange} symbol={symbol} status={status} />
+    <div className="chart-view" data-freshness={freshness.kind}>
+      <ChartToolbar exchange={exchange} symbol={symbol} status={status} freshness={freshness} />
       <div className="chart-stage">
         <div className="chart-legend" ref={legendRef} aria-live="off" />
-        <GapBanner series={key} />
+        <GapBanner key={id} series={key} />
         {placing ? (
           <p className="chart-hint" role="status">
             Press on the chart at the alert price, drag to adjust, release to create the alert. Esc cancels.

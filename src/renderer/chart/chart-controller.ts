@@ -113,6 +113,8 @@ export class ChartController {
   private generation = 0;
   private reachedStart = false;
   private loadingOlder = false;
+  /** open time of the candle under the cursor; null while the cursor is off the chart */
+  private hoverTime: number | null = null;
   private plan: IndicatorPlan = { refs: [], lines: [], panes: [], volumePane: 0 };
   private lineSeries: { spec: LineSpec; series: ISeriesApi<'Line'> | ISeriesApi<'Histogram'> }[] = [];
   private guideLines: { series: ISeriesApi<'Line'> | ISeriesApi<'Histogram'>; line: IPriceLine }[] = [];
@@ -428,6 +430,11 @@ export class ChartController {
     performance.measure('chart:live-update', 'chart:live-start');
     this.drag.setLastPrice(this.buffer.last?.[4] ?? null);
     if (missing) this.fillHole(missing);
+    // Candles that arrive live after an empty first load (a symbol just added) end the "waiting"
+    // state; a status change only when the count changes, so a tick re-renders nothing.
+    if (this.status.kind === 'ready' && this.status.bars !== this.buffer.length)
+      this.setReady(this.loadingOlder);
+    else this.refreshLegend();
     this.publish();
   }
 
@@ -565,6 +572,7 @@ export class ChartController {
         }
       }
       this.drawIndicators();
+      this.refreshLegend();
     } catch (err) {
       console.warn('indicator values could not be loaded', err);
     }
@@ -793,9 +801,23 @@ export class ChartController {
   }
 
   private readonly onCrosshair = (param: MouseEventParams) => {
-    const candle = param.time !== undefined ? this.candleAt(fromTime(param.time)) : this.buffer.last;
-    this.writeLegend(candle ?? null, param.time !== undefined ? fromTime(param.time) : candle?.[0]);
+    this.hoverTime = param.time !== undefined ? fromTime(param.time) : null;
+    this.refreshLegend();
   };
+
+  /**
+   * The legend shows the candle under the cursor, or the live candle when the cursor is away: it
+   * is rewritten on every live update and every indicator answer, not only on mouse moves (it
+   * showed a candle two minutes old, and "EMA(9) —", in issue 13).
+   */
+  private refreshLegend(): void {
+    if (this.hoverTime !== null) {
+      this.writeLegend(this.candleAt(this.hoverTime) ?? null, this.hoverTime);
+      return;
+    }
+    const last = this.buffer.last;
+    this.writeLegend(last ?? null, last?.[0]);
+  }
 
   private candleAt(time: number): Candle | undefined {
     const all = this.buffer.all;
@@ -863,7 +885,7 @@ export class ChartController {
       loadingOlder,
     });
     this.loadingOlder = loadingOlder;
-    this.writeLegend(this.buffer.last ?? null, this.buffer.last?.[0]);
+    this.refreshLegend();
   }
 
   private setStatus(status: ChartStatus): void {

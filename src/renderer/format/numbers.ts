@@ -5,6 +5,7 @@
 
 const cache = new Map<string, Intl.NumberFormat>();
 
+/** `key` must name every option that varies, or two callers get each other's formatter. */
 function formatter(key: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
   let f = cache.get(key);
   if (!f) cache.set(key, (f = new Intl.NumberFormat(undefined, options)));
@@ -34,7 +35,19 @@ export function formatVolume(value: number | null | undefined): string {
   if (Math.abs(value) >= 10_000) {
     return formatter('vc', { notation: 'compact', maximumFractionDigits: 2 }).format(value);
   }
-  return formatter('v', { maximumFractionDigits: Math.abs(value) >= 100 ? 0 : 4 }).format(value);
+  // The key carries the precision: one shared key made whichever case formatted first win, so
+  // 0.3995 came out as "0" after a 150 had been formatted.
+  const d = Math.abs(value) >= 100 ? 0 : 4;
+  return formatter(`v${d}`, { maximumFractionDigits: d }).format(value);
+}
+
+/**
+ * Balances and order sizes: every digit the amount has (up to 8 decimals), never compacted, so a
+ * column reads the same way on every row ("10,000" beside "7,874.175", not "10K").
+ */
+export function formatAmount(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '—';
+  return formatter('a8', { maximumFractionDigits: 8 }).format(value);
 }
 
 /** +1.23 % / −0.45 %, always signed so the direction reads without the colour. */

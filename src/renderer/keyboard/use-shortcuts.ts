@@ -4,6 +4,8 @@ import { useStores } from '../state/StoresProvider';
 import { BOTTOM_TABS } from '../state/ui-store';
 import { isTypingTarget } from './shortcuts';
 
+const focusSymbolSearch = () => document.querySelector<HTMLElement>('[data-symbol-search]')?.focus();
+
 /** Global keyboard shortcuts (SHORTCUTS lists them). */
 export function useShortcuts(): void {
   const { ui } = useStores();
@@ -11,9 +13,11 @@ export function useShortcuts(): void {
     const onKey = (e: KeyboardEvent) => {
       const s = ui.getState();
       const mod = e.ctrlKey || e.metaKey;
-      if (mod && e.key.toLowerCase() === 'k') {
+      if ((mod && e.key.toLowerCase() === 'k') || (e.key === '/' && !isTypingTarget(e.target))) {
         e.preventDefault();
-        s.openDialog({ kind: 'symbol-search' });
+        // Open, or already open: either way the search field takes the typing that follows.
+        if (s.dialog?.kind === 'symbol-search') focusSymbolSearch();
+        else if (mod || !s.dialog) s.openDialog({ kind: 'symbol-search' });
         return;
       }
       if (mod && e.key === ',') {
@@ -34,8 +38,6 @@ export function useShortcuts(): void {
       const tf = /^[1-9]$/.test(e.key) ? CHART_TIMEFRAMES[Number(e.key) - 1] : undefined;
       if (tf && s.chart) {
         s.setTimeframe(tf);
-      } else if (e.key === '/') {
-        s.openDialog({ kind: 'symbol-search' });
       } else if (e.key === '?') {
         s.openDialog({ kind: 'shortcuts' });
       } else if ((e.key === 'a' || e.key === 'A') && s.chart) {

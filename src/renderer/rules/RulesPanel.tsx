@@ -1,3 +1,4 @@
+import { useConfirm } from '../ui/ConfirmDialog';
 import { useRef, useState } from 'react';
 import type { RuleView } from '../../shared/contract/methods/signals';
 import { rulesFileSchema, type Rule } from '../../shared/domain/rule';
@@ -142,6 +143,7 @@ function RuleRow({
   const openDialog = useUi((s) => s.openDialog);
   const [backtest, setBacktest] = useState<string>();
   const rule = r.rule;
+  const [confirmDialog, confirm] = useConfirm();
   return (
     <tr data-rule-id={r.id} data-rule-name={rule.name}>
       <td>
@@ -238,13 +240,18 @@ function RuleRow({
           <button
             type="button"
             className="button small danger"
-            onClick={() => {
-              if (window.confirm(`Delete the rule “${rule.name}”? Its alerts stay in the history.`))
-                void act(api.call('rules:delete', { id: r.id }), 'Rule deleted.');
-            }}
+            onClick={() =>
+              void confirm({
+                title: 'Delete rule',
+                message: `Delete the rule “${rule.name}”? Its alerts stay in the history.`,
+                confirmLabel: 'Delete rule',
+                danger: true,
+              }).then((go) => go && void act(api.call('rules:delete', { id: r.id }), 'Rule deleted.'))
+            }
           >
             Delete
           </button>
+          {confirmDialog}
         </div>
       </td>
     </tr>

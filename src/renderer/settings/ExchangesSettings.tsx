@@ -1,3 +1,4 @@
+import { useConfirm } from '../ui/ConfirmDialog';
 import { useEffect, useState } from 'react';
 import type { CredentialFields, TestConnectionResult } from '../../shared/contract/methods/account';
 import type { ExchangeSecretsStatus, SecretField, SecretsStatus } from '../../shared/contract/methods/store';
@@ -123,6 +124,7 @@ function ExchangeCard({
   weakBackend: boolean;
   onSecretsChanged: () => void;
 }) {
+  const [confirmDialog, confirm] = useConfirm();
   const api = useApi();
   const settings = useSettings();
   const store = useSettingsStore();
@@ -173,9 +175,15 @@ function ExchangeCard({
     setOptionsError(undefined);
     save({ ...value, ccxt: checked.data });
   };
-  const remove = () => {
+  const remove = async () => {
     if (!settings) return;
-    if (!window.confirm(`Remove ${id} from the settings? Its stored keys are deleted too.`)) return;
+    const go = await confirm({
+      title: 'Remove exchange',
+      message: `Remove ${id} from the settings? Its stored keys are deleted too.`,
+      confirmLabel: `Remove ${id}`,
+      danger: true,
+    });
+    if (!go) return;
     const { [id]: _removed, ...rest } = settings.exchanges;
     void store.update({ exchanges: rest });
     if (secrets) void api.call('secrets:delete', { exchange: id }).then(onSecretsChanged, () => {});
@@ -204,7 +212,13 @@ function ExchangeCard({
     }
   };
   const deleteKeys = async () => {
-    if (!window.confirm(`Delete the stored ${id} credentials?`)) return;
+    const go = await confirm({
+      title: 'Delete keys',
+      message: `Delete the stored ${id} credentials? They cannot be shown again; you would type them anew.`,
+      confirmLabel: 'Delete keys',
+      danger: true,
+    });
+    if (!go) return;
     try {
       await api.call('secrets:delete', { exchange: id });
       setKeyMessage({ ok: true, text: 'Credentials deleted.' });
@@ -234,6 +248,7 @@ function ExchangeCard({
 
   return (
     <article className="settings-card" data-exchange={id} aria-label={`${id} settings`}>
+      {confirmDialog}
       <header className="settings-card-header">
         <h3>{fields?.name ?? id}</h3>
         <Checkbox checked={value.enabled} onChange={(on) => save({ ...value, enabled: on })}>
@@ -243,7 +258,7 @@ function ExchangeCard({
           Sandbox / testnet
         </Checkbox>
         <span className="spacer" />
-        <button type="button" className="button small danger" onClick={remove}>
+        <button type="button" className="button small danger" onClick={() => void remove()}>
           Remove
         </button>
       </header>
@@ -319,12 +334,7 @@ function ExchangeCard({
               {keyMessage.text}
             </p>
           ) : null}
-          {test ? (
-            <p className={test.ok ? 'text-ok' : 'form-error'} role="status" data-testid="connection-test">
-              {test.message}
-              {'permissions' in test && test.permissions?.warning ? ` ${test.permissions.warning}` : ''}
-            </p>
-          ) : null}
+          {test ? <ConnectionTestResult test={test} /> : null}
           {test && 'canSyncClock' in test && test.canSyncClock ? (
             <button type="button" className="button small" onClick={() => void syncClock()}>
               Sign requests with {fields?.name ?? id}'s clock
@@ -333,5 +343,29 @@ function ExchangeCard({
         </fieldset>
       )}
     </article>
+  );
+}
+
+/**
+ * Three honest states, in words before the colour: it works; it works, with a warning (the key may
+ * trade, or its permissions could not be read); it failed. The core's message already carries the
+ * warning, so it is said once.
+ */
+function ConnectionTestResult({
+  test,
+}: {
+  test: { ok: boolean; message: string; permissions?: { warning: string | null } | null };
+}) {
+  const outcome = !test.ok ? 'failed' : test.permissions?.warning ? 'warning' : 'ok';
+  const head = { ok: 'Works.', warning: 'Works, with a warning.', failed: 'Failed.' }[outcome];
+  return (
+    <p
+      className={{ ok: 'text-ok', warning: 'text-warn', failed: 'form-error' }[outcome]}
+      role="status"
+      data-testid="connection-test"
+      data-outcome={outcome}
+    >
+      <strong>{head}</strong> {test.message}
+    </p>
   );
 }

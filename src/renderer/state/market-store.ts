@@ -1,6 +1,6 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ExchangeInfo, MarketInfo } from '../../shared/domain/exchange';
-import type { Ticker } from '../../shared/domain/market';
+import { seriesId, type SeriesKey, type Ticker } from '../../shared/domain/market';
 import type { StreamInfo } from '../../shared/domain/stream';
 import { FrameBatcher, type FrameScheduler } from '../live/frame-batcher';
 import type { Transport } from '../transport/transport';
@@ -18,6 +18,11 @@ export type MarketState = {
   sparks: Readonly<Record<string, readonly number[]>>;
   /** the last failure to load market data, in words */
   error: string | null;
+  /**
+   * When this page last received each price (local clock, so a remote core's clock never skews an
+   * age): by symbolKey for tickers, by series id for candles. Ages on screen count from here.
+   */
+  seenAt: Readonly<Record<string, number>>;
 };
 
 export type MarketStore = StoreApi<MarketState> & {
@@ -47,13 +52,19 @@ export function createMarketStore(transport: Transport, schedule?: FrameSchedule
     markets: {},
     sparks: {},
     error: null,
+    seenAt: {},
   }));
   const requested = new Set<string>();
 
-  const tickers = new FrameBatcher<Ticker>((batch) => {
+  // Arrival times land with the tickers, in the same store update: one render per frame.
+  const tickers = new FrameBatcher<{ ticker: Ticker; at: number }>((batch) => {
     const next = { ...store.getState().tickers };
-    for (const [k, t] of batch) next[k] = t;
-    store.setState({ tickers: next });
+    const seenAt = { ...store.getState().seenAt };
+    for (const [k, { ticker, at }] of batch) {
+      next[k] = ticker;
+      seenAt[k] = at;
+    }
+    store.setState({ tickers: next, seenAt });
   }, schedule);
   const streams = new FrameBatcher<StreamInfo>((batch) => {
     const next = { ...store.getState().streams };
@@ -61,7 +72,19 @@ export function createMarketStore(transport: Transport, schedule?: FrameSchedule
     store.setState({ streams: next });
   }, schedule);
 
-  api.on('ticker:updated', (t) => tickers.push(symbolKey(t.exchange, t.symbol), t));
+  const seen = new FrameBatcher<number>((batch) => {
+    const next = { ...store.getState().seenAt };
+    for (const [k, at] of batch) next[k] = at;
+    store.setState({ seenAt: next });
+  }, schedule);
+
+  api.on('ticker:updated', (t) =>
+    tickers.push(symbolKey(t.exchange, t.symbol), { ticker: t, at: Date.now() }),
+  );
+  api.on('candles:updated', (u) => {
+    // A backfill page says nothing about whether the stream is live now.
+    if (u.origin === 'live') seen.push(seriesId(u.series as SeriesKey), Date.now());
+  });
   api.on('stream:state-changed', (s) => streams.push(s.id, s));
 
   const fail = (what: string) => (err: unknown) =>

@@ -42,6 +42,10 @@ export type UiState = {
   placingPriceLine: boolean;
   /** the onboarding was closed without a choice in this browser */
   onboardingDismissed: boolean;
+  /** height of the bottom panel in px, as the user dragged it; null: the default share */
+  panelHeight: number | null;
+  /** the bottom panel shows only its tabs */
+  panelCollapsed: boolean;
   /** a request to show this fill in the Account tab (a fill alert opened); nonce tells repeats apart */
   accountFocus: AccountFocus | null;
 };
@@ -62,6 +66,8 @@ export type UiActions = {
   showBacktest(markers: BacktestMarkers | null): void;
   setPlacingPriceLine(on: boolean): void;
   dismissOnboarding(): void;
+  setPanelHeight(px: number): void;
+  setPanelCollapsed(collapsed: boolean): void;
 };
 
 export type UiStore = StoreApi<UiState & UiActions>;
@@ -71,8 +77,18 @@ const LAYOUT_KEY = 'candlewatch.layout.v1';
 /** What survives a reload: what was on screen, not transient things like dialogs. */
 type Layout = Pick<
   UiState,
-  'chart' | 'timeframe' | 'bottomTab' | 'overlays' | 'panes' | 'onboardingDismissed'
+  | 'chart'
+  | 'timeframe'
+  | 'bottomTab'
+  | 'overlays'
+  | 'panes'
+  | 'onboardingDismissed'
+  | 'panelHeight'
+  | 'panelCollapsed'
 >;
+
+/** The bottom panel never gets smaller than its tabs and one table row, nor than this. */
+export const MIN_PANEL_PX = 96;
 
 export const DEFAULT_OVERLAYS: Overlay[] = [];
 export const DEFAULT_PANES: Pane[] = [];
@@ -92,6 +108,9 @@ function readLayout(storage: Pick<Storage, 'getItem'> | undefined): Partial<Layo
     if (Array.isArray(parsed.overlays)) out.overlays = parsed.overlays.filter(isOverlay);
     if (Array.isArray(parsed.panes)) out.panes = parsed.panes.filter(isPane);
     if (parsed.onboardingDismissed === true) out.onboardingDismissed = true;
+    if (typeof parsed.panelHeight === 'number' && Number.isFinite(parsed.panelHeight))
+      out.panelHeight = Math.max(MIN_PANEL_PX, Math.round(parsed.panelHeight));
+    if (parsed.panelCollapsed === true) out.panelCollapsed = true;
     return out;
   } catch {
     // A layout from another version or hand-edited storage: start from the defaults.
@@ -124,6 +143,8 @@ export function createUiStore(storage: Pick<Storage, 'getItem' | 'setItem'> | un
     backtest: null,
     placingPriceLine: false,
     onboardingDismissed: saved.onboardingDismissed ?? false,
+    panelHeight: saved.panelHeight ?? null,
+    panelCollapsed: saved.panelCollapsed ?? false,
     accountFocus: null,
 
     openChart(target, opts = {}) {
@@ -156,6 +177,9 @@ export function createUiStore(storage: Pick<Storage, 'getItem' | 'setItem'> | un
     showBacktest: (backtest) => set({ backtest }),
     setPlacingPriceLine: (placingPriceLine) => set({ placingPriceLine }),
     dismissOnboarding: () => set({ onboardingDismissed: true }),
+    setPanelHeight: (px) =>
+      set({ panelHeight: Math.max(MIN_PANEL_PX, Math.round(px)), panelCollapsed: false }),
+    setPanelCollapsed: (panelCollapsed) => set({ panelCollapsed }),
   }));
 
   let lastSaved = '';
@@ -167,6 +191,8 @@ export function createUiStore(storage: Pick<Storage, 'getItem' | 'setItem'> | un
       overlays: s.overlays,
       panes: s.panes,
       onboardingDismissed: s.onboardingDismissed,
+      panelHeight: s.panelHeight,
+      panelCollapsed: s.panelCollapsed,
     };
     const text = JSON.stringify(layout);
     if (text === lastSaved) return;

@@ -1,3 +1,4 @@
+import { exchangeHealth } from '../live/freshness';
 import { Fragment, useEffect, useState } from 'react';
 import type { ExchangeInfo } from '../../shared/domain/exchange';
 import type { GapRecord } from '../../shared/domain/gap';
@@ -23,6 +24,8 @@ export function StreamsPanel() {
   const settings = useSettings();
   const { market } = useStores();
   useEffect(() => {
+    // At once on opening: the states held since the last event carry counters from back then.
+    void market.refreshStreams();
     const timer = setInterval(() => void market.refreshStreams(), COUNTERS_REFRESH_MS);
     return () => clearInterval(timer);
   }, [market]);
@@ -53,6 +56,13 @@ export function StreamsPanel() {
   );
 }
 
+/** The card's dot: the exchange loaded is not enough to be green, its streams must be live too. */
+function cardHealth(e: ExchangeInfo, own: StreamInfo[]): 'ok' | 'warn' | 'bad' {
+  if (e.status !== 'ready') return e.status === 'error' ? 'bad' : 'warn';
+  const kind = exchangeHealth(Object.fromEntries(own.map((s) => [s.id, s])))[0]?.kind ?? 'live';
+  return kind === 'live' ? 'ok' : kind === 'down' ? 'bad' : 'warn';
+}
+
 function ExchangeSummaries({
   exchanges,
   byExchange,
@@ -73,10 +83,7 @@ function ExchangeSummaries({
         return (
           <article key={e.id} className="exchange-card" data-exchange={e.id}>
             <header>
-              <span
-                className="state-dot"
-                data-health={e.status === 'ready' ? 'ok' : e.status === 'error' ? 'bad' : 'warn'}
-              />
+              <span className="state-dot" data-health={cardHealth(e, own)} />
               <strong>{e.name}</strong>
               <span className="muted">
                 {e.status === 'ready' ? `${formatInteger(e.marketCount)} markets` : e.status}
@@ -187,7 +194,12 @@ function StreamRow({
 }) {
   const api = useApi();
   const [busy, setBusy] = useState(false);
-  const age = s.lastMessageAt === null ? null : Math.max(0, now - s.lastMessageAt);
+  // The core's own age at the snapshot (read every 2 s while the panel is open): the two clocks
+  // may differ, and lastMessageAt of an old snapshot showed "2 min" for a live stream (issue 13).
+  const age = s.lastMessageAgeMs;
+  // An error from before the stream last went live is history, not the current state.
+  const resolved =
+    s.lastError !== null && (s.state === 'live' || s.state === 'polling') && s.lastError.at <= s.stateSince;
   return (
     <tr data-stream={s.id} data-state={s.state}>
       <th scope="row">
@@ -219,7 +231,11 @@ function StreamRow({
             onClick={onToggle}
             title="Show the last errors"
           >
-            {errorInWords(s.lastError)} <span className="muted">({formatTime(s.lastError.at)})</span>
+            <span className={resolved ? 'muted' : undefined}>
+              {resolved ? 'Resolved: ' : ''}
+              {errorInWords(s.lastError)}
+            </span>{' '}
+            <span className="muted">({formatTime(s.lastError.at)})</span>
           </button>
         ) : (
           <span className="muted">—</span>

@@ -32,3 +32,28 @@ export function useConnectionState(): ConnectionState {
   );
   return useSyncExternalStore(subscribe, transport.connectionState);
 }
+
+/**
+ * The link to the core as the user must read it: `lost` once a link that was open is down (the
+ * client is already trying again, so its own state says `connecting`, which would read as a start).
+ */
+export type CoreLink = 'connecting' | 'open' | 'lost';
+
+const everOpen = new WeakSet<Transport>();
+
+export function useCoreLink(): CoreLink {
+  const transport = useTransport();
+  const subscribe = useCallback(
+    (onChange: () => void) => transport.onConnectionStateChange(onChange),
+    [transport],
+  );
+  const read = useCallback((): CoreLink => {
+    const state = transport.connectionState();
+    if (state === 'open') {
+      everOpen.add(transport);
+      return 'open';
+    }
+    return state === 'closed' || everOpen.has(transport) ? 'lost' : 'connecting';
+  }, [transport]);
+  return useSyncExternalStore(subscribe, read);
+}

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, type ReactNode } from 'react';
 
 /**
  * A modal on the native <dialog>: the browser traps focus, Esc closes it, and the rest of the page
- * is inert while it is open.
+ * is inert while it is open. The element marked `data-autofocus` gets the focus when it opens.
  */
 export function Dialog({
   title,
@@ -22,6 +22,10 @@ export function Dialog({
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
+    // showModal focuses the first focusable element (the × in the header) unless one carries the
+    // HTML autofocus attribute, which React never writes to the DOM: so the field a dialog is for
+    // names itself with data-autofocus, and typing goes there at once (issue 13).
+    dialog?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => dialog?.close();
   }, []);
   return (

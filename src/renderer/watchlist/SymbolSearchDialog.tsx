@@ -54,7 +54,15 @@ export function SymbolSearchDialog() {
     close();
   };
 
-  const onKeyDown = (e: KeyboardEvent) => {
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Escape' && query !== '') {
+      // First Esc clears the field and leaves it (the dialog stays); the next one closes the dialog.
+      e.preventDefault();
+      e.stopPropagation();
+      setQuery('');
+      e.currentTarget.blur();
+      return;
+    }
     if (e.key === 'ArrowDown') setActive((a) => Math.min(a + 1, results.length - 1));
     else if (e.key === 'ArrowUp') setActive((a) => Math.max(a - 1, 0));
     else if (e.key === 'Enter' && results[active]) void add(results[active]);
@@ -74,7 +82,8 @@ export function SymbolSearchDialog() {
           <span>Symbol</span>
           <input
             type="search"
-            autoFocus
+            data-autofocus
+            data-symbol-search
             placeholder="BTC, ETH/USDT…"
             value={query}
             role="combobox"

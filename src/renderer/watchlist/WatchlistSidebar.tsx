@@ -7,10 +7,13 @@ import { symbolKey } from '../state/market-store';
 import { useMarket, useRules, useStores, useUi } from '../state/StoresProvider';
 import { timeframeMs } from '../../shared/timeframe';
 import { RemoveWatchDialog, rulesUsing } from './RemoveWatchDialog';
+import { FreshnessTag, isOutdated } from '../live/FreshnessTag';
+import { useFreshness } from '../live/use-freshness';
 import { Sparkline } from './Sparkline';
 import { groupByExchange, moveItem, removeItem } from './watchlist-order';
 
 const SPARK_REFRESH_MS = 60_000;
+const TICKER_ONLY = { kind: 'ticker' } as const;
 
 /** The symbols being watched, grouped by exchange, each with its last price, 24h change and sparkline. */
 export function WatchlistSidebar() {
@@ -81,6 +84,8 @@ const WatchRow = memo(function WatchRow({
   const openChart = useUi((s) => s.openChart);
   const rules = useRules((s) => s.rules);
   const [confirming, setConfirming] = useState<RuleView[] | null>(null);
+  const fresh = useFreshness(item.exchange, item.symbol, key, TICKER_ONLY);
+  const outdated = isOutdated(fresh);
   // The sparkline reads the longest timeframe watched: the widest view for 48 points.
   const sparkTf = [...item.timeframes].sort((a, b) => timeframeMs(b) - timeframeMs(a))[0] ?? '1m';
 
@@ -105,18 +110,20 @@ const WatchRow = memo(function WatchRow({
       className={selected ? 'watch-row selected' : 'watch-row'}
       data-symbol={item.symbol}
       data-exchange={item.exchange}
+      data-freshness={fresh.kind}
     >
       <button
         type="button"
         className="watch-main"
         aria-current={selected ? 'true' : undefined}
-        aria-label={`Open chart of ${label}`}
+        aria-label={`Open chart of ${label}${outdated ? ` (${fresh.text})` : ''}`}
         onClick={() => openChart({ exchange: item.exchange, symbol: item.symbol })}
       >
         <span className="watch-symbol">{item.symbol}</span>
         <span className="watch-price num">{formatPrice(ticker?.last, decimals)}</span>
         <Sparkline values={points} />
         <span className={`watch-change num ${tone}`}>{formatPercent(change)}</span>
+        {outdated ? <FreshnessTag freshness={fresh} /> : null}
       </button>
       <span className="watch-actions">
         <button

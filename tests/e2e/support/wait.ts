@@ -8,3 +8,16 @@ export async function until<T>(probe: () => T | undefined, what: string, timeout
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** Polls an asynchronous check (a contract call) until it answers true. */
+export async function untilAsync(
+  probe: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 60_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

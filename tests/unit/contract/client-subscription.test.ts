@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src/main/core/app';
-import { ClientSubscription } from '../../../src/main/core/contract/client-subscription';
+import { ClientSubscription, ViewedSeries } from '../../../src/main/core/contract/client-subscription';
 import { silentLogger } from '../../../src/main/core/base/log';
 import { MAX_SUBSCRIBED_SERIES } from '../../../src/shared/contract/methods/events';
 
@@ -69,6 +69,26 @@ describe('ClientSubscription', () => {
   });
 });
 
+describe('ViewedSeries', () => {
+  it('is the union of what clients show, and forgets a client that goes away', () => {
+    const views = new ViewedSeries();
+    const seen: string[][] = [];
+    views.onChange((keys) => seen.push(keys.map((k) => `${k.symbol} ${k.timeframe}`)));
+    const a = new ClientSubscription();
+    const b = new ClientSubscription();
+    views.set(a, [{ exchange: 'sim', symbol: 'BTC/USDT', timeframe: '1d' }]);
+    views.set(b, [
+      { exchange: 'sim', symbol: 'BTC/USDT', timeframe: '1d' },
+      { exchange: 'sim', symbol: 'ETH/USDT', timeframe: '5m' },
+    ]);
+    expect(seen.at(-1)).toEqual(['BTC/USDT 1d', 'ETH/USDT 5m']);
+    b.close();
+    expect(seen.at(-1)).toEqual(['BTC/USDT 1d']);
+    views.set(a, []);
+    expect(views.all()).toEqual([]);
+  });
+});
+
 describe('events:subscribe', () => {
   let core: Core | undefined;
   let dir: string | undefined;
@@ -88,6 +108,24 @@ describe('events:subscribe', () => {
     const result = await makeCore().dispatch('events:subscribe', { candles: [series, series] }, client);
     expect(result).toEqual({ ok: true, value: { candles: 1, tickers: 0, orderbooks: 0 } });
     expect(client.subscription.wants('candles:updated', candles('ETH/USDT'))).toBe(false);
+  });
+
+  it('streams a series a chart shows while it shows it, without touching the watchlist', async () => {
+    const c = makeCore();
+    const client = { subscription: new ClientSubscription() };
+    const viewed = { exchange: 'sim', symbol: 'BTC/USDT', timeframe: '5m' };
+    const ids = async () => {
+      const r = await c.dispatch('streams:list', {});
+      return r.ok ? (r.value as { id: string }[]).map((s) => s.id) : [];
+    };
+    const watchlistBefore = await c.dispatch('settings:get', {});
+    await c.dispatch('events:subscribe', { candles: [viewed] }, client);
+    await expect.poll(ids).toContain('sim|BTC/USDT|5m');
+    expect(await c.dispatch('settings:get', {})).toEqual(watchlistBefore);
+    // The chart moved on (or the page closed): the stream stops; the watchlist's own streams stay.
+    client.subscription.close();
+    await expect.poll(ids).not.toContain('sim|BTC/USDT|5m');
+    expect(await ids()).toContain('sim|BTC/USDT|1m');
   });
 
   it('is refused without a client, and bad or oversized declarations change nothing', async () => {

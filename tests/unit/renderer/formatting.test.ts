@@ -6,6 +6,7 @@ import {
   formatBytes,
   formatPercent,
   formatPrice,
+  formatVolume,
   guessPriceDecimals,
 } from '../../../src/renderer/format/numbers';
 import { formatAge } from '../../../src/renderer/format/time';
@@ -21,6 +22,13 @@ describe('numbers as the market quotes them', () => {
     expect(formatPrice(null, 2)).toBe('—');
     expect(decimalsOfTick(0.00001)).toBe(5);
     expect(decimalsOfTick(5)).toBe(0);
+  });
+
+  it('keeps small amounts after a large one was formatted (one formatter per precision)', () => {
+    expect(digits(formatVolume(150))).toBe('150');
+    expect(digits(formatVolume(0.3995))).toBe('0.3995');
+    expect(digits(formatVolume(0.1))).toBe('0.1');
+    expect(digits(formatVolume(250.4))).toBe('250');
   });
 
   it('signs percentages so the direction reads without colour', () => {

@@ -52,7 +52,8 @@ export async function testConnection(opts: ConnectionTestOptions): Promise<TestC
       trading: null,
       withdrawals: null,
       ipRestricted: null,
-      warning: `The key's permissions could not be read: ${err instanceof Error ? err.message : String(err)}`,
+      // The exchange's refusal is often its raw JSON body: plain words here, the details in the log.
+      warning: `The key's permissions could not be read${plainReason(err)}; check on the exchange's API management page that it can only read.`,
     }));
     const risky = permissions.trading === true || permissions.withdrawals === true;
     return result({
@@ -83,4 +84,11 @@ export async function testConnection(opts: ConnectionTestOptions): Promise<TestC
   } finally {
     await client.close().catch(() => {});
   }
+}
+
+/** ": <reason>" when the error says something readable, nothing when it is a raw response body. */
+function plainReason(err: unknown): string {
+  const text = (err instanceof Error ? err.message : String(err)).trim();
+  if (text === '' || /[{}[\]]/.test(text) || text.length > 160) return '';
+  return ` (${text.replace(/[.\s]+$/, '')})`;
 }

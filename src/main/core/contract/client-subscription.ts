@@ -24,6 +24,18 @@ const symbolId = (r: SymbolRef) => `${r.exchange}|${r.symbol}`;
  */
 export class ClientSubscription {
   private declared: { candles: Set<string>; tickers: Set<string>; orderbooks: Set<string> } | null = null;
+  private readonly closeListeners = new Set<() => void>();
+
+  /** The transport calls this when the client goes away (socket closed, window gone). */
+  close(): void {
+    for (const l of [...this.closeListeners]) l();
+    this.closeListeners.clear();
+  }
+
+  onClose(listener: () => void): () => void {
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
 
   /** Replaces the previous declaration as a whole: declaring twice is the same as declaring once. */
   replace(sub: EventSubscription): { candles: number; tickers: number; orderbooks: number } {
@@ -57,3 +69,39 @@ export class ClientSubscription {
 
 /** Who made a call: the transports pass it to dispatch, for the methods that act on the caller. */
 export type ClientContext = { subscription: ClientSubscription };
+
+/**
+ * The candle series clients have on screen, by client: a chart may show a timeframe the watchlist
+ * does not stream (issue 13: viewing 1d once added it to the watchlist for good). The feed streams
+ * the union of these with the watchlist while any client views them, and stops when none does.
+ */
+export class ViewedSeries {
+  private readonly byClient = new Map<ClientSubscription, SeriesKey[]>();
+  private readonly listeners = new Set<(keys: SeriesKey[]) => void>();
+
+  set(client: ClientSubscription, keys: readonly SeriesKey[]): void {
+    if (!this.byClient.has(client)) client.onClose(() => this.release(client));
+    this.byClient.set(client, [...keys]);
+    this.changed();
+  }
+
+  release(client: ClientSubscription): void {
+    if (this.byClient.delete(client)) this.changed();
+  }
+
+  all(): SeriesKey[] {
+    const unique = new Map<string, SeriesKey>();
+    for (const keys of this.byClient.values()) for (const k of keys) unique.set(seriesId(k), k);
+    return [...unique.values()];
+  }
+
+  onChange(listener: (keys: SeriesKey[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    const keys = this.all();
+    for (const l of this.listeners) l(keys);
+  }
+}

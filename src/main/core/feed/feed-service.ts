@@ -74,6 +74,8 @@ export class FeedService {
   private readonly quotes = new Map<string, Quote>();
   private placeholders = new Map<string, StreamStatus>();
   private readonly bookWatches = new Map<string, BookWatch>();
+  /** series on a client's screen that the watchlist may not name (a chart's timeframe) */
+  private viewed: SeriesKey[] = [];
   private readonly lastTickers = new Map<string, Ticker>();
   // A failing listener is logged; it must never break a stream's loop (and its continuity).
   private readonly listeners = {
@@ -135,6 +137,15 @@ export class FeedService {
       depth: depth ?? this.opts.bookDepth ?? 20,
     });
     await this.queueReconcile();
+  }
+
+  /**
+   * The candle series clients show (their `events:subscribe` declarations): streamed on top of the
+   * watchlist while on screen, stopped when no client shows them, and never added to the watchlist.
+   */
+  setViewedSeries(keys: readonly SeriesKey[]): Promise<void> {
+    this.viewed = [...keys];
+    return this.queueReconcile();
   }
 
   async unwatchBook(exchange: string, symbol: string): Promise<void> {
@@ -285,6 +296,19 @@ export class FeedService {
         });
     }
     for (const d of this.ruleDemand.values()) wantCandles(d.key, Math.max(defaultWarmup, d.warmup));
+    // What a chart shows beyond the watchlist and the rules: only on exchanges already running, and
+    // left out when the exchange does not offer the timeframe (the chart then says it has no candles).
+    for (const key of this.viewed) {
+      const source = registry.find(key.exchange);
+      if (!source || wantSeries.has(seriesId(key))) continue;
+      try {
+        timeframeSupport(source, key.timeframe);
+      } catch (err) {
+        this.opts.log.debug('viewed series not streamed', { id: seriesId(key), error: err });
+        continue;
+      }
+      wantCandles(key, defaultWarmup);
+    }
     for (const b of this.bookWatches.values()) {
       wantQuotes.set(`${b.exchange}|${b.symbol}|orderbook`, { kind: 'orderbook', ...b });
     }
