@@ -5,6 +5,7 @@ import { EventHub } from './events';
 import { parseConfigRules } from './alerts/rule-service';
 import { createSignals } from './alerts/signals';
 import { createAccounts } from './account/accounts';
+import type { ClusterAttachment, LocalStore } from './cluster/cluster-node';
 import { createMarketData } from './feed/market-data';
 import type { Logger } from './log';
 import type { Notifier } from './notify/ports';
@@ -38,6 +39,11 @@ export type CoreOptions = {
   notifier?: Notifier;
   /** Encrypts API keys at rest (the Electron shell passes one built on safeStorage). */
   secretBox?: SecretBox;
+  /**
+   * One collector of several sharing PostgreSQL (`npm run serve -- --store postgres://…`): given the
+   * local store, it says which streams to collect and adds the shared copies (core/cluster).
+   */
+  cluster?: (local: LocalStore) => ClusterAttachment;
 };
 
 export type Core = {
@@ -87,6 +93,14 @@ export function createCore(opts: CoreOptions): Core {
     log.child('retention'),
   );
   retention.start();
+  const cluster = opts.cluster?.({
+    settings,
+    gaps: gapLedger,
+    seed(key, candles) {
+      candleWriter.enqueue(key, candles);
+      candleWriter.flush();
+    },
+  });
 
   const telegramEnvToken = process.env.CANDLEWATCH_TELEGRAM_BOT_TOKEN?.trim();
   if (telegramEnvToken) redactor.add(telegramEnvToken);
@@ -100,16 +114,17 @@ export function createCore(opts: CoreOptions): Core {
     // A bot token is a credential: kept encrypted in the secret store (the environment overrides
     // it), never in the settings the UI sees, and masked in every log line like the API keys.
     telegramToken: telegramTokenSource(secrets, telegramEnvToken),
+    claimAlert: cluster?.claimAlert,
     log: log.child('signals'),
   });
 
   // Market data engine: closed candles go to the store writer, then the alert engine, then the UI.
   const market = createMarketData({
-    settings,
+    settings: cluster?.feedSettings ?? settings,
     events,
     history: candleHistory,
-    gaps: gapLedger,
-    candleListeners: [candleWriter.onUpdate, signals.onCandles],
+    gaps: cluster?.gaps ?? gapLedger,
+    candleListeners: [candleWriter.onUpdate, ...(cluster ? [cluster.candleListener] : []), signals.onCandles],
     log: log.child('market'),
     detectSleep: opts.mode === 'headless',
   });
@@ -147,6 +162,8 @@ export function createCore(opts: CoreOptions): Core {
     ...accounts.handlers,
     ...createChartHandlers(candleHistory),
     ...createSubscriptionHandlers(),
+    // A cluster node answers history, gaps and alerts for every node's streams from PostgreSQL.
+    ...cluster?.handlers,
   };
 
   let stopped = false;
@@ -166,6 +183,7 @@ export function createCore(opts: CoreOptions): Core {
       await accounts.stop();
       await market.stop();
       await signals.stop();
+      await cluster?.stop();
       events.close();
       retention.stop();
       try {

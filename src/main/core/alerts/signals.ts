@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type { signalsMethods } from '../../../shared/contract/methods/signals';
 import { ContractError } from '../../../shared/contract/result';
+import type { Alert } from '../../../shared/domain/alert';
 import type { Rule } from '../../../shared/domain/rule';
 import type { Settings } from '../../../shared/domain/settings';
 import type { CandleUpdate } from '../candles/ports';
@@ -38,6 +39,8 @@ export type SignalsOptions = {
   remote?: RemoteOptions;
   missedQuietMs?: number;
   missedMaxWaitMs?: number;
+  /** several collectors: the shared store decides which node tells an alert (AlertServiceOptions.claim) */
+  claimAlert?: (alert: Alert) => Promise<boolean>;
 };
 
 type SignalsHandlers = { [M in keyof typeof signalsMethods]: Handler<M> };
@@ -82,6 +85,7 @@ export function createSignals(opts: SignalsOptions): Signals {
     now,
     missedQuietMs: opts.missedQuietMs,
     missedMaxWaitMs: opts.missedMaxWaitMs,
+    claim: opts.claimAlert,
   });
   const engine = new RuleEngine({
     onFire: (f) => alerts.record(f),

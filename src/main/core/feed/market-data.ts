@@ -22,7 +22,8 @@ type MarketHandlers = Pick<
 >;
 
 export type MarketDataOptions = {
-  settings: SettingsService;
+  /** the settings service, or a cluster node's view of it (core/cluster: only the streams it leases) */
+  settings: Pick<SettingsService, 'get' | 'onChange'>;
   events: EventHub;
   history: CandleHistory;
   gaps: GapLedger;
