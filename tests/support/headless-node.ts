@@ -9,6 +9,7 @@ const ENTRY = resolve('tests/support/headless-node-entry.ts');
 const READY_TIMEOUT_MS = 60_000;
 
 export type HeadlessNode = {
+  pid: number;
   ready: Record<string, unknown> & { url: string };
   stderr(): string;
   /** every `alert:fired` this node told its WebSocket client, in order */
@@ -67,5 +68,12 @@ export async function startHeadlessNode(args: string[]): Promise<HeadlessNode> {
     if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     await exited;
   };
-  return { ready, stderr: () => stderr, fired, kill: () => end('SIGKILL'), stop: () => end('SIGTERM') };
+  return {
+    pid: child.pid!,
+    ready,
+    stderr: () => stderr,
+    fired,
+    kill: () => end('SIGKILL'),
+    stop: () => end('SIGTERM'),
+  };
 }
