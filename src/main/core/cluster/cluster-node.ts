@@ -128,6 +128,7 @@ export async function startClusterNode(opts: ClusterNodeOptions): Promise<Cluste
     };
 
     const gapIds = new Map<number, Promise<number | undefined>>();
+    const claims = new Set<Promise<unknown>>();
     const shared = <T>(what: string, p: Promise<T>) =>
       p.catch((err: unknown) => {
         log.error(`${what} in the shared store failed`, { error: err });
@@ -174,10 +175,13 @@ export async function startClusterNode(opts: ClusterNodeOptions): Promise<Cluste
       async claimAlert(alert) {
         const { id: _local, statusAt: _at, status, ...draft } = alert;
         const reason = status === 'missed' ? 'computed from backfilled candles' : 'fired';
-        const stored = await store.alerts.insert(
+        const insert = store.alerts.insert(
           { ...draft, status: status === 'missed' ? 'missed' : 'active' },
           reason,
         );
+        // Shutdown waits for these: an alert fired just before SIGTERM still reaches the shared record.
+        claims.add(insert);
+        const stored = await insert.finally(() => claims.delete(insert));
         if (!stored)
           log.info('another node already recorded this alert; not delivered again', {
             rule: alert.ruleName,
@@ -209,6 +213,7 @@ export async function startClusterNode(opts: ClusterNodeOptions): Promise<Cluste
       async stop() {
         detach?.();
         await changing;
+        await Promise.allSettled([...claims, ...gapIds.values()]);
         await writer.flush();
       },
     };

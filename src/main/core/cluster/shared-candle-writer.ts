@@ -17,6 +17,8 @@ export class SharedCandleWriter {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private writing: Promise<void> | undefined;
   private failures = 0;
+  /** flush() writes in a loop of its own; no timer may start a concurrent write meanwhile */
+  private flushing = false;
   private readonly intervalMs: number;
   private readonly maxBatchRows: number;
   private readonly retryMaxMs: number;
@@ -51,14 +53,25 @@ export class SharedCandleWriter {
 
   /** Writes until the queue is empty; throws after the first failed attempt (shutdown reports it). */
   async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      this.cancelTimer();
+      await this.writing;
+      // The write in flight may have armed the next one as it ended: this loop does it instead.
+      this.cancelTimer();
+      while (this.queued > 0) await this.writeBatch();
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private cancelTimer(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    await this.writing;
-    while (this.queued > 0) await this.writeBatch();
   }
 
   private schedule(delayMs: number): void {
-    if (this.timer || this.writing) return;
+    if (this.timer || this.writing || this.flushing) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.writing = this.writeBatch()
