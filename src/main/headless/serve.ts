@@ -4,9 +4,8 @@ import { startClusterNode, type ClusterNode } from '../core/cluster/cluster-node
 import { describePgUrl } from '../core/store/postgres/pg-database';
 import { createCore, type Core } from '../core/app';
 import { ConfigFileError, readConfigFile, type ConfigFile } from '../core/config/config-file';
-import { createLogger, stderrSink, type LogSink } from '../core/log';
+import { createLogger, stderrSink, type LogSink } from '../core/base/log';
 import { parseServeArgs, UsageError, USAGE } from './cli-args';
-import { startClockJumpDetector } from './clock-jump';
 import { defaultDataDir } from './default-data-dir';
 import { isLoopbackHost } from './host-policy';
 import { startHeadlessServer } from './server';
@@ -134,7 +133,6 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
     });
   }
 
-  const clock = startClockJumpDetector({ onJump: (sleptMs) => core.resumed(sleptMs) });
   headlessLog.info('headless mode ready', { port: server.port, dataDir });
   const ready = cluster
     ? {
@@ -154,7 +152,6 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
       dataDir,
       stop: () =>
         (stopping ??= (async () => {
-          clock.stop();
           await server.close();
           await core.stop();
           await cluster?.stop();

@@ -1,6 +1,6 @@
 import { afterEach, expect, it, vi } from 'vitest';
 import { StreamLeases, type LeasedStream } from '../../../src/main/core/cluster/stream-leases';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { openPgDatabase, type PgPool } from '../../../src/main/core/store/postgres/pg-database';
 import { describeWithPostgres } from '../../support/postgres-cluster';
 

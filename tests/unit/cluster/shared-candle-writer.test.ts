@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SharedCandleWriter } from '../../../src/main/core/cluster/shared-candle-writer';
-import { createLogger, type LogRecord } from '../../../src/main/core/log';
+import { createLogger, type LogRecord } from '../../../src/main/core/base/log';
 import type { SeriesCandles, SharedCandleStore } from '../../../src/main/core/store/shared-store';
 import type { Candle, SeriesKey } from '../../../src/shared/domain/market';
 

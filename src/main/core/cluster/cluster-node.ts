@@ -5,7 +5,7 @@ import type { Settings } from '../../../shared/domain/settings';
 import type { CandleUpdateListener, GapLedger } from '../candles/ports';
 import type { Handlers } from '../contract/dispatch';
 import { effectiveWatchlist } from '../feed/feed-service';
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
 import { openPgStore, type PgStore } from '../store/postgres/pg-store';
 import { SharedCandleWriter } from './shared-candle-writer';
 import { StreamLeases, streamName } from './stream-leases';

@@ -1,6 +1,6 @@
 import { seriesId, type Candle, type SeriesKey } from '../../../shared/domain/market';
 import type { CandleUpdateListener } from '../candles/ports';
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
 import type { SeriesCandles, SharedCandleStore } from '../store/shared-store';
 
 export type SharedWriterOptions = { intervalMs?: number; maxBatchRows?: number; retryMaxMs?: number };

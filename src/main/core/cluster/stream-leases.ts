@@ -1,4 +1,4 @@
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
 import { inTransaction, type PgPool } from '../store/postgres/pg-database';
 
 /** A watched stream as the cluster shares it out: an exchange's symbol, all its timeframes together. */

@@ -1,6 +1,6 @@
 import ccxt, { type Exchange } from 'ccxt';
 import type { ExchangeSettings } from '../../../shared/domain/settings';
-import { MarketDataError } from './market-source';
+import { MarketDataError } from '../base/classify-error';
 
 type ExchangeConstructor = new (config: Record<string, unknown>) => Exchange;
 
