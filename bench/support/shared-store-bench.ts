@@ -9,7 +9,7 @@ import type { SeriesCandles, SharedStore } from '../../src/main/core/store/share
 import { sqliteSharedStore } from '../../src/main/core/store/sqlite-shared-store';
 import type { Candle } from '../../src/shared/domain/market';
 import { startFakeExchange } from '../../tests/support/fake-exchange';
-import { startHeadlessNode, type HeadlessNode } from '../../tests/support/headless-node';
+import { startCollector, type HeadlessNode } from '../../tests/support/headless-node';
 import {
   postgresUnavailableReason,
   startPostgres,
@@ -124,20 +124,7 @@ export async function clusterCpu(cluster: PostgresCluster, streams: number, seco
       }),
     );
     for (const name of ['a', 'b']) {
-      nodes.push(
-        await startHeadlessNode([
-          '--data-dir',
-          join(dir, name),
-          '--config',
-          config,
-          '--store',
-          url,
-          '--node',
-          name,
-          '--log-level',
-          'error',
-        ]),
-      );
+      nodes.push(await startCollector({ dir, name, config, store: url, logLevel: 'error' }));
     }
     await db.connect();
     // Settled: every stream leased and every series has its warm-up stored — or two minutes passed

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
 
 /** Node ≥ 22 from the `node` devDependency, whatever the machine's own node is. */
@@ -76,4 +76,20 @@ export async function startHeadlessNode(args: string[]): Promise<HeadlessNode> {
     kill: () => end('SIGKILL'),
     stop: () => end('SIGTERM'),
   };
+}
+
+/** One collector of a cluster: its own data folder under `dir`, the shared config and database. */
+export function startCollector(opts: {
+  dir: string;
+  name: string;
+  config: string;
+  store: string;
+  logLevel: string;
+  extra?: string[];
+}): Promise<HeadlessNode> {
+  const { dir, name, config, store, logLevel, extra = [] } = opts;
+  return startHeadlessNode([
+    ...['--data-dir', join(dir, name), '--config', config, '--store', store],
+    ...['--node', name, '--log-level', logLevel, ...extra],
+  ]);
 }

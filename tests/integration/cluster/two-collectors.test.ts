@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, expect, it, vi } from 'vitest';
 import type { Candle } from '../../../src/shared/domain/market';
 import { startFakeExchange, type FakeExchange } from '../../support/fake-exchange';
-import { startHeadlessNode, type HeadlessNode } from '../../support/headless-node';
+import { startCollector, type HeadlessNode } from '../../support/headless-node';
 import { describeWithPostgres } from '../../support/postgres-cluster';
 
 const SYMBOLS = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'BNB/USDT'];
@@ -59,20 +59,14 @@ describeWithPostgres('two collectors sharing one PostgreSQL', (database) => {
       }),
     );
     const start = (name: string) =>
-      startHeadlessNode([
-        '--data-dir',
-        join(dir, name),
-        '--config',
-        config,
-        '--store',
-        url,
-        '--node',
+      startCollector({
+        dir,
         name,
-        '--lease-ttl',
-        String(LEASE_TTL_MS),
-        '--log-level',
-        'warn',
-      ]);
+        config,
+        store: url,
+        logLevel: 'warn',
+        extra: ['--lease-ttl', String(LEASE_TTL_MS)],
+      });
     const [a, b] = await Promise.all([start('a'), start('b')]);
     nodes.push(a, b);
     const takeoverWithinMs = a.ready.takeoverWithinMs as number;
