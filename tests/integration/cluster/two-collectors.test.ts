@@ -182,6 +182,15 @@ describeWithPostgres('two collectors sharing one PostgreSQL', (database) => {
         .map((c) => c[0]);
       expect(times).toEqual(expected);
       expect(new Set(alerts.rows.map((r) => r.node))).toEqual(new Set(['a', 'b']));
+      // What closed while no node collected BTC is recorded as missed by the survivor, not shouted.
+      const takenAt = await db.query<{ at: number }>(
+        "SELECT (extract(epoch FROM acquired_at) * 1000)::float8 AS at FROM stream_leases WHERE symbol = 'BTC/USDT'",
+      );
+      const inHole = alerts.rows.filter(
+        (r) => r.node === survivorName && r.candle_time + 1_000 < takenAt.rows[0]!.at,
+      );
+      expect(inHole.length).toBeGreaterThan(0);
+      expect(inHole.every((r) => r.status === 'missed')).toBe(true);
       console.log(
         `cluster test: ${lost.length} streams taken over; ${times.length} alerts (${alerts.rows.filter((r) => r.status === 'missed').length} missed), ` +
           `takeover ${timing.rows.map((t) => Math.round(t.ms)).join('/')} ms after the last renewal (stated ${takeoverWithinMs} ms)`,
