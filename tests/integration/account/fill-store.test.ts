@@ -144,7 +144,7 @@ describe('migration 0005 account', () => {
     v4.close();
 
     db = openDatabase(dir);
-    expect(schemaVersion(db)).toBe(5);
+    expect(schemaVersion(db)).toBe(migrations.length);
     expect(db.prepare('SELECT rule_name, kind FROM alerts').all()).toEqual([
       { rule_name: 'r', kind: 'rule' },
     ]);
