@@ -136,10 +136,11 @@ export async function clusterCpu(cluster: PostgresCluster, streams: number, seco
                   (SELECT count(*)::int FROM series WHERE candle_count > 0) AS warmed`,
         )
       ).rows[0]!;
-    for (let waited = 0; ; waited += 500) {
+    const settleStart = Date.now();
+    for (let round = 0; ; round++) {
       const r = await settled();
-      if ((r.leased === streams && r.warmed === streams) || waited >= 120_000) break;
-      if (waited % 10_000 === 0) console.error(`cluster bench: settling ${JSON.stringify(r)}`);
+      if ((r.leased === streams && r.warmed === streams) || Date.now() - settleStart >= 120_000) break;
+      if (round % 20 === 0) console.error(`cluster bench: settling ${JSON.stringify(r)}`);
       await pause(500);
     }
     const before = nodes.map((n) => cpuSeconds(n.pid));
