@@ -2,7 +2,8 @@
 
 export type RestFaultStatus = 429 | 418 | 500;
 
-export type RestFaultAnswer = { status: RestFaultStatus; retryAfterSec?: number; body: string };
+/** A fault answer: Binance's statuses above, or another protocol's own (BingX answers HTTP 200 + a code). */
+export type RestFaultAnswer = { status: number; retryAfterSec?: number; body: string };
 
 // Binance's own wording for these answers, so ccxt's error mapping sees what it would see live.
 const BODIES: Record<RestFaultStatus, string> = {
@@ -31,6 +32,11 @@ export class FaultPlan {
   private delays: { ms: number; remaining: number }[] = [];
   /** epoch ms until which the WebSocket side sends nothing */
   stalledUntil = 0;
+  /**
+   * Whether a stalled socket still answers pings (the protocol's own ping messages and WebSocket
+   * ping frames). Binance's fake always does; the other protocols' fakes stall either way.
+   */
+  pongsDuringStall = true;
 
   queueStatus(
     status: RestFaultStatus,
@@ -42,6 +48,11 @@ export class FaultPlan {
     const retryAfterSec = opts.retryAfterSec ?? DEFAULT_RETRY_AFTER_SEC[status];
     const answer: RestFaultAnswer = { status, body: opts.body ?? BODIES[status] };
     if (retryAfterSec !== undefined) answer.retryAfterSec = retryAfterSec;
+    if (count > 0) this.statuses.push({ answer, remaining: count });
+  }
+
+  /** Queues a protocol's own fault answer (its rate-limit reply) for the next `count` REST calls. */
+  queueAnswer(answer: RestFaultAnswer, count: number): void {
     if (count > 0) this.statuses.push({ answer, remaining: count });
   }
 
@@ -60,6 +71,11 @@ export class FaultPlan {
 
   stalled(now: number): boolean {
     return now < this.stalledUntil;
+  }
+
+  /** whether a ping arriving now gets its pong */
+  answersPings(now: number): boolean {
+    return this.pongsDuringStall || !this.stalled(now);
   }
 }
 

@@ -8,7 +8,7 @@ export type Connection = {
   kind: 'market' | 'ws-api';
   openedAt: number;
   /** answers to commands held back while the server is stalled, sent when the stall ends */
-  held: string[];
+  held: (string | Buffer)[];
 };
 
 /**
@@ -34,8 +34,8 @@ export class SocketHub {
     return [...this.connections.values()];
   }
 
-  /** Sends a data frame unless stalled; true if it went out. */
-  sendData(connection: Connection, text: string): boolean {
+  /** Sends a data frame (text, or binary for gzip protocols) unless stalled; true if it went out. */
+  sendData(connection: Connection, text: string | Buffer): boolean {
     if (this.faults.stalled(Date.now()) || connection.ws.readyState !== connection.ws.OPEN) return false;
     connection.ws.send(text);
     this.framesSent++;
@@ -43,7 +43,7 @@ export class SocketHub {
   }
 
   /** Sends a command answer now, or when the stall ends. */
-  sendAnswer(connection: Connection, text: string): void {
+  sendAnswer(connection: Connection, text: string | Buffer): void {
     if (this.faults.stalled(Date.now())) {
       connection.held.push(text);
       return;
@@ -88,11 +88,16 @@ export class SocketHub {
     return oldest;
   }
 
-  /** A frame that is not JSON (a truncated kline event) to every socket, stall or not. */
-  sendMalformed(): void {
+  /**
+   * A frame that is not JSON (by default a truncated Binance kline event) to every socket, stall or
+   * not; other protocols pass their own (a BingX socket gets a binary frame that is not gzip).
+   */
+  sendMalformed(
+    frame: string | Buffer = '{"e":"kline","E":' + Date.now() + ',"s":"BTCUSDT","k":{"t":',
+  ): void {
     for (const connection of this.connections.values()) {
       if (connection.ws.readyState !== connection.ws.OPEN) continue;
-      connection.ws.send('{"e":"kline","E":' + Date.now() + ',"s":"BTCUSDT","k":{"t":');
+      connection.ws.send(frame);
       this.framesSent++;
     }
   }

@@ -7,9 +7,16 @@ import { capabilitiesFromCcxt } from './capabilities';
 import { readSince, toCandle } from './candle-cache';
 import { usesPlainWebsocket } from './ccxt-factory';
 import {
+  errorKindOfCode,
+  exchangeProfile,
+  RATE_LIMIT_PAUSE_MS,
+  type ExchangeQuirks,
+} from './exchange-profiles';
+import {
   REST_PRIORITY,
   type BookBatch,
   type CandleBatch,
+  MarketDataError,
   type MarketSource,
   type TickerBatch,
 } from './market-source';
@@ -52,6 +59,7 @@ export class CcxtSource implements MarketSource {
   private subscribeSent: Promise<void> | null = null;
   private unsubscribeBatch: Array<[string, string]> = [];
   private unsubscribeTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly quirks: ExchangeQuirks;
 
   constructor(
     readonly id: string,
@@ -62,7 +70,13 @@ export class CcxtSource implements MarketSource {
     this.name = String(ex.name ?? id);
     this.gate = new RestGate(deps.clock);
     this.caps = capabilitiesFromCcxt(ex);
-    pauseGateOnRetryAfter(ex, this.gate, { clock: deps.clock, log: deps.log, what: 'REST calls' });
+    this.quirks = exchangeProfile(id)?.quirks ?? {};
+    pauseGateOnRetryAfter(ex, this.gate, {
+      clock: deps.clock,
+      log: deps.log,
+      what: 'REST calls',
+      quirks: this.quirks,
+    });
     this.guardThrottledSends();
     // ccxt prints some socket problems (a frame that is not JSON) with console.log. stdout carries
     // the headless ready line and the export CLI's output: route them to our logger instead.
@@ -116,7 +130,8 @@ export class CcxtSource implements MarketSource {
     // Watched again before its unsubscription went out: keep the subscription.
     this.unsubscribeBatch = this.unsubscribeBatch.filter(([s, tf]) => s !== symbol || tf !== timeframe);
     if (!this.subscribed(key, symbol, timeframe)) await this.subscribeInBatch(symbol, timeframe);
-    const returned = await this.ex.watchOHLCV(symbol, timeframe);
+    this.repairCandleCacheLookup(symbol);
+    const returned = await this.translateErrors(this.ex.watchOHLCV(symbol, timeframe));
     // watchOHLCV hands back only what changed since the previous call, and under load one wake
     // covers several frames: read the cache itself, from the oldest candle we still care about.
     const cache = this.ex.ohlcvs?.[symbol]?.[timeframe] as unknown as readonly number[][] | undefined;
@@ -160,8 +175,10 @@ export class CcxtSource implements MarketSource {
     if (known && clients[known.url] === known.client) return true;
     // This exchange's subscription hashes do not name the symbol: we cannot tell, leave it to ccxt.
     if (known === null) return true;
+    const names = this.streamNames(symbol, timeframe);
     for (const client of Object.values(clients)) {
-      for (const hash in client.subscriptions ?? {}) if (hashNames(hash, symbol, timeframe)) return true;
+      for (const hash in client.subscriptions ?? {})
+        if (hashNames(hash, names.symbols, names.timeframes)) return true;
     }
     return false;
   }
@@ -188,7 +205,9 @@ export class CcxtSource implements MarketSource {
   }
 
   async fetchCandles(symbol: string, timeframe: string, since: number, limit: number, priority: number) {
-    const rows = await this.gate.run(() => this.ex.fetchOHLCV(symbol, timeframe, since, limit), priority);
+    const rows = await this.translateErrors(
+      this.gate.run(() => this.ex.fetchOHLCV(symbol, timeframe, since, limit), priority),
+    );
     const out: Candle[] = [];
     for (const r of rows) {
       const c = toCandle(r as unknown as number[]);
@@ -208,7 +227,9 @@ export class CcxtSource implements MarketSource {
   }
 
   async fetchTicker(symbol: string): Promise<Ticker> {
-    const t = await this.gate.run(() => this.ex.fetchTicker(symbol), REST_PRIORITY.poll);
+    const t = await this.translateErrors(
+      this.gate.run(() => this.ex.fetchTicker(symbol), REST_PRIORITY.poll),
+    );
     return this.toTicker(symbol, t);
   }
 
@@ -223,7 +244,9 @@ export class CcxtSource implements MarketSource {
   }
 
   async fetchOrderBook(symbol: string, depth: number): Promise<Omit<OrderBook, 'synced'>> {
-    const book = await this.gate.run(() => this.ex.fetchOrderBook(symbol, depth), REST_PRIORITY.poll);
+    const book = await this.translateErrors(
+      this.gate.run(() => this.ex.fetchOrderBook(symbol, depth), REST_PRIORITY.poll),
+    );
     return this.toBook(symbol, book, depth);
   }
 
@@ -237,8 +260,9 @@ export class CcxtSource implements MarketSource {
 
   reconnect(symbol?: string): void {
     const clients = (this.ex.clients ?? {}) as unknown as Record<string, WsClientView>;
+    const names = symbol === undefined ? undefined : this.streamNames(symbol).symbols;
     for (const [url, client] of Object.entries(clients)) {
-      if (symbol && !Object.keys(client.subscriptions ?? {}).some((h) => hashNames(h, symbol))) continue;
+      if (names && !Object.keys(client.subscriptions ?? {}).some((h) => hashNames(h, names))) continue;
       // Marked closed-by-user first: ccxt's onClose then leaves the registry alone. Otherwise it
       // deletes `clients[url]` by url when the old socket finally closes, orphaning the new one.
       client.error = new ccxt.ExchangeClosedByUser(`${this.id}: reconnecting`);
@@ -257,6 +281,58 @@ export class CcxtSource implements MarketSource {
     if (this.unsubscribeTimer) clearTimeout(this.unsubscribeTimer);
     this.gate.close();
     await this.ex.close();
+  }
+
+  /**
+   * The names a ccxt subscription hash may use for a stream: some exchanges' hashes are the
+   * exchange's own topic ('BTC-USDT@kline_1min' on BingX, '/contractMarket/limitCandle:XBTUSDTM_1min'
+   * on KuCoin Futures), so the market id and the exchange's interval names count too.
+   */
+  private streamNames(symbol: string, timeframe?: string): { symbols: string[]; timeframes?: string[] } {
+    const market = this.ex.markets?.[symbol];
+    const symbols = market?.id && market.id !== symbol ? [symbol, market.id] : [symbol];
+    if (timeframe === undefined) return { symbols };
+    const timeframes = new Set([timeframe]);
+    const options = this.ex.options as Record<string, unknown> | undefined;
+    const typed = options?.[String(market?.type ?? 'spot')] as
+      { timeframes?: Record<string, unknown> } | undefined;
+    for (const names of [this.ex.timeframes as Record<string, unknown> | undefined, typed?.timeframes]) {
+      const raw = names?.[timeframe];
+      if (typeof raw === 'string' || typeof raw === 'number') timeframes.add(String(raw));
+    }
+    return { symbols, timeframes: [...timeframes] };
+  }
+
+  /**
+   * Works around ccxt 4.5.84's BingX spot candle cache (ExchangeQuirks.ohlcvCacheLookedUpByExchangeInterval):
+   * handleOHLCV looks the cache up under '1min' and stores it under '1m', so every message replaced
+   * the cache with a one-candle one, and a bar's final update followed by the next bar's first one
+   * between two wakes lost the final values (closed candles stored with forming values). A hidden
+   * alias from the exchange's interval name to the unified key lets ccxt find and keep its cache.
+   */
+  private repairCandleCacheLookup(symbol: string): void {
+    const types = this.quirks.ohlcvCacheLookedUpByExchangeInterval;
+    const type = this.ex.markets?.[symbol]?.type;
+    if (!types || !type || !(types as readonly string[]).includes(type)) return;
+    const options = this.ex.options as Record<string, { timeframes?: Record<string, unknown> } | undefined>;
+    const ohlcvs = this.ex.ohlcvs as unknown as Record<string, Record<string, unknown>>;
+    const bySymbol = (ohlcvs[symbol] ??= {});
+    for (const [unified, raw] of Object.entries(options[type]?.timeframes ?? {})) {
+      if (typeof raw !== 'string' || raw === unified || Object.prototype.hasOwnProperty.call(bySymbol, raw))
+        continue;
+      Object.defineProperty(bySymbol, raw, { get: () => bySymbol[unified], enumerable: false });
+    }
+  }
+
+  /** An error code ccxt misclassifies on this exchange becomes the kind it means. */
+  private async translateErrors<T>(call: Promise<T>): Promise<T> {
+    try {
+      return await call;
+    } catch (err) {
+      const kind = err instanceof Error ? errorKindOfCode(this.quirks, err.message) : undefined;
+      if (kind) throw new MarketDataError(kind, err instanceof Error ? err.message : String(err));
+      throw err;
+    }
   }
 
   /**
@@ -333,9 +409,10 @@ export class CcxtSource implements MarketSource {
     const known = this.streamClients.get(key);
     if (known && clients[known.url] === known.client) return this.idOf(known.client);
     if (known === undefined || known !== null) {
+      const names = this.streamNames(symbol, timeframe);
       for (const [url, client] of Object.entries(clients)) {
         for (const hash in client.subscriptions ?? {}) {
-          if (hashNames(hash, symbol, timeframe)) {
+          if (hashNames(hash, names.symbols, names.timeframes)) {
             this.streamClients.set(key, { url, client });
             return this.idOf(client);
           }
@@ -398,14 +475,23 @@ export class CcxtSource implements MarketSource {
  * symbol and timeframe: whole names only, so BTC/USDT is not WBTC/USDT nor BTC/USDT:USDT (the swap),
  * and 5m is not 15m.
  */
-export function hashNames(hash: string, symbol: string, timeframe?: string): boolean {
+export function hashNames(
+  hash: string,
+  symbol: string | readonly string[],
+  timeframe?: string | readonly string[],
+): boolean {
+  const symbols = typeof symbol === 'string' ? [symbol] : symbol;
   let found = false;
-  for (let i = hash.indexOf(symbol); i >= 0 && !found; i = hash.indexOf(symbol, i + 1)) {
-    const before = hash.charAt(i - 1);
-    const after = hash.slice(i + symbol.length, i + symbol.length + 2);
-    found = !/[A-Za-z0-9]/.test(before) && !/^[A-Za-z0-9]|^:[A-Za-z0-9]/.test(after);
+  for (const name of symbols) {
+    for (let i = hash.indexOf(name); i >= 0 && !found; i = hash.indexOf(name, i + 1)) {
+      const before = hash.charAt(i - 1);
+      const after = hash.slice(i + name.length, i + name.length + 2);
+      found = !/[A-Za-z0-9]/.test(before) && !/^[A-Za-z0-9]|^:[A-Za-z0-9]/.test(after);
+    }
   }
-  return found && (timeframe === undefined || hash.split(/[^A-Za-z0-9]+/).includes(timeframe));
+  if (!found || timeframe === undefined) return found;
+  const words = hash.split(/[^A-Za-z0-9]+/);
+  return (typeof timeframe === 'string' ? [timeframe] : timeframe).some((tf) => words.includes(tf));
 }
 
 function num(v: unknown): number | null {
@@ -418,8 +504,8 @@ function decimalsOf(tick: number | null): number | null {
   return Math.max(0, Math.ceil(-Math.log10(tick) - 1e-9));
 }
 
-/** When a 429/418 carries no Retry-After, wait this long before the next REST call. */
-const DEFAULT_RETRY_AFTER_MS = 10_000;
+/** When a 429/418 (or a coded rate-limit reply) carries no Retry-After, wait this long before the next REST call. */
+const DEFAULT_RETRY_AFTER_MS = RATE_LIMIT_PAUSE_MS;
 
 /**
  * Closes `gate` for the Retry-After window of every 429/418 `ex` receives. Binance answers 429 (and
@@ -429,13 +515,25 @@ const DEFAULT_RETRY_AFTER_MS = 10_000;
 export function pauseGateOnRetryAfter(
   ex: Exchange,
   gate: RestGate,
-  deps: { clock: Clock; log: Logger; what: string },
+  deps: { clock: Clock; log: Logger; what: string; quirks?: ExchangeQuirks },
 ): void {
   const hooked = ex as unknown as { onRestResponse: (...args: unknown[]) => unknown };
   const original = hooked.onRestResponse.bind(ex);
   hooked.onRestResponse = (...args: unknown[]) => {
-    const [status, , , , headers] = args as [number, string, string, string, Record<string, string>];
-    if (status === 429 || status === 418) {
+    const [status, , , , headers, body] = args as [
+      number,
+      string,
+      string,
+      string,
+      Record<string, string>,
+      unknown,
+    ];
+    // Some exchanges rate-limit with HTTP 200 and a code of their own (BingX: 100410).
+    const coded =
+      deps.quirks !== undefined &&
+      typeof body === 'string' &&
+      errorKindOfCode(deps.quirks, body.slice(0, 200)) === 'rate-limited';
+    if (status === 429 || status === 418 || coded) {
       const ms = retryAfterMs(headers?.['Retry-After'], deps.clock.now()) ?? DEFAULT_RETRY_AFTER_MS;
       gate.block(ms);
       deps.log.warn(`rate limited: pausing ${deps.what}`, { status, ms });

@@ -1,0 +1,56 @@
+import ccxt, { type Exchange } from 'ccxt';
+import { CcxtSource } from '../../../src/main/core/exchange/ccxt-source';
+import { createCcxtExchange } from '../../../src/main/core/exchange/ccxt-factory';
+import { systemClock } from '../../../src/main/core/feed/clock';
+import { silentLogger } from '../../../src/main/core/log';
+import type { ProtocolFake } from '../../support/fake-exchange/protocols/protocol-server';
+
+/**
+ * Real ccxt.pro instances against a protocol fake: `raw()` is ccxt as is, `source()` is ccxt behind
+ * our CcxtSource (the app's exchange layer, with its quirk workarounds). Everything opened here is
+ * closed by closeAll().
+ */
+export class ExchangeClients {
+  private readonly open: Array<{ close(): Promise<unknown> }> = [];
+
+  raw(fake: ProtocolFake): Exchange {
+    const Ctor = (ccxt.pro as unknown as Record<string, new (config: Record<string, unknown>) => Exchange>)[
+      fake.id
+    ]!;
+    const exchange = new Ctor(fake.ccxtConfig());
+    this.open.push(exchange);
+    return exchange;
+  }
+
+  /** our exchange layer, as the registry builds it from a JSON config; `ex` is its ccxt instance */
+  source(fake: ProtocolFake): { source: CcxtSource; ex: Exchange } {
+    const ex = createCcxtExchange(fake.id, { enabled: true, sandbox: false, ccxt: fake.ccxtJsonConfig() });
+    const source = new CcxtSource(fake.id, ex, false, { clock: systemClock, log: silentLogger() });
+    this.open.push(source);
+    return { source, ex };
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.allSettled(this.open.splice(0).map((c) => c.close()));
+  }
+}
+
+/** Polls `condition` every 20 ms (a state wait, not a sleep); fails after `timeoutMs`. */
+export async function until(what: string, condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** The fake's clock offset that puts it `msBefore` ms before its next whole minute now. */
+export function offsetToMinuteEnd(msBefore: number): number {
+  return 60_000 - msBefore - (Date.now() % 60_000);
+}
+
+/** ccxt's candle cache for one series (what our source reads on every wake). */
+export function ohlcvCache(ex: Exchange, symbol: string, timeframe: string): number[][] {
+  const bySymbol = (ex.ohlcvs as unknown as Record<string, Record<string, number[][]> | undefined>)[symbol];
+  return [...(bySymbol?.[timeframe] ?? [])];
+}
