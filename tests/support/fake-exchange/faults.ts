@@ -31,6 +31,8 @@ export class FaultPlan {
   private delays: { ms: number; remaining: number }[] = [];
   /** epoch ms until which the WebSocket side sends nothing */
   stalledUntil = 0;
+  /** whether heartbeats (pings) are answered during the stall */
+  stallPongs = true;
 
   queueStatus(
     status: RestFaultStatus,
@@ -60,6 +62,10 @@ export class FaultPlan {
 
   stalled(now: number): boolean {
     return now < this.stalledUntil;
+  }
+
+  answersHeartbeat(now: number): boolean {
+    return this.stallPongs || !this.stalled(now);
   }
 }
 
