@@ -4,7 +4,7 @@ import { MarketDataError } from '../../../src/main/core/exchange/market-source';
 import { classifyError } from '../../../src/main/core/feed/classify-error';
 import { bingxProtocol } from '../../support/fake-exchange/protocols/bingx';
 import { startProtocolFake, type ProtocolFake } from '../../support/fake-exchange/protocols/protocol-server';
-import { ExchangeClients, offsetToMinuteEnd, ohlcvCache, until } from './source-fixture';
+import { ExchangeClients, clockBeforeMinuteEnd, ohlcvCache, until } from './source-fixture';
 
 const clients = new ExchangeClients();
 const fakes: ProtocolFake[] = [];
@@ -45,7 +45,7 @@ describe('BingX against its fake, real ccxt.pro.bingx', () => {
   });
 
   it("ccxt loses a bar's final values when they and the next bar's first push land between two calls; our source keeps them", async () => {
-    const fake = await start({ clockOffsetMs: offsetToMinuteEnd(2_500) });
+    const fake = await start({ now: clockBeforeMinuteEnd(2_500) });
     const raw = clients.raw(fake);
     const { source, ex } = clients.source(fake);
     await raw.loadMarkets();

@@ -3,6 +3,7 @@ import { CcxtSource } from '../../../src/main/core/exchange/ccxt-source';
 import { createCcxtExchange } from '../../../src/main/core/exchange/ccxt-factory';
 import { systemClock } from '../../../src/main/core/feed/clock';
 import { silentLogger } from '../../../src/main/core/log';
+import { shiftedNow, type Now } from '../../support/fake-exchange/clock';
 import type { ProtocolFake } from '../../support/fake-exchange/protocols/protocol-server';
 
 /**
@@ -15,7 +16,7 @@ export class ExchangeClients {
 
   raw(fake: ProtocolFake): Exchange {
     const Ctor = (ccxt.pro as unknown as Record<string, new (config: Record<string, unknown>) => Exchange>)[
-      fake.id
+      fake.exchange
     ]!;
     const exchange = new Ctor(fake.ccxtConfig());
     this.open.push(exchange);
@@ -24,8 +25,12 @@ export class ExchangeClients {
 
   /** our exchange layer, as the registry builds it from a JSON config; `ex` is its ccxt instance */
   source(fake: ProtocolFake): { source: CcxtSource; ex: Exchange } {
-    const ex = createCcxtExchange(fake.id, { enabled: true, sandbox: false, ccxt: fake.ccxtJsonConfig() });
-    const source = new CcxtSource(fake.id, ex, false, { clock: systemClock, log: silentLogger() });
+    const ex = createCcxtExchange(fake.exchange, {
+      enabled: true,
+      sandbox: false,
+      ccxt: fake.ccxtJsonConfig(),
+    });
+    const source = new CcxtSource(fake.exchange, ex, false, { clock: systemClock, log: silentLogger() });
     this.open.push(source);
     return { source, ex };
   }
@@ -44,9 +49,9 @@ export async function until(what: string, condition: () => boolean, timeoutMs = 
   }
 }
 
-/** The fake's clock offset that puts it `msBefore` ms before its next whole minute now. */
-export function offsetToMinuteEnd(msBefore: number): number {
-  return 60_000 - msBefore - (Date.now() % 60_000);
+/** A fake clock that is `msBefore` ms before its next whole minute now. */
+export function clockBeforeMinuteEnd(msBefore: number): Now {
+  return shiftedNow(60_000 - msBefore - (Date.now() % 60_000));
 }
 
 /** ccxt's candle cache for one series (what our source reads on every wake). */

@@ -32,11 +32,8 @@ export class FaultPlan {
   private delays: { ms: number; remaining: number }[] = [];
   /** epoch ms until which the WebSocket side sends nothing */
   stalledUntil = 0;
-  /**
-   * Whether a stalled socket still answers pings (the protocol's own ping messages and WebSocket
-   * ping frames). Binance's fake always does; the other protocols' fakes stall either way.
-   */
-  pongsDuringStall = true;
+  /** whether heartbeats (pings) are answered during the stall */
+  stallPongs = true;
 
   queueStatus(
     status: RestFaultStatus,
@@ -73,9 +70,8 @@ export class FaultPlan {
     return now < this.stalledUntil;
   }
 
-  /** whether a ping arriving now gets its pong */
-  answersPings(now: number): boolean {
-    return this.pongsDuringStall || !this.stalled(now);
+  answersHeartbeat(now: number): boolean {
+    return this.stallPongs || !this.stalled(now);
   }
 }
 

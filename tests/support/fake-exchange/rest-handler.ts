@@ -1,3 +1,4 @@
+import type { Now } from './clock';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultPlan } from './faults';
 import { BinanceError, type RestAnswer, type RestRequest, type RestRoute } from './public-rest';
@@ -12,6 +13,8 @@ export type RestLogEntry = {
   status: number;
   /** set when the answer carried a Retry-After header */
   retryAfterSec?: number;
+  /** answered with a queued fault (rate limit, server error) rather than the route */
+  fault?: boolean;
 };
 
 /** Request weight used in the current minute, sent back as x-mbx-used-weight(-1m) like Binance. */
@@ -46,6 +49,7 @@ export function createRestHandler(
   routes: Map<string, RestRoute>,
   faults: FaultPlan,
   log: RestLogEntry[],
+  now: Now,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const weights = new WeightMeter();
   return (req, res) => {
@@ -57,7 +61,7 @@ export function createRestHandler(
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const at = Date.now();
+    const at = now();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     // From req.url, not url.search: the WHATWG parser re-encodes some characters, and a signature
     // covers the bytes as sent.
@@ -78,6 +82,7 @@ export function createRestHandler(
         entry.retryAfterSec = fault.retryAfterSec;
       }
       entry.status = fault.status;
+      entry.fault = true;
       log.push(entry);
       res.writeHead(fault.status, headers);
       res.end(fault.body);
@@ -92,7 +97,7 @@ export function createRestHandler(
       rawBody: body,
       headers: req.headers,
       form: Object.fromEntries(new URLSearchParams(body)),
-      now: Date.now(),
+      now: now(),
     };
     let answer: RestAnswer;
     if (!route) {

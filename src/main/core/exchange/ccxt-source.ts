@@ -504,7 +504,7 @@ function decimalsOf(tick: number | null): number | null {
   return Math.max(0, Math.ceil(-Math.log10(tick) - 1e-9));
 }
 
-/** When a 429/418 (or a coded rate-limit reply) carries no Retry-After, wait this long before the next REST call. */
+/** When a 429/418 carries no Retry-After, wait this long before the next REST call. */
 const DEFAULT_RETRY_AFTER_MS = RATE_LIMIT_PAUSE_MS;
 
 /**
@@ -519,6 +519,7 @@ export function pauseGateOnRetryAfter(
 ): void {
   const hooked = ex as unknown as { onRestResponse: (...args: unknown[]) => unknown };
   const original = hooked.onRestResponse.bind(ex);
+  let codedStreak = 0;
   hooked.onRestResponse = (...args: unknown[]) => {
     const [status, , , , headers, body] = args as [
       number,
@@ -528,19 +529,27 @@ export function pauseGateOnRetryAfter(
       Record<string, string>,
       unknown,
     ];
-    // Some exchanges rate-limit with HTTP 200 and a code of their own (BingX: 100410).
+    // Some exchanges rate-limit with HTTP 200 and a code of their own (BingX: 100410) and no
+    // Retry-After: the pause doubles with each such reply in a row (1 s, 2 s, 4 s … 10 s).
     const coded =
       deps.quirks !== undefined &&
       typeof body === 'string' &&
       errorKindOfCode(deps.quirks, body.slice(0, 200)) === 'rate-limited';
+    codedStreak = coded ? codedStreak + 1 : 0;
     if (status === 429 || status === 418 || coded) {
-      const ms = retryAfterMs(headers?.['Retry-After'], deps.clock.now()) ?? DEFAULT_RETRY_AFTER_MS;
+      const fallback = coded
+        ? Math.min(DEFAULT_RETRY_AFTER_MS, CODED_RATE_LIMIT_FIRST_PAUSE_MS * 2 ** (codedStreak - 1))
+        : DEFAULT_RETRY_AFTER_MS;
+      const ms = retryAfterMs(headers?.['Retry-After'], deps.clock.now()) ?? fallback;
       gate.block(ms);
       deps.log.warn(`rate limited: pausing ${deps.what}`, { status, ms });
     }
     return original(...args);
   };
 }
+
+/** The first pause after a coded rate-limit reply without Retry-After (it doubles on a streak). */
+const CODED_RATE_LIMIT_FIRST_PAUSE_MS = 1_000;
 
 /** Retry-After is either seconds or an HTTP date. */
 export function retryAfterMs(header: string | undefined, now: number): number | undefined {

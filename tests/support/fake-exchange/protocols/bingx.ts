@@ -66,6 +66,8 @@ const bingxId = (listing: Listing): string => `${listing.spec.base}-${listing.sp
 
 export function bingxProtocol(context: ProtocolContext): Protocol {
   const { venue, hub, faults } = context;
+  // Tickers ride along: the app watches one per watched symbol, and an error frame for it would
+  // reject every pending watch on the socket (pro/bingx.js handleErrorMessage rejects the client).
   const feed = new KlineFeed(hub, context.updateIntervalMs, context.now);
   const sockets = new Map<number, { connection: Connection; market: Market }>();
   const byId = (id: string | undefined): Listing | undefined =>
@@ -75,7 +77,7 @@ export function bingxProtocol(context: ProtocolContext): Protocol {
 
   const pinger = setInterval(() => {
     const now = context.now();
-    if (!faults.answersPings(Date.now())) return;
+    if (!faults.answersHeartbeat(now)) return;
     for (const { connection, market } of sockets.values()) {
       if (connection.ws.readyState !== connection.ws.OPEN) continue;
       const ping =
@@ -134,6 +136,35 @@ export function bingxProtocol(context: ProtocolContext): Protocol {
     });
   }
 
+  /** "24hTicker" push, spot and swap alike (ccxt pro/bingx.js parseWsTicker). */
+  function tickerFrame(listing: Listing, dataType: string, now: number): Buffer {
+    const t = venue.restTicker(listing, now);
+    return gz({
+      code: 0,
+      dataType,
+      data: {
+        e: '24hTicker',
+        E: now,
+        s: bingxId(listing),
+        p: t['priceChange'],
+        P: t['priceChangePercent'],
+        c: t['lastPrice'],
+        L: t['lastQty'],
+        h: t['highPrice'],
+        l: t['lowPrice'],
+        v: t['volume'],
+        q: t['quoteVolume'],
+        o: t['openPrice'],
+        O: t['openTime'],
+        C: t['closeTime'],
+        A: t['askPrice'],
+        a: t['askQty'],
+        B: t['bidPrice'],
+        b: t['bidQty'],
+      },
+    });
+  }
+
   function onCommand(connection: Connection, market: Market, data: Buffer, isBinary: boolean): void {
     const text = data.toString('utf8');
     // Heartbeat answers ("Pong", {"pong": …}) need nothing back.
@@ -147,6 +178,19 @@ export function bingxProtocol(context: ProtocolContext): Protocol {
     }
     const id = typeof request.id === 'string' ? request.id : '';
     const dataType = typeof request.dataType === 'string' ? request.dataType : '';
+    const ticker = /^([A-Z0-9]+-[A-Z0-9]+)@ticker$/.exec(dataType);
+    const tickerListing = byId(ticker?.[1]);
+    if (tickerListing) {
+      if (request.reqType === 'unsub') feed.remove(connection, dataType);
+      hub.sendAnswer(connection, gz({ code: 0, id, msg: 'SUCCESS', timestamp: context.now() }));
+      if (request.reqType !== 'unsub')
+        feed.addPeriodic({
+          connection,
+          name: dataType,
+          frame: (now) => tickerFrame(tickerListing, dataType, now),
+        });
+      return;
+    }
     const match = /^([A-Z0-9]+-[A-Z0-9]+)@kline_([0-9a-zA-Z]+)$/.exec(dataType);
     const listing = byId(match?.[1]);
     const raw = match?.[2] ?? '';

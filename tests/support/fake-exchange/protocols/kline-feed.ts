@@ -1,4 +1,5 @@
 import { alignTime, nextOpenTime } from '../../../../src/shared/timeframe';
+import type { Now } from '../clock';
 import { klineAt, type Kline } from '../klines';
 import type { Connection, SocketHub } from '../socket-hub';
 import type { Listing } from '../venue';
@@ -17,6 +18,13 @@ export type KlineSubscription = {
 
 type Live = KlineSubscription & { formingOpen: number };
 
+/** A stream that gets a fresh frame on every update (a ticker). */
+export type PeriodicSubscription = {
+  connection: Connection;
+  name: string;
+  frame(now: number): string | Buffer;
+};
+
 /**
  * Pushes every subscribed candle stream the way the exchanges without a "closed" flag do: the
  * forming candle every `updateIntervalMs`, and right after a bar's boundary its final values once,
@@ -25,6 +33,7 @@ type Live = KlineSubscription & { formingOpen: number };
  */
 export class KlineFeed {
   private readonly subs = new Map<string, Live>();
+  private readonly periodic = new Map<string, PeriodicSubscription>();
   private readonly tickTimer: NodeJS.Timeout;
   private boundaryTimer: NodeJS.Timeout | undefined;
 
@@ -32,7 +41,7 @@ export class KlineFeed {
     private readonly hub: SocketHub,
     updateIntervalMs: number,
     /** the exchange's clock (tests may run it ahead to reach a bar boundary sooner) */
-    private readonly now: () => number,
+    private readonly now: Now,
   ) {
     this.tickTimer = setInterval(() => this.tick(), updateIntervalMs);
     this.scheduleBoundary();
@@ -49,8 +58,18 @@ export class KlineFeed {
     this.sendForming(live, now);
   }
 
+  /** Adds a stream pushed on every update whatever the time (tickers). */
+  addPeriodic(sub: PeriodicSubscription): void {
+    const key = `${sub.connection.id}|${sub.name}`;
+    if (this.periodic.has(key)) return;
+    this.periodic.set(key, sub);
+    sub.connection.ws.on('close', () => this.periodic.delete(key));
+    this.hub.sendData(sub.connection, sub.frame(this.now()));
+  }
+
   remove(connection: Connection, name: string): boolean {
-    return this.subs.delete(`${connection.id}|${name}`);
+    const key = `${connection.id}|${name}`;
+    return this.subs.delete(key) || this.periodic.delete(key);
   }
 
   names(connection: Connection): string[] {
@@ -80,6 +99,7 @@ export class KlineFeed {
       this.closeBars(sub, now);
       this.sendForming(sub, now);
     }
+    for (const sub of this.periodic.values()) this.hub.sendData(sub.connection, sub.frame(now));
   }
 
   /** Sends the final values of the bars that ended since the last look; true if any ended. */

@@ -2,6 +2,8 @@ import { Agent, createServer, type IncomingMessage, type ServerResponse } from '
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Candle } from '../../../../src/shared/domain/market';
+import { realNow, type Now } from '../clock';
+import type { FakeVenue, FakeVenueOptions, VenueFaults } from '../fake-venue';
 import { FaultPlan, type RestFaultAnswer } from '../faults';
 import { SECONDS_PER_DAY } from '../price-series';
 import type { RestLogEntry } from '../rest-handler';
@@ -26,8 +28,8 @@ export type ProtocolContext = {
   hub: SocketHub;
   faults: FaultPlan;
   updateIntervalMs: number;
-  /** the exchange's clock: Date.now() + clockOffsetMs */
-  now(): number;
+  /** the exchange's clock (tests/support/fake-exchange/clock.ts) */
+  now: Now;
 };
 
 /** One exchange's protocol on top of the shared ground truth (tests/support/fake-exchange/venue.ts). */
@@ -49,47 +51,17 @@ export type Protocol = {
   close(): void;
 };
 
-export type ProtocolFakeOptions = {
-  /** BASE/QUOTE symbols of the shared ground truth; swap markets reuse them ("BTC/USDT:USDT") */
-  symbols?: string[];
-  historyMs?: number;
-  seed?: number;
-  /** how often every subscribed candle stream gets an update, default 250 */
-  updateIntervalMs?: number;
-  /**
-   * The exchange's clock runs this far ahead of Date.now() (candles, REST, truth), so a ccxt-level
-   * test can start a few seconds before a bar boundary. Not for engine tests: the app's clock is real.
-   */
-  clockOffsetMs?: number;
-};
-
-/** A running fake of one exchange protocol: the same fault controls whatever the protocol. */
-export type ProtocolFake = {
-  id: string;
+/** A running fake of one exchange protocol: the shared FakeVenue contract, plus a few extras. */
+export type ProtocolFake = FakeVenue & {
   restUrl: string;
   wsBase: string;
-  /** ccxt options with an http agent (ccxt refuses ws:// without one) */
-  ccxtConfig(): Record<string, unknown>;
-  /** the same without the agent, as a JSON config file gives it */
-  ccxtJsonConfig(): Record<string, unknown>;
-  /** closed candles with open times in [from, to], as ccxt parses them from this exchange */
-  truth(symbol: string, timeframe: string, from: number, to: number): Candle[];
-  faults: {
-    /** terminates every socket, no close frame */
-    dropAllConnections(): void;
+  faults: VenueFaults & {
     /** terminates the oldest socket */
     dropOneConnection(): void;
-    /** the protocol's unreadable frame to every socket */
-    sendMalformedFrame(): void;
-    /** no data for `ms`; pings are still answered unless `pongs: false` */
-    stall(ms: number, opts?: { pongs?: boolean }): void;
-    /** the next `count` REST calls get the exchange's own rate-limit reply */
-    rateLimit(count: number): void;
+    /** the next `count` REST calls are answered `ms` late */
     restDelay(ms: number, count: number): void;
   };
-  restLog(): RestLogEntry[];
   wsStats(): { connections: number; framesSent: number };
-  close(): Promise<void>;
 };
 
 const DAY_MS = SECONDS_PER_DAY * 1000;
@@ -103,17 +75,15 @@ export function listingOf(venue: Venue, symbol: string): Listing {
 
 export async function startProtocolFake(
   makeProtocol: (context: ProtocolContext) => Protocol,
-  opts: ProtocolFakeOptions = {},
+  opts: FakeVenueOptions = {},
 ): Promise<ProtocolFake> {
   const symbols = opts.symbols ?? ['BTC/USDT', 'ETH/USDT'];
   const historyMs = opts.historyMs ?? 2 * DAY_MS;
-  const startSecond = (Math.floor((Date.now() - historyMs) / DAY_MS) * DAY_MS) / 1000;
-  const offset = opts.clockOffsetMs ?? 0;
-  const now = (): number => Date.now() + offset;
+  const now = opts.now ?? realNow;
+  const startSecond = (Math.floor((now() - historyMs) / DAY_MS) * DAY_MS) / 1000;
   const venue = new Venue(symbols, opts.seed ?? 1, startSecond);
   const faults = new FaultPlan();
-  faults.pongsDuringStall = true;
-  const hub = new SocketHub(faults);
+  const hub = new SocketHub(faults, now);
   const protocol = makeProtocol({ venue, hub, faults, now, updateIntervalMs: opts.updateIntervalMs ?? 250 });
   const log: RestLogEntry[] = [];
 
@@ -123,7 +93,7 @@ export async function startProtocolFake(
       res.end(`fake exchange failure: ${error instanceof Error ? error.stack : String(error)}`);
     });
   });
-  // WebSocket ping frames are answered by hand, so a stall can withhold them.
+  // WebSocket ping frames are answered by the hub, so a stall can withhold them.
   const wss = new WebSocketServer({ noServer: true, autoPong: false });
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -132,12 +102,7 @@ export async function startProtocolFake(
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      ws.on('ping', (data) => {
-        if (faults.answersPings(Date.now())) ws.pong(data);
-      });
-      attach(hub.add(ws, 'market'));
-    });
+    wss.handleUpgrade(req, socket, head, (ws) => attach(hub.add(ws, 'market')));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -150,7 +115,7 @@ export async function startProtocolFake(
   const ccxtJsonConfig = (): Record<string, unknown> => protocol.ccxtConfig(restUrl, wsBase);
 
   return {
-    id: protocol.id,
+    exchange: protocol.id,
     restUrl,
     wsBase,
     ccxtJsonConfig,
@@ -161,10 +126,7 @@ export async function startProtocolFake(
       dropAllConnections: () => hub.dropAll(),
       dropOneConnection: () => void hub.dropOldest(),
       sendMalformedFrame: () => hub.sendMalformed(protocol.malformedFrame()),
-      stall: (ms, stallOpts) => {
-        faults.pongsDuringStall = stallOpts?.pongs ?? true;
-        hub.stall(ms);
-      },
+      stall: (ms, stallOpts) => hub.stall(ms, stallOpts?.pongs ?? true),
       rateLimit: (count) => faults.queueAnswer(protocol.rateLimitAnswer(), count),
       restDelay: (ms, count) => faults.queueDelay(ms, count),
     },
@@ -191,7 +153,7 @@ async function answerRest(
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> {
-  const at = Date.now();
+  const at = now();
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -205,6 +167,7 @@ async function answerRest(
   let status: number;
   let body: string;
   if (fault) {
+    entry.fault = true;
     status = fault.status;
     body = fault.body;
     if (fault.retryAfterSec !== undefined) {
