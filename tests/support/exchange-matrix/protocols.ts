@@ -1,5 +1,6 @@
 import { startFakeExchange, type FakeVenue, type FakeVenueOptions } from '../fake-exchange';
 import { bingxProtocol } from '../fake-exchange/protocols/bingx';
+import { kucoinFuturesProtocol } from '../fake-exchange/protocols/kucoinfutures';
 import { startProtocolFake } from '../fake-exchange/protocols/protocol-server';
 
 /**
@@ -25,6 +26,11 @@ export const MATRIX_PROTOCOLS: Record<string, MatrixProtocol> = {
   binance: { exchange: 'binance', symbol: 'BTC/USDT', start: (opts) => startFakeExchange(opts) },
   // Spot: the market where ccxt 4.5.84 loses a bar's final push (ExchangeQuirks in core/exchange).
   bingx: { exchange: 'bingx', symbol: 'BTC/USDT', start: (opts) => startProtocolFake(bingxProtocol, opts) },
+  kucoinfutures: {
+    exchange: 'kucoinfutures',
+    symbol: 'BTC/USDT:USDT',
+    start: (opts) => startProtocolFake(kucoinFuturesProtocol, opts),
+  },
 };
 
 export function matrixProtocol(exchange: string): MatrixProtocol {

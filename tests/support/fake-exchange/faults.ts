@@ -3,7 +3,13 @@
 export type RestFaultStatus = 429 | 418 | 500;
 
 /** A fault answer: Binance's statuses above, or another protocol's own (BingX answers HTTP 200 + a code). */
-export type RestFaultAnswer = { status: number; retryAfterSec?: number; body: string };
+export type RestFaultAnswer = {
+  status: number;
+  retryAfterSec?: number;
+  body: string;
+  /** other headers of the answer (KuCoin's gw-ratelimit-reset) */
+  headers?: Record<string, string>;
+};
 
 // Binance's own wording for these answers, so ccxt's error mapping sees what it would see live.
 const BODIES: Record<RestFaultStatus, string> = {

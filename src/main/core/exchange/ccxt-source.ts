@@ -540,7 +540,10 @@ export function pauseGateOnRetryAfter(
       const fallback = coded
         ? Math.min(DEFAULT_RETRY_AFTER_MS, CODED_RATE_LIMIT_FIRST_PAUSE_MS * 2 ** (codedStreak - 1))
         : DEFAULT_RETRY_AFTER_MS;
-      const ms = retryAfterMs(headers?.['Retry-After'], deps.clock.now()) ?? fallback;
+      const ms =
+        retryAfterMs(headers?.['Retry-After'], deps.clock.now()) ??
+        resetHeaderMs(headers, deps.quirks?.rateLimitResetMsHeader) ??
+        fallback;
       gate.block(ms);
       deps.log.warn(`rate limited: pausing ${deps.what}`, { status, ms });
     }
@@ -550,6 +553,17 @@ export function pauseGateOnRetryAfter(
 
 /** The first pause after a coded rate-limit reply without Retry-After (it doubles on a streak). */
 const CODED_RATE_LIMIT_FIRST_PAUSE_MS = 1_000;
+
+/** An exchange's own "quota resets in N ms" header (KuCoin's gw-ratelimit-reset), any case. */
+function resetHeaderMs(
+  headers: Record<string, string> | undefined,
+  name: string | undefined,
+): number | undefined {
+  if (!headers || !name) return undefined;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  const ms = key === undefined ? NaN : Number(headers[key]);
+  return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+}
 
 /** Retry-After is either seconds or an HTTP date. */
 export function retryAfterMs(header: string | undefined, now: number): number | undefined {

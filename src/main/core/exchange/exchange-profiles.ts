@@ -33,6 +33,8 @@ export type ExchangeQuirks = {
   ohlcvCacheLookedUpByExchangeInterval?: readonly ('spot' | 'swap')[];
   /** exchange error codes ccxt maps to a class that hides what they mean */
   errorCodes?: Readonly<Record<string, StreamErrorKind>>;
+  /** a rate-limited reply says when to retry in this header (ms from now), not in Retry-After */
+  rateLimitResetMsHeader?: string;
 };
 
 /** When an exchange rate-limits without a Retry-After, REST calls pause this long. */
@@ -73,7 +75,13 @@ const PROFILES: Readonly<Record<string, ExchangeProfile>> = {
     barAlignment: 'utc',
     secondCandles: false,
     bookChecksum: false,
-    quirks: {},
+    quirks: {
+      // KuCoin answers 429 {"code":"429000"} with gw-ratelimit-reset (ms) and no Retry-After, and
+      // ccxt 4.5.84's kucoin handleErrors throws a plain ExchangeError for it before looking at
+      // the HTTP status: it would read as a permanent rejection.
+      errorCodes: { '429000': 'rate-limited' },
+      rateLimitResetMsHeader: 'gw-ratelimit-reset',
+    },
   },
 };
 

@@ -30,6 +30,8 @@ export type ProtocolContext = {
   updateIntervalMs: number;
   /** the exchange's clock (tests/support/fake-exchange/clock.ts) */
   now: Now;
+  /** where the server listens, filled in once it does (a handshake may hand out the socket url) */
+  address: { rest: string; ws: string };
 };
 
 /** One exchange's protocol on top of the shared ground truth (tests/support/fake-exchange/venue.ts). */
@@ -77,14 +79,23 @@ export async function startProtocolFake(
   makeProtocol: (context: ProtocolContext) => Protocol,
   opts: FakeVenueOptions = {},
 ): Promise<ProtocolFake> {
-  const symbols = opts.symbols ?? ['BTC/USDT', 'ETH/USDT'];
+  // A swap ("BTC/USDT:USDT") trades the ground truth of its spot pair.
+  const symbols = [...new Set((opts.symbols ?? ['BTC/USDT', 'ETH/USDT']).map((s) => s.split(':')[0]!))];
   const historyMs = opts.historyMs ?? 2 * DAY_MS;
   const now = opts.now ?? realNow;
   const startSecond = (Math.floor((now() - historyMs) / DAY_MS) * DAY_MS) / 1000;
   const venue = new Venue(symbols, opts.seed ?? 1, startSecond);
   const faults = new FaultPlan();
   const hub = new SocketHub(faults, now);
-  const protocol = makeProtocol({ venue, hub, faults, now, updateIntervalMs: opts.updateIntervalMs ?? 250 });
+  const address = { rest: '', ws: '' };
+  const protocol = makeProtocol({
+    venue,
+    hub,
+    faults,
+    now,
+    address,
+    updateIntervalMs: opts.updateIntervalMs ?? 250,
+  });
   const log: RestLogEntry[] = [];
 
   const server = createServer((req, res) => {
@@ -111,6 +122,8 @@ export async function startProtocolFake(
   const { port } = server.address() as AddressInfo;
   const restUrl = `http://127.0.0.1:${port}`;
   const wsBase = `ws://127.0.0.1:${port}`;
+  address.rest = restUrl;
+  address.ws = wsBase;
   const httpAgent = new Agent();
   const ccxtJsonConfig = (): Record<string, unknown> => protocol.ccxtConfig(restUrl, wsBase);
 
@@ -170,6 +183,7 @@ async function answerRest(
     entry.fault = true;
     status = fault.status;
     body = fault.body;
+    Object.assign(headers, fault.headers);
     if (fault.retryAfterSec !== undefined) {
       headers['Retry-After'] = String(fault.retryAfterSec);
       entry.retryAfterSec = fault.retryAfterSec;
