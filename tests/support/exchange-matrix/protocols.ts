@@ -1,4 +1,5 @@
 import { startFakeExchange, type FakeVenue, type FakeVenueOptions } from '../fake-exchange';
+import { startFakeOkx } from '../fake-exchange/protocols/okx';
 
 /**
  * One exchange protocol the matrix runs: a fake server speaking it (sharing the ground truth of
@@ -21,6 +22,7 @@ export type MatrixProtocol = {
 
 export const MATRIX_PROTOCOLS: Record<string, MatrixProtocol> = {
   binance: { exchange: 'binance', symbol: 'BTC/USDT', start: (opts) => startFakeExchange(opts) },
+  okx: { exchange: 'okx', symbol: 'BTC/USDT', start: (opts) => startFakeOkx(opts) },
 };
 
 export function matrixProtocol(exchange: string): MatrixProtocol {

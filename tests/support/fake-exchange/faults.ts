@@ -37,11 +37,13 @@ export class FaultPlan {
   queueStatus(
     status: RestFaultStatus,
     count: number,
-    opts: { retryAfterSec?: number; body?: string } = {},
+    /** `retryAfterSec: null`: no Retry-After header (OKX and Bybit send none) */
+    opts: { retryAfterSec?: number | null; body?: string } = {},
   ): void {
     if (!(status in BODIES))
       throw new Error(`Fake exchange: restStatus supports 429, 418 and 500, not ${status}`);
-    const retryAfterSec = opts.retryAfterSec ?? DEFAULT_RETRY_AFTER_SEC[status];
+    const retryAfterSec =
+      opts.retryAfterSec === undefined ? DEFAULT_RETRY_AFTER_SEC[status] : (opts.retryAfterSec ?? undefined);
     const answer: RestFaultAnswer = { status, body: opts.body ?? BODIES[status] };
     if (retryAfterSec !== undefined) answer.retryAfterSec = retryAfterSec;
     if (count > 0) this.statuses.push({ answer, remaining: count });

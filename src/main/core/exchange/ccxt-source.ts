@@ -4,6 +4,7 @@ import type { Candle, OrderBook, Ticker } from '../../../shared/domain/market';
 import type { Clock } from '../feed/clock';
 import type { Logger } from '../log';
 import { capabilitiesFromCcxt } from './capabilities';
+import { DEFAULT_RATE_LIMIT_PAUSE_MS, quirksOf } from './exchange-quirks';
 import { readSince, toCandle } from './candle-cache';
 import { usesPlainWebsocket } from './ccxt-factory';
 import {
@@ -61,8 +62,13 @@ export class CcxtSource implements MarketSource {
   ) {
     this.name = String(ex.name ?? id);
     this.gate = new RestGate(deps.clock);
-    this.caps = capabilitiesFromCcxt(ex);
-    pauseGateOnRetryAfter(ex, this.gate, { clock: deps.clock, log: deps.log, what: 'REST calls' });
+    this.caps = capabilitiesFromCcxt(ex, id);
+    pauseGateOnRetryAfter(ex, this.gate, {
+      clock: deps.clock,
+      log: deps.log,
+      what: 'REST calls',
+      defaultPauseMs: quirksOf(id).rateLimitPauseMs,
+    });
     this.guardThrottledSends();
     // ccxt prints some socket problems (a frame that is not JSON) with console.log. stdout carries
     // the headless ready line and the export CLI's output: route them to our logger instead.
@@ -318,7 +324,7 @@ export class CcxtSource implements MarketSource {
     this.marketList = list;
     this.marketMap.clear();
     for (const m of list) this.marketMap.set(m.symbol, m);
-    this.caps = capabilitiesFromCcxt(this.ex);
+    this.caps = capabilitiesFromCcxt(this.ex, this.id);
     this.marketsLoadedAt = this.deps.clock.now();
   }
 
@@ -418,9 +424,6 @@ function decimalsOf(tick: number | null): number | null {
   return Math.max(0, Math.ceil(-Math.log10(tick) - 1e-9));
 }
 
-/** When a 429/418 carries no Retry-After, wait this long before the next REST call. */
-const DEFAULT_RETRY_AFTER_MS = 10_000;
-
 /**
  * Closes `gate` for the Retry-After window of every 429/418 `ex` receives. Binance answers 429 (and
  * 418 when an IP kept calling) with Retry-After; ccxt turns it into a DDoSProtection error and
@@ -429,14 +432,17 @@ const DEFAULT_RETRY_AFTER_MS = 10_000;
 export function pauseGateOnRetryAfter(
   ex: Exchange,
   gate: RestGate,
-  deps: { clock: Clock; log: Logger; what: string },
+  deps: { clock: Clock; log: Logger; what: string; defaultPauseMs?: number },
 ): void {
   const hooked = ex as unknown as { onRestResponse: (...args: unknown[]) => unknown };
   const original = hooked.onRestResponse.bind(ex);
   hooked.onRestResponse = (...args: unknown[]) => {
     const [status, , , , headers] = args as [number, string, string, string, Record<string, string>];
     if (status === 429 || status === 418) {
-      const ms = retryAfterMs(headers?.['Retry-After'], deps.clock.now()) ?? DEFAULT_RETRY_AFTER_MS;
+      const ms =
+        retryAfterMs(headers?.['Retry-After'], deps.clock.now()) ??
+        deps.defaultPauseMs ??
+        DEFAULT_RATE_LIMIT_PAUSE_MS;
       gate.block(ms);
       deps.log.warn(`rate limited: pausing ${deps.what}`, { status, ms });
     }
