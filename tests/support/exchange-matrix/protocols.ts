@@ -1,4 +1,5 @@
 import { startFakeExchange, type FakeVenue, type FakeVenueOptions } from '../fake-exchange';
+import { startFakeBybit } from '../fake-exchange/protocols/bybit';
 import { startFakeOkx } from '../fake-exchange/protocols/okx';
 
 /**
@@ -23,6 +24,7 @@ export type MatrixProtocol = {
 export const MATRIX_PROTOCOLS: Record<string, MatrixProtocol> = {
   binance: { exchange: 'binance', symbol: 'BTC/USDT', start: (opts) => startFakeExchange(opts) },
   okx: { exchange: 'okx', symbol: 'BTC/USDT', start: (opts) => startFakeOkx(opts) },
+  bybit: { exchange: 'bybit', symbol: 'BTC/USDT', start: (opts) => startFakeBybit(opts) },
 };
 
 export function matrixProtocol(exchange: string): MatrixProtocol {

@@ -2,7 +2,13 @@
 
 export type RestFaultStatus = 429 | 418 | 500;
 
-export type RestFaultAnswer = { status: RestFaultStatus; retryAfterSec?: number; body: string };
+export type RestFaultAnswer = {
+  status: number;
+  retryAfterSec?: number;
+  body: string;
+  /** extra headers (e.g. Bybit's X-Bapi-Limit-Reset-Timestamp) */
+  headers?: Record<string, string>;
+};
 
 // Binance's own wording for these answers, so ccxt's error mapping sees what it would see live.
 const BODIES: Record<RestFaultStatus, string> = {
@@ -34,17 +40,24 @@ export class FaultPlan {
   /** whether heartbeats (pings) are answered during the stall */
   stallPongs = true;
 
+  /**
+   * Another exchange's answer passes its own `body` (any status); without one, Binance's body for
+   * 429, 418 or 500. `retryAfterSec: null`: no Retry-After header (OKX and Bybit send none).
+   */
   queueStatus(
-    status: RestFaultStatus,
+    status: number,
     count: number,
-    /** `retryAfterSec: null`: no Retry-After header (OKX and Bybit send none) */
-    opts: { retryAfterSec?: number | null; body?: string } = {},
+    opts: { retryAfterSec?: number | null; body?: string; headers?: Record<string, string> } = {},
   ): void {
-    if (!(status in BODIES))
+    const known = status in BODIES ? (status as RestFaultStatus) : undefined;
+    if (known === undefined && opts.body === undefined)
       throw new Error(`Fake exchange: restStatus supports 429, 418 and 500, not ${status}`);
     const retryAfterSec =
-      opts.retryAfterSec === undefined ? DEFAULT_RETRY_AFTER_SEC[status] : (opts.retryAfterSec ?? undefined);
-    const answer: RestFaultAnswer = { status, body: opts.body ?? BODIES[status] };
+      opts.retryAfterSec === undefined
+        ? known && DEFAULT_RETRY_AFTER_SEC[known]
+        : (opts.retryAfterSec ?? undefined);
+    const answer: RestFaultAnswer = { status, body: opts.body ?? BODIES[known!] };
+    if (opts.headers) answer.headers = opts.headers;
     if (retryAfterSec !== undefined) answer.retryAfterSec = retryAfterSec;
     if (count > 0) this.statuses.push({ answer, remaining: count });
   }

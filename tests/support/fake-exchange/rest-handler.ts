@@ -103,7 +103,10 @@ export function createRestHandler(
     if (delay > 0) await sleep(delay);
     const fault = faults.takeStatus();
     if (fault) {
-      const headers: Record<string, string> = { 'Content-Type': 'application/json;charset=UTF-8' };
+      const headers: Record<string, string> = {
+        'Content-Type': 'application/json;charset=UTF-8',
+        ...fault.headers,
+      };
       if (fault.retryAfterSec !== undefined) {
         headers['Retry-After'] = String(fault.retryAfterSec);
         entry.retryAfterSec = fault.retryAfterSec;

@@ -86,6 +86,26 @@ const QUIRKS: Record<string, ExchangeQuirks> = {
     // (docs-v5 "Rate Limits").
     rateLimitPauseMs: 2_000,
   },
+  bybit: {
+    facts: {
+      // Kline: `confirm` "Weather the tick is ended or not"; "Push frequency: 1-60s" — pushed while
+      // nothing trades too (v5 "WS / Kline").
+      closedFlagSent: true,
+      pushesQuietIntervals: true,
+      candlePushMs: 60_000,
+      // Spot: "up to 10 args for each subscription request"; no documented topic cap per
+      // connection; 500 connections per 5 minutes per IP (v5 "WebSocket Connect").
+      maxStreamsPerSocket: null,
+      subscribesPerSecond: null,
+      barAlignment: 'utc',
+      oneSecondCandles: false,
+      // Orderbook deltas carry `u`/`seq`, no checksum (v5 "WS / Orderbook").
+      bookChecksum: false,
+    },
+    // 10006 "Too many visits!" comes as HTTP 200 with X-Bapi-Limit-Reset-Timestamp; per-second
+    // endpoint limits ("Rate Limit Rules").
+    rateLimitPauseMs: 1_000,
+  },
 };
 
 export function quirksOf(exchangeId: string): ExchangeQuirks {
