@@ -1,3 +1,4 @@
+import { quirksOf } from '../../src/main/core/exchange/exchange-quirks';
 import type { ExchangeCapabilities, MarketInfo } from '../../src/shared/domain/exchange';
 import type { Candle, OrderBook, Ticker } from '../../src/shared/domain/market';
 import { readSince } from '../../src/main/core/exchange/candle-cache';
@@ -71,6 +72,7 @@ export class ScriptedSource implements MarketSource {
       orderBook: true,
       closedFlag: false,
       maxCandlesPerRequest: opts.pageLimit ?? 1000,
+      facts: quirksOf(this.id).facts,
     };
     this.infos = opts.symbols.map((symbol) => {
       const [base = '', quote = ''] = symbol.split('/');

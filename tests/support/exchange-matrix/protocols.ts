@@ -2,6 +2,8 @@ import { startFakeExchange, type FakeVenue, type FakeVenueOptions } from '../fak
 import { bingxProtocol } from '../fake-exchange/protocols/bingx';
 import { kucoinFuturesProtocol } from '../fake-exchange/protocols/kucoinfutures';
 import { startProtocolFake } from '../fake-exchange/protocols/protocol-server';
+import { startFakeBybit } from '../fake-exchange/protocols/bybit';
+import { startFakeOkx } from '../fake-exchange/protocols/okx';
 
 /**
  * One exchange protocol the matrix runs: a fake server speaking it (sharing the ground truth of
@@ -31,6 +33,8 @@ export const MATRIX_PROTOCOLS: Record<string, MatrixProtocol> = {
     symbol: 'BTC/USDT:USDT',
     start: (opts) => startProtocolFake(kucoinFuturesProtocol, opts),
   },
+  okx: { exchange: 'okx', symbol: 'BTC/USDT', start: (opts) => startFakeOkx(opts) },
+  bybit: { exchange: 'bybit', symbol: 'BTC/USDT', start: (opts) => startFakeBybit(opts) },
 };
 
 export function matrixProtocol(exchange: string): MatrixProtocol {

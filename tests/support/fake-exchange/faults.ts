@@ -7,7 +7,7 @@ export type RestFaultAnswer = {
   status: number;
   retryAfterSec?: number;
   body: string;
-  /** other headers of the answer (KuCoin's gw-ratelimit-reset) */
+  /** extra headers (KuCoin's gw-ratelimit-reset, Bybit's X-Bapi-Limit-Reset-Timestamp) */
   headers?: Record<string, string>;
 };
 
@@ -41,15 +41,24 @@ export class FaultPlan {
   /** whether heartbeats (pings) are answered during the stall */
   stallPongs = true;
 
+  /**
+   * Another exchange's answer passes its own `body` (any status); without one, Binance's body for
+   * 429, 418 or 500. `retryAfterSec: null`: no Retry-After header (OKX and Bybit send none).
+   */
   queueStatus(
-    status: RestFaultStatus,
+    status: number,
     count: number,
-    opts: { retryAfterSec?: number; body?: string } = {},
+    opts: { retryAfterSec?: number | null; body?: string; headers?: Record<string, string> } = {},
   ): void {
-    if (!(status in BODIES))
+    const known = status in BODIES ? (status as RestFaultStatus) : undefined;
+    if (known === undefined && opts.body === undefined)
       throw new Error(`Fake exchange: restStatus supports 429, 418 and 500, not ${status}`);
-    const retryAfterSec = opts.retryAfterSec ?? DEFAULT_RETRY_AFTER_SEC[status];
-    const answer: RestFaultAnswer = { status, body: opts.body ?? BODIES[status] };
+    const retryAfterSec =
+      opts.retryAfterSec === undefined
+        ? known && DEFAULT_RETRY_AFTER_SEC[known]
+        : (opts.retryAfterSec ?? undefined);
+    const answer: RestFaultAnswer = { status, body: opts.body ?? BODIES[known!] };
+    if (opts.headers) answer.headers = opts.headers;
     if (retryAfterSec !== undefined) answer.retryAfterSec = retryAfterSec;
     if (count > 0) this.statuses.push({ answer, remaining: count });
   }

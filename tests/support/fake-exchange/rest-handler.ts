@@ -42,6 +42,33 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/**
+ * What differs between exchanges around the routes: the answer to an unknown path, how an error a
+ * route throws becomes an answer, and the headers every answer carries.
+ */
+export type RestDialect = {
+  notFound(method: string, path: string): RestAnswer;
+  /** the answer for an error a route threw, or undefined to let it fail loudly (a bug in the fake) */
+  errorAnswer(error: unknown): RestAnswer | undefined;
+  headers(answer: RestAnswer, request: RestRequest): Record<string, string>;
+};
+
+/** Binance: -1000 for unknown paths, BinanceError answers, used-weight headers. */
+function binanceDialect(): RestDialect {
+  const weights = new WeightMeter();
+  return {
+    notFound: (method, path) => ({
+      status: 404,
+      body: { code: -1000, msg: `Fake exchange: no route for ${method} ${path}` },
+    }),
+    errorAnswer: (error) => (error instanceof BinanceError ? error.answer() : undefined),
+    headers: (answer, request) => {
+      const used = String(weights.add(answer.weight ?? 1, request.now));
+      return { 'x-mbx-used-weight': used, 'x-mbx-used-weight-1m': used };
+    },
+  };
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The HTTP side: queued faults first, then the route, every call logged with its answered status. */
@@ -50,8 +77,8 @@ export function createRestHandler(
   faults: FaultPlan,
   log: RestLogEntry[],
   now: Now,
+  dialect: RestDialect = binanceDialect(),
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const weights = new WeightMeter();
   return (req, res) => {
     void handle(req, res).catch((error: unknown) => {
       // A bug in the fake must be loud in the test that hit it, not a hung request.
@@ -76,7 +103,10 @@ export function createRestHandler(
     if (delay > 0) await sleep(delay);
     const fault = faults.takeStatus();
     if (fault) {
-      const headers: Record<string, string> = { 'Content-Type': 'application/json;charset=UTF-8' };
+      const headers: Record<string, string> = {
+        'Content-Type': 'application/json;charset=UTF-8',
+        ...fault.headers,
+      };
       if (fault.retryAfterSec !== undefined) {
         headers['Retry-After'] = String(fault.retryAfterSec);
         entry.retryAfterSec = fault.retryAfterSec;
@@ -101,25 +131,21 @@ export function createRestHandler(
     };
     let answer: RestAnswer;
     if (!route) {
-      answer = {
-        status: 404,
-        body: { code: -1000, msg: `Fake exchange: no route for ${method} ${url.pathname}` },
-      };
+      answer = dialect.notFound(method, url.pathname);
     } else {
       try {
         answer = route(request);
       } catch (error) {
-        if (!(error instanceof BinanceError)) throw error;
-        answer = error.answer();
+        const mapped = dialect.errorAnswer(error);
+        if (!mapped) throw error;
+        answer = mapped;
       }
     }
-    const used = String(weights.add(answer.weight ?? 1, request.now));
     entry.status = answer.status;
     log.push(entry);
     res.writeHead(answer.status, {
       'Content-Type': 'application/json;charset=UTF-8',
-      'x-mbx-used-weight': used,
-      'x-mbx-used-weight-1m': used,
+      ...dialect.headers(answer, request),
     });
     res.end(JSON.stringify(answer.body));
   }

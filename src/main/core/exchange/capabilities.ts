@@ -1,4 +1,5 @@
 import type { ExchangeCapabilities } from '../../../shared/domain/exchange';
+import { quirksOf } from './exchange-quirks';
 
 /** Timeframes the engine can build from 1m when an exchange does not serve them. */
 export const AGGREGATABLE_TIMEFRAMES = [
@@ -18,13 +19,17 @@ export const AGGREGATABLE_TIMEFRAMES = [
 
 /** The subset of a ccxt instance the capability record is read from. */
 export type CcxtCapabilitySource = {
+  id?: string;
   has: Record<string, unknown>;
   timeframes?: Record<string, unknown> | undefined;
   features?: unknown;
   options?: Record<string, unknown>;
 };
 
-export function capabilitiesFromCcxt(ex: CcxtCapabilitySource): ExchangeCapabilities {
+export function capabilitiesFromCcxt(
+  ex: CcxtCapabilitySource,
+  exchangeId = String(ex.id ?? ''),
+): ExchangeCapabilities {
   const timeframes = Object.keys(ex.timeframes ?? {});
   return {
     websocketOhlcv: ex.has['watchOHLCV'] === true,
@@ -38,6 +43,7 @@ export function capabilitiesFromCcxt(ex: CcxtCapabilitySource): ExchangeCapabili
     // ccxt parses Binance's kline `x` (closed) flag but drops it; no ccxt exchange hands it over.
     closedFlag: false,
     maxCandlesPerRequest: ohlcvLimit(ex) ?? 500,
+    facts: quirksOf(exchangeId).facts,
   };
 }
 

@@ -1,5 +1,6 @@
 import ccxt, { type Exchange } from 'ccxt';
 import type { ExchangeSettings } from '../../../shared/domain/settings';
+import { applyQuirks, quirksOf } from './exchange-quirks';
 import { MarketDataError } from './market-source';
 
 type ExchangeConstructor = new (config: Record<string, unknown>) => Exchange;
@@ -33,7 +34,10 @@ export function createCcxtExchange(id: string, settings: ExchangeSettings): Exch
     );
   }
   refusePlainRemoteUrls(id, settings.ccxt['urls']);
-  const ex = new Ctor(deepMerge(DEFAULTS, settings.ccxt));
+  const { ccxtOptions } = quirksOf(id);
+  const defaults = ccxtOptions ? deepMerge(DEFAULTS, { options: ccxtOptions }) : DEFAULTS;
+  const ex = new Ctor(deepMerge(defaults, settings.ccxt));
+  applyQuirks(id, ex);
   if (settings.sandbox) {
     try {
       ex.setSandboxMode(true);

@@ -4,14 +4,14 @@ import type { Candle, OrderBook, Ticker } from '../../../shared/domain/market';
 import type { Clock } from '../feed/clock';
 import type { Logger } from '../log';
 import { capabilitiesFromCcxt } from './capabilities';
+import {
+  DEFAULT_RATE_LIMIT_PAUSE_MS,
+  errorKindOfCode,
+  quirksOf,
+  type ExchangeQuirks,
+} from './exchange-quirks';
 import { readSince, toCandle } from './candle-cache';
 import { usesPlainWebsocket } from './ccxt-factory';
-import {
-  errorKindOfCode,
-  exchangeProfile,
-  RATE_LIMIT_PAUSE_MS,
-  type ExchangeQuirks,
-} from './exchange-profiles';
 import {
   REST_PRIORITY,
   type BookBatch,
@@ -69,12 +69,13 @@ export class CcxtSource implements MarketSource {
   ) {
     this.name = String(ex.name ?? id);
     this.gate = new RestGate(deps.clock);
-    this.caps = capabilitiesFromCcxt(ex);
-    this.quirks = exchangeProfile(id)?.quirks ?? {};
+    this.caps = capabilitiesFromCcxt(ex, id);
+    this.quirks = quirksOf(id);
     pauseGateOnRetryAfter(ex, this.gate, {
       clock: deps.clock,
       log: deps.log,
       what: 'REST calls',
+      defaultPauseMs: this.quirks.rateLimitPauseMs,
       quirks: this.quirks,
     });
     this.guardThrottledSends();
@@ -304,14 +305,14 @@ export class CcxtSource implements MarketSource {
   }
 
   /**
-   * Works around ccxt 4.5.84's BingX spot candle cache (ExchangeQuirks.ohlcvCacheLookedUpByExchangeInterval):
+   * Works around ccxt 4.5.84's BingX spot candle cache (ExchangeQuirks.candleCacheLookedUpByExchangeInterval):
    * handleOHLCV looks the cache up under '1min' and stores it under '1m', so every message replaced
    * the cache with a one-candle one, and a bar's final update followed by the next bar's first one
    * between two wakes lost the final values (closed candles stored with forming values). A hidden
    * alias from the exchange's interval name to the unified key lets ccxt find and keep its cache.
    */
   private repairCandleCacheLookup(symbol: string): void {
-    const types = this.quirks.ohlcvCacheLookedUpByExchangeInterval;
+    const types = this.quirks.candleCacheLookedUpByExchangeInterval;
     const type = this.ex.markets?.[symbol]?.type;
     if (!types || !type || !(types as readonly string[]).includes(type)) return;
     const options = this.ex.options as Record<string, { timeframes?: Record<string, unknown> } | undefined>;
@@ -394,7 +395,7 @@ export class CcxtSource implements MarketSource {
     this.marketList = list;
     this.marketMap.clear();
     for (const m of list) this.marketMap.set(m.symbol, m);
-    this.caps = capabilitiesFromCcxt(this.ex);
+    this.caps = capabilitiesFromCcxt(this.ex, this.id);
     this.marketsLoadedAt = this.deps.clock.now();
   }
 
@@ -504,9 +505,6 @@ function decimalsOf(tick: number | null): number | null {
   return Math.max(0, Math.ceil(-Math.log10(tick) - 1e-9));
 }
 
-/** When a 429/418 carries no Retry-After, wait this long before the next REST call. */
-const DEFAULT_RETRY_AFTER_MS = RATE_LIMIT_PAUSE_MS;
-
 /**
  * Closes `gate` for the Retry-After window of every 429/418 `ex` receives. Binance answers 429 (and
  * 418 when an IP kept calling) with Retry-After; ccxt turns it into a DDoSProtection error and
@@ -515,11 +513,10 @@ const DEFAULT_RETRY_AFTER_MS = RATE_LIMIT_PAUSE_MS;
 export function pauseGateOnRetryAfter(
   ex: Exchange,
   gate: RestGate,
-  deps: { clock: Clock; log: Logger; what: string; quirks?: ExchangeQuirks },
+  deps: { clock: Clock; log: Logger; what: string; defaultPauseMs?: number; quirks?: ExchangeQuirks },
 ): void {
   const hooked = ex as unknown as { onRestResponse: (...args: unknown[]) => unknown };
   const original = hooked.onRestResponse.bind(ex);
-  let codedStreak = 0;
   hooked.onRestResponse = (...args: unknown[]) => {
     const [status, , , , headers, body] = args as [
       number,
@@ -529,30 +526,23 @@ export function pauseGateOnRetryAfter(
       Record<string, string>,
       unknown,
     ];
-    // Some exchanges rate-limit with HTTP 200 and a code of their own (BingX: 100410) and no
-    // Retry-After: the pause doubles with each such reply in a row (1 s, 2 s, 4 s … 10 s).
+    // Some exchanges rate-limit with HTTP 200 and a code of their own (BingX: 100410).
     const coded =
       deps.quirks !== undefined &&
       typeof body === 'string' &&
       errorKindOfCode(deps.quirks, body.slice(0, 200)) === 'rate-limited';
-    codedStreak = coded ? codedStreak + 1 : 0;
     if (status === 429 || status === 418 || coded) {
-      const fallback = coded
-        ? Math.min(DEFAULT_RETRY_AFTER_MS, CODED_RATE_LIMIT_FIRST_PAUSE_MS * 2 ** (codedStreak - 1))
-        : DEFAULT_RETRY_AFTER_MS;
       const ms =
         retryAfterMs(headers?.['Retry-After'], deps.clock.now()) ??
         resetHeaderMs(headers, deps.quirks?.rateLimitResetMsHeader) ??
-        fallback;
+        deps.defaultPauseMs ??
+        DEFAULT_RATE_LIMIT_PAUSE_MS;
       gate.block(ms);
       deps.log.warn(`rate limited: pausing ${deps.what}`, { status, ms });
     }
     return original(...args);
   };
 }
-
-/** The first pause after a coded rate-limit reply without Retry-After (it doubles on a streak). */
-const CODED_RATE_LIMIT_FIRST_PAUSE_MS = 1_000;
 
 /** An exchange's own "quota resets in N ms" header (KuCoin's gw-ratelimit-reset), any case. */
 function resetHeaderMs(

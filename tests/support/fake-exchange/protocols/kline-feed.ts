@@ -1,8 +1,10 @@
-import { alignTime, nextOpenTime } from '../../../../src/shared/timeframe';
+import { alignTime } from '../../../../src/shared/timeframe';
 import type { Now } from '../clock';
 import { klineAt, type Kline } from '../klines';
 import type { Connection, SocketHub } from '../socket-hub';
 import type { Listing } from '../venue';
+import { BarCursor } from './bars';
+import { PushLoop } from './push-loop';
 
 /** One candle stream on one socket, whatever the protocol. */
 export type KlineSubscription = {
@@ -16,7 +18,7 @@ export type KlineSubscription = {
   frame(kline: Kline, now: number): string | Buffer;
 };
 
-type Live = KlineSubscription & { formingOpen: number };
+type Live = KlineSubscription & { cursor: BarCursor };
 
 /** A stream that gets a fresh frame on every update (a ticker). */
 export type PeriodicSubscription = {
@@ -34,8 +36,7 @@ export type PeriodicSubscription = {
 export class KlineFeed {
   private readonly subs = new Map<string, Live>();
   private readonly periodic = new Map<string, PeriodicSubscription>();
-  private readonly tickTimer: NodeJS.Timeout;
-  private boundaryTimer: NodeJS.Timeout | undefined;
+  private readonly loop: PushLoop;
 
   constructor(
     private readonly hub: SocketHub,
@@ -43,8 +44,12 @@ export class KlineFeed {
     /** the exchange's clock (tests may run it ahead to reach a bar boundary sooner) */
     private readonly now: Now,
   ) {
-    this.tickTimer = setInterval(() => this.tick(), updateIntervalMs);
-    this.scheduleBoundary();
+    this.loop = new PushLoop(
+      now,
+      updateIntervalMs,
+      (at) => this.tick(at),
+      (at) => this.afterSecond(at),
+    );
   }
 
   /** Adds the stream (a repeated subscription is kept once) and sends its forming candle at once. */
@@ -52,7 +57,7 @@ export class KlineFeed {
     const key = `${sub.connection.id}|${sub.name}`;
     if (this.subs.has(key)) return;
     const now = this.now();
-    const live: Live = { ...sub, formingOpen: alignTime(now, sub.timeframe) };
+    const live: Live = { ...sub, cursor: new BarCursor({ timeframe: sub.timeframe, shiftMs: 0 }, now) };
     this.subs.set(key, live);
     sub.connection.ws.on('close', () => this.subs.delete(key));
     this.sendForming(live, now);
@@ -72,29 +77,16 @@ export class KlineFeed {
     return this.subs.delete(key) || this.periodic.delete(key);
   }
 
-  names(connection: Connection): string[] {
-    return [...this.subs.values()].filter((s) => s.connection === connection).map((s) => s.name);
-  }
-
   close(): void {
-    clearInterval(this.tickTimer);
-    clearTimeout(this.boundaryTimer);
+    this.loop.stop();
   }
 
-  private scheduleBoundary(): void {
-    // A few ms past the second, so the closing second has completed by this.now().
-    const delay = 1000 - (this.now() % 1000) + 2;
-    this.boundaryTimer = setTimeout(() => {
-      const now = this.now();
-      for (const sub of this.subs.values()) {
-        if (this.closeBars(sub, now)) this.sendForming(sub, now);
-      }
-      this.scheduleBoundary();
-    }, delay);
+  /** A bar that ended is pushed at once with its final values, then the next bar's first update. */
+  private afterSecond(now: number): void {
+    for (const sub of this.subs.values()) if (this.closeBars(sub, now)) this.sendForming(sub, now);
   }
 
-  private tick(): void {
-    const now = this.now();
+  private tick(now: number): void {
     for (const sub of this.subs.values()) {
       this.closeBars(sub, now);
       this.sendForming(sub, now);
@@ -104,15 +96,12 @@ export class KlineFeed {
 
   /** Sends the final values of the bars that ended since the last look; true if any ended. */
   private closeBars(sub: Live, now: number): boolean {
-    const currentOpen = alignTime(now, sub.timeframe);
-    let closed = false;
-    while (sub.formingOpen < currentOpen) {
-      const kline = klineAt(sub.listing.series, sub.timeframe, sub.formingOpen, now);
+    const closed = sub.cursor.closedSince(now);
+    for (const openTime of closed) {
+      const kline = klineAt(sub.listing.series, sub.timeframe, openTime, now);
       if (kline) this.hub.sendData(sub.connection, sub.frame(kline, now));
-      sub.formingOpen = nextOpenTime(sub.formingOpen, sub.timeframe);
-      closed = true;
     }
-    return closed;
+    return closed.length > 0;
   }
 
   private sendForming(sub: Live, now: number): void {
