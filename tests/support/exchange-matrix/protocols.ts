@@ -1,5 +1,6 @@
 import { startFakeExchange, type FakeVenue, type FakeVenueOptions } from '../fake-exchange';
 import { bingxProtocol } from '../fake-exchange/protocols/bingx';
+import { bitgetProtocol } from '../fake-exchange/protocols/bitget';
 import { kucoinFuturesProtocol } from '../fake-exchange/protocols/kucoinfutures';
 import { startProtocolFake } from '../fake-exchange/protocols/protocol-server';
 import { startFakeBybit } from '../fake-exchange/protocols/bybit';
@@ -28,6 +29,11 @@ export const MATRIX_PROTOCOLS: Record<string, MatrixProtocol> = {
   binance: { exchange: 'binance', symbol: 'BTC/USDT', start: (opts) => startFakeExchange(opts) },
   // Spot: the market where ccxt 4.5.84 loses a bar's final push (ExchangeQuirks in core/exchange).
   bingx: { exchange: 'bingx', symbol: 'BTC/USDT', start: (opts) => startProtocolFake(bingxProtocol, opts) },
+  bitget: {
+    exchange: 'bitget',
+    symbol: 'BTC/USDT',
+    start: (opts) => startProtocolFake(bitgetProtocol, opts),
+  },
   kucoinfutures: {
     exchange: 'kucoinfutures',
     symbol: 'BTC/USDT:USDT',

@@ -72,7 +72,10 @@ export async function runMatrixCase(
   scenario: MatrixScenario,
 ): Promise<MatrixResult[]> {
   const realStart = Date.now();
-  const boundary = Math.floor((realStart + LEAD_MS) / DAY_MS) * DAY_MS + DAY_MS;
+  // The last UTC midnight, so the shifted clock runs behind the real one: ccxt computes some REST
+  // windows from its own (real) clock and clamps them to it (bitget's fetchOHLCV caps endTime at
+  // its now), which a clock ahead of the real one would turn into empty answers.
+  const boundary = Math.floor((realStart + LEAD_MS) / DAY_MS) * DAY_MS;
   const offset = boundary - LEAD_MS - realStart;
   const now = shiftedNow(offset);
   const clock: Clock = { ...systemClock, now };

@@ -144,7 +144,8 @@ const QUIRKS: Record<string, ExchangeQuirks> = {
   bitget: {
     facts: {
       // Candle channel: a snapshot on subscribe, then updates of the current bar, no closed flag;
-      // pushed every 500 ms whether or not it changed (Bitget v2 "Candlestick Channel").
+      // pushed every 500 ms whether or not it changed (Bitget v2 "Candlestick Channel"). UTC bars
+      // through the ccxtOptions below (the plain 6H/12H/1D/1W channels are UTC+8).
       closedFlagSent: false,
       pushesQuietIntervals: true,
       candlePushMs: 500,
@@ -160,6 +161,13 @@ const QUIRKS: Record<string, ExchangeQuirks> = {
     // 429 {"code":"429","msg":"Too Many Requests"} without Retry-After; limits per second per
     // endpoint (Bitget v2 "Rate limit").
     rateLimitPauseMs: 1_000,
+    /**
+     * ccxt 4.5.84 bug, as on OKX: bitget.watchOHLCV('1d') subscribes `candle1D`, Bitget's UTC+8 bar
+     * (opens 16:00 UTC), while fetchOHLCV('1d') asks REST for `1Dutc`; the socket's bar names are
+     * pointed at the UTC channels (Bitget v2 "Candlestick Channel" lists candle6Hutc … candle1Wutc),
+     * so socket and REST give the same bars. ccxt maps 'candle1Dutc' pushes back to '1d'.
+     */
+    ccxtOptions: { timeframes: { '6h': '6Hutc', '12h': '12Hutc', '1d': '1Dutc', '1w': '1Wutc' } },
   },
   kucoinfutures: {
     facts: {

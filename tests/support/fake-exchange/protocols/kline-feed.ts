@@ -1,9 +1,8 @@
-import { alignTime } from '../../../../src/shared/timeframe';
 import type { Now } from '../clock';
 import { klineAt, type Kline } from '../klines';
 import type { Connection, SocketHub } from '../socket-hub';
 import type { Listing } from '../venue';
-import { BarCursor } from './bars';
+import { BarCursor, barOpen, type BarSpec } from './bars';
 import { PushLoop } from './push-loop';
 
 /** One candle stream on one socket, whatever the protocol. */
@@ -12,13 +11,15 @@ export type KlineSubscription = {
   /** the protocol's name of the stream (its topic or dataType), unique per socket */
   name: string;
   listing: Listing;
-  /** unified timeframe: bars are the shared UTC bars of src/shared/timeframe.ts */
+  /** unified timeframe: bars are the shared UTC bars of src/shared/timeframe.ts… */
   timeframe: string;
+  /** …opening this much before the UTC boundary (Hong Kong bars: 8 h), default 0 */
+  shiftMs?: number;
   /** the frame carrying this candle as it stands (closed or forming), in the protocol's shape */
   frame(kline: Kline, now: number): string | Buffer;
 };
 
-type Live = KlineSubscription & { cursor: BarCursor };
+type Live = KlineSubscription & { bar: BarSpec; cursor: BarCursor };
 
 /** A stream that gets a fresh frame on every update (a ticker). */
 export type PeriodicSubscription = {
@@ -57,7 +58,8 @@ export class KlineFeed {
     const key = `${sub.connection.id}|${sub.name}`;
     if (this.subs.has(key)) return;
     const now = this.now();
-    const live: Live = { ...sub, cursor: new BarCursor({ timeframe: sub.timeframe, shiftMs: 0 }, now) };
+    const bar: BarSpec = { timeframe: sub.timeframe, shiftMs: sub.shiftMs ?? 0 };
+    const live: Live = { ...sub, bar, cursor: new BarCursor(bar, now) };
     this.subs.set(key, live);
     sub.connection.ws.on('close', () => this.subs.delete(key));
     this.sendForming(live, now);
@@ -105,7 +107,7 @@ export class KlineFeed {
   }
 
   private sendForming(sub: Live, now: number): void {
-    const kline = klineAt(sub.listing.series, sub.timeframe, alignTime(now, sub.timeframe), now);
+    const kline = klineAt(sub.listing.series, sub.timeframe, barOpen(now, sub.bar), now);
     if (kline) this.hub.sendData(sub.connection, sub.frame(kline, now));
   }
 }
