@@ -52,7 +52,7 @@ describe('fake Bybit v5, REST', () => {
   it('lists spot and linear markets to ccxt, whose candles equal the truth', async () => {
     const ex = client();
     await ex.loadMarkets();
-    expect(Object.keys(ex.markets).sort()).toEqual(['BTC/USDT', 'BTC/USDT:USDT']);
+    expect(Object.keys(ex.markets ?? {}).sort()).toEqual(['BTC/USDT', 'BTC/USDT:USDT']);
     for (const symbol of ['BTC/USDT', 'BTC/USDT:USDT']) {
       const rows = await ex.fetchOHLCV(symbol, '5m', Date.now() - 60 * MINUTE, 6);
       expect(rows).toEqual(fake.truth(symbol, '5m', rows[0]![0]!, rows.at(-1)![0]!));
