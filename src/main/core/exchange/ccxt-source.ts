@@ -4,7 +4,7 @@ import type { Candle, OrderBook, Ticker } from '../../../shared/domain/market';
 import type { Clock } from '../feed/clock';
 import type { Logger } from '../log';
 import { capabilitiesFromCcxt } from './capabilities';
-import { DEFAULT_RATE_LIMIT_PAUSE_MS, quirksOf } from './exchange-quirks';
+import { DEFAULT_RATE_LIMIT_PAUSE_MS, quirksOf, watchError } from './exchange-quirks';
 import { readSince, toCandle } from './candle-cache';
 import { usesPlainWebsocket } from './ccxt-factory';
 import {
@@ -122,7 +122,7 @@ export class CcxtSource implements MarketSource {
     // Watched again before its unsubscription went out: keep the subscription.
     this.unsubscribeBatch = this.unsubscribeBatch.filter(([s, tf]) => s !== symbol || tf !== timeframe);
     if (!this.subscribed(key, symbol, timeframe)) await this.subscribeInBatch(symbol, timeframe);
-    const returned = await this.ex.watchOHLCV(symbol, timeframe);
+    const returned = await this.watching(this.ex.watchOHLCV(symbol, timeframe));
     // watchOHLCV hands back only what changed since the previous call, and under load one wake
     // covers several frames: read the cache itself, from the oldest candle we still care about.
     const cache = this.ex.ohlcvs?.[symbol]?.[timeframe] as unknown as readonly number[][] | undefined;
@@ -204,7 +204,7 @@ export class CcxtSource implements MarketSource {
   }
 
   async watchTicker(symbol: string): Promise<TickerBatch> {
-    const t = await this.ex.watchTicker(symbol, this.tickerParams());
+    const t = await this.watching(this.ex.watchTicker(symbol, this.tickerParams()));
     return { ticker: this.toTicker(symbol, t), connection: this.connectionOf(`t|${symbol}`, symbol) };
   }
 
@@ -219,7 +219,7 @@ export class CcxtSource implements MarketSource {
   }
 
   async watchOrderBook(symbol: string, depth: number): Promise<BookBatch> {
-    const book = await this.ex.watchOrderBook(symbol, Math.max(depth, BOOK_SNAPSHOT_DEPTH));
+    const book = await this.watching(this.ex.watchOrderBook(symbol, Math.max(depth, BOOK_SNAPSHOT_DEPTH)));
     return { book: this.toBook(symbol, book, depth), connection: this.connectionOf(`b|${symbol}`, symbol) };
   }
 
@@ -231,6 +231,15 @@ export class CcxtSource implements MarketSource {
   async fetchOrderBook(symbol: string, depth: number): Promise<Omit<OrderBook, 'synced'>> {
     const book = await this.gate.run(() => this.ex.fetchOrderBook(symbol, depth), REST_PRIORITY.poll);
     return this.toBook(symbol, book, depth);
+  }
+
+  /** A watch's result, its failure translated by the exchange's quirks (see watchError). */
+  private async watching<T>(watch: Promise<T>): Promise<T> {
+    try {
+      return await watch;
+    } catch (err) {
+      throw watchError(this.id, err);
+    }
   }
 
   restWindowClear(): Promise<void> {
