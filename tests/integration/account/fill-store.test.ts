@@ -143,7 +143,7 @@ describe('migration 0005 account', () => {
     ).run();
     v4.close();
 
-    db = openDatabase(dir);
+    db = openDatabase(dir, { migrations: migrations.filter((m) => m.version <= 5) });
     expect(schemaVersion(db)).toBe(5);
     expect(db.prepare('SELECT rule_name, kind FROM alerts').all()).toEqual([
       { rule_name: 'r', kind: 'rule' },
