@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../../src/main/core/feed/clock';
+import { systemClock } from '../../../src/main/core/base/clock';
 import { startSqliteEngine } from '../../support/exchange-matrix/sqlite-engine';
 import { startFakeOkx, type FakeOkx } from '../../support/fake-exchange/protocols/okx';
 import { until } from './engine-harness';

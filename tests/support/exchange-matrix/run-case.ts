@@ -1,7 +1,7 @@
 import { seriesId, type Candle, type SeriesKey } from '../../../src/shared/domain/market';
 import { timeframeMs } from '../../../src/shared/timeframe';
 import type { CandleUpdate } from '../../../src/main/core/candles/ports';
-import { systemClock, type Clock } from '../../../src/main/core/feed/clock';
+import { systemClock, type Clock } from '../../../src/main/core/base/clock';
 import type { CandleRepository } from '../../../src/main/core/store/candle-repository';
 import { shiftedNow } from '../fake-exchange';
 import type { MatrixProtocol } from './protocols';

@@ -1,8 +1,9 @@
 import ccxt, { type Exchange, type OrderBook as CcxtOrderBook, type Ticker as CcxtTicker } from 'ccxt';
 import type { ExchangeCapabilities, MarketInfo } from '../../../shared/domain/exchange';
 import type { Candle, OrderBook, Ticker } from '../../../shared/domain/market';
-import type { Clock } from '../feed/clock';
-import type { Logger } from '../log';
+import { retryAfterMs } from '../base/backoff';
+import type { Clock } from '../base/clock';
+import type { Logger } from '../base/log';
 import { capabilitiesFromCcxt } from './capabilities';
 import { DEFAULT_RATE_LIMIT_PAUSE_MS, quirksOf, watchError } from './exchange-quirks';
 import { readSince, toCandle } from './candle-cache';
@@ -457,13 +458,4 @@ export function pauseGateOnRetryAfter(
     }
     return original(...args);
   };
-}
-
-/** Retry-After is either seconds or an HTTP date. */
-export function retryAfterMs(header: string | undefined, now: number): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
 }

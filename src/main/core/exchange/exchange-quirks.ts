@@ -1,6 +1,6 @@
 import type { Exchange } from 'ccxt';
 import type { ExchangeFacts } from '../../../shared/domain/exchange';
-import { MarketDataError } from './market-source';
+import { MarketDataError } from '../base/classify-error';
 
 /**
  * What we know about an exchange beyond what ccxt says, as data: the feed never branches on an
