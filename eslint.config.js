@@ -49,6 +49,17 @@ export default tseslint.config(
     '^electron$|(^|/)(electron|headless|renderer|preload)(/|$)',
     'src/main/core is plain Node: Electron objects arrive through interfaces (DESIGN.md).',
   ),
+  // A later zone replaces an earlier one for the same files, so these repeat the core's rule.
+  zone(
+    ['src/main/core/base/**'],
+    '^electron$|(^|/)(electron|headless|renderer|preload)(/|$)|^\\.\\./(?!\\.\\./)',
+    'core/base holds generic helpers every layer may use: it imports only base/, src/shared and node packages.',
+  ),
+  zone(
+    ['src/main/core/streams/**'],
+    '^electron$|(^|/)(electron|headless|renderer|preload)(/|$)|^\\.\\./(?!\\.\\./|base/)',
+    'core/streams is the stream skeleton of every domain: it imports only base/, streams/, src/shared and node packages.',
+  ),
   zone(
     ['src/main/headless/**'],
     '^electron$|(^|/)(electron|renderer|preload)(/|$)',

@@ -8,7 +8,7 @@ import { RuleService } from '../src/main/core/alerts/rule-service';
 import type { CandleUpdate } from '../src/main/core/candles/ports';
 import { EventHub } from '../src/main/core/events';
 import { createIndicator } from '../src/main/core/indicators/factory';
-import { silentLogger } from '../src/main/core/log';
+import { silentLogger } from '../src/main/core/base/log';
 import { NotifyDispatcher } from '../src/main/core/notify/dispatcher';
 import { nativeChannel, soundChannel, toastChannel } from '../src/main/core/notify/local-channels';
 import { AlertRepository } from '../src/main/core/store/alert-repository';
@@ -185,7 +185,7 @@ function engineOnly(rules: StoredRule[]) {
 }
 
 /**
- * The whole stack over a temp SQLite database, wired as createSignals wires it, with a hook on the
+ * The whole stack over a temp SQLite database, wired as the alerts module wires it, with a hook on the
  * engine's firing so the latency case can time each step.
  */
 function fullStack(onShow: () => void = () => {}, onFired: (phase: 'fired' | 'stored') => void = () => {}) {

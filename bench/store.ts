@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { silentLogger } from '../src/main/core/log';
+import { silentLogger } from '../src/main/core/base/log';
 import { BatchedCandleWriter } from '../src/main/core/store/batched-candle-writer';
 import { CANDLE_SQL, CandleRepository } from '../src/main/core/store/candle-repository';
 import { openDatabase, type Database } from '../src/main/core/store/database';

@@ -3,8 +3,8 @@ import type { CandleHistory, GapLedger } from '../../src/main/core/candles/ports
 import { createCcxtExchange } from '../../src/main/core/exchange/ccxt-factory';
 import { CcxtSource } from '../../src/main/core/exchange/ccxt-source';
 import { CandleStream } from '../../src/main/core/feed/candle-stream';
-import { systemClock } from '../../src/main/core/feed/clock';
-import { silentLogger } from '../../src/main/core/log';
+import { systemClock } from '../../src/main/core/base/clock';
+import { silentLogger } from '../../src/main/core/base/log';
 
 export type BenchClient = { stop(): Promise<void> };
 

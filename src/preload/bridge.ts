@@ -1,5 +1,5 @@
 import { fail, isEventName, isMethodName, type Result } from '../shared/contract';
-import { callChannel, EVENT_CHANNEL, type CandlewatchBridge } from './api';
+import { callChannel, EVENT_CHANNEL, type CandlewatchBridge } from '../shared/contract/ipc';
 
 type IpcListener = (event: unknown, ...args: unknown[]) => void;
 

@@ -1,4 +1,4 @@
-import type { Clock, TimerHandle } from '../../src/main/core/feed/clock';
+import type { Clock, TimerHandle } from '../../src/main/core/base/clock';
 
 type Timer = { at: number; seq: number; fn: () => void };
 

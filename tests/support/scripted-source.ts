@@ -1,15 +1,15 @@
+import { MarketDataError } from '../../src/main/core/base/classify-error';
 import { quirksOf } from '../../src/main/core/exchange/exchange-quirks';
 import type { ExchangeCapabilities, MarketInfo } from '../../src/shared/domain/exchange';
 import type { Candle, OrderBook, Ticker } from '../../src/shared/domain/market';
 import { readSince } from '../../src/main/core/exchange/candle-cache';
 import {
-  MarketDataError,
   type BookBatch,
   type CandleBatch,
   type MarketSource,
   type TickerBatch,
 } from '../../src/main/core/exchange/market-source';
-import type { Clock } from '../../src/main/core/feed/clock';
+import type { Clock } from '../../src/main/core/base/clock';
 
 type Pending<T> = { resolve: (v: T) => void; reject: (e: unknown) => void; from?: number | undefined };
 

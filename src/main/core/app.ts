@@ -1,31 +1,25 @@
 import type { AppInfo } from '../../shared/contract/methods/app';
+import { ContractError } from '../../shared/contract/result';
 import type { ConfigFile } from './config/config-file';
-import { createDispatcher, type Dispatch, type Handlers } from './contract/dispatch';
+import { createDispatcher, type Dispatch } from './contract/dispatch';
 import { EventHub } from './events';
 import { parseConfigRules } from './alerts/rule-service';
-import { createSignals } from './alerts/signals';
-import { createAccounts } from './account/accounts';
-import { createMarketData } from './feed/market-data';
-import type { Logger } from './log';
+import { createAlertsModule } from './alerts/module';
+import { createAccountModule } from './account/module';
+import { createFeedModule } from './feed/module';
+import type { Logger } from './base/log';
+import { combineHandlers, type CoreModule } from './module';
 import type { Notifier } from './notify/ports';
 import { telegramTokenSource } from './notify/telegram-token';
 import { createHeadlessSecretBox } from './secrets/headless-secret-box';
+import { createSecretsModule } from './secrets/module';
 import type { SecretBox } from './secrets/ports';
 import { Redactor, redactingDispatch, redactingLogger } from './secrets/redactor';
-import { createSecretHandlers } from './secrets/secret-handlers';
-import { SecretStore } from './secrets/secret-store';
 import { SettingsService } from './settings/settings-service';
-import { openDatabase, type Database } from './store/database';
-import { SettingsRepository } from './store/settings-repository';
-import { BatchedCandleWriter } from './store/batched-candle-writer';
-import { CandleRepository } from './store/candle-repository';
-import { GapRepository } from './store/gap-repository';
-import { RetentionPruner } from './store/retention-pruner';
+import { createStoreModule } from './store/module';
 import { SecretRepository } from './store/secret-repository';
-import { SeriesRepository } from './store/series-repository';
-import { createStoreHandlers } from './store/store-handlers';
+import { SettingsRepository } from './store/settings-repository';
 import { createChartHandlers } from './chart/indicator-series';
-import { createSubscriptionHandlers } from './client-subscription';
 
 export type CoreOptions = {
   dataDir: string;
@@ -51,78 +45,68 @@ export type Core = {
   stop(): Promise<void>;
 };
 
-/** Composition root: builds every service from the options and implements the contract. */
+/** Composition root: builds every module from the options and implements the contract. */
 export function createCore(opts: CoreOptions): Core {
   // Every log record of the core passes the redactor: a credential echoed in an error never gets out.
   const redactor = new Redactor();
   const log = redactingLogger(opts.log, redactor.redact);
   // A bad rule in the config file stops the start before anything is opened, naming the rule.
   const configRules = opts.config?.rules && parseConfigRules(opts.config.rules);
-  const db: Database = openDatabase(opts.dataDir);
+  const store = createStoreModule({
+    dataDir: opts.dataDir,
+    retention: () => settings.get().data.retention,
+    log,
+  });
   const events = new EventHub();
-  const settings = new SettingsService(new SettingsRepository(db), log.child('settings'));
+  const settings = new SettingsService(new SettingsRepository(store.db), log.child('settings'));
   if (opts.config) {
     const { rules: _rules, ...sections } = opts.config;
     if (Object.keys(sections).length > 0) settings.update(sections);
   }
   settings.onChange((s) => events.emit('settings:changed', s));
 
-  const secrets = new SecretStore(
-    new SecretRepository(db),
-    opts.secretBox ?? createHeadlessSecretBox({ dataDir: opts.dataDir }),
+  const secrets = createSecretsModule({
+    repo: new SecretRepository(store.db),
+    box: opts.secretBox ?? createHeadlessSecretBox({ dataDir: opts.dataDir }),
     redactor,
-    log.child('secrets'),
-  );
-  // Store: the engine warms up from candleHistory, records gaps in gapLedger and feeds closed
-  // candles to candleWriter.onUpdate.
-  const series = new SeriesRepository(db);
-  const candleHistory = new CandleRepository(db, series);
-  const gapLedger = new GapRepository(db, series);
-  const candleWriter = new BatchedCandleWriter(db, series, candleHistory, log.child('store'));
-  const retention = new RetentionPruner(
-    db,
-    series,
-    candleHistory,
-    () => settings.get().data.retention,
-    log.child('retention'),
-  );
-  retention.start();
+    log: log.child('secrets'),
+  });
 
   const telegramEnvToken = process.env.CANDLEWATCH_TELEGRAM_BOT_TOKEN?.trim();
   if (telegramEnvToken) redactor.add(telegramEnvToken);
-  const signals = createSignals({
-    db,
+  const alerts = createAlertsModule({
+    db: store.db,
     events,
     settings,
-    candles: candleHistory,
+    candles: store.candles,
     notifier: opts.notifier,
     configRules,
     // A bot token is a credential: kept encrypted in the secret store (the environment overrides
     // it), never in the settings the UI sees, and masked in every log line like the API keys.
-    telegramToken: telegramTokenSource(secrets, telegramEnvToken),
+    telegramToken: telegramTokenSource(secrets.store, telegramEnvToken),
     log: log.child('signals'),
   });
 
   // Market data engine: closed candles go to the store writer, then the alert engine, then the UI.
-  const market = createMarketData({
+  const market = createFeedModule({
     settings,
     events,
-    history: candleHistory,
-    gaps: gapLedger,
-    candleListeners: [candleWriter.onUpdate, signals.onCandles],
+    history: store.candles,
+    gaps: store.gaps,
+    candleListeners: [store.writer.onUpdate, alerts.onCandles],
     log: log.child('market'),
     detectSleep: opts.mode === 'headless',
   });
 
   // Private side: keys from the secret store, fills into the alert history and the same channels.
-  const accounts = createAccounts({
-    db,
+  const account = createAccountModule({
+    db: store.db,
     events,
     settings,
-    credentials: secrets,
+    credentials: secrets.store,
     redactor,
-    delivery: signals.dispatcher,
-    marketStreams: market.handlers,
+    delivery: alerts.dispatcher,
+    marketStreams: market.streams,
     log: log.child('account'),
   });
 
@@ -134,20 +118,28 @@ export function createCore(opts: CoreOptions): Core {
     dataDir: opts.dataDir,
     startedAt: Date.now(),
   };
-
-  const handlers: Handlers = {
-    'app:info': () => info,
-    'app:ping': ({ nonce }) => ({ nonce, serverTime: Date.now() }),
-    'settings:get': () => settings.get(),
-    'settings:update': (patch) => settings.update(patch),
-    ...createStoreHandlers({ dataDir: opts.dataDir, series, candles: candleHistory, writer: candleWriter }),
-    ...createSecretHandlers(secrets),
-    ...signals.handlers,
-    ...market.handlers,
-    ...accounts.handlers,
-    ...createChartHandlers(candleHistory),
-    ...createSubscriptionHandlers(),
+  const app: CoreModule = {
+    handlers: {
+      'app:info': () => info,
+      'app:ping': ({ nonce }) => ({ nonce, serverTime: Date.now() }),
+      'settings:get': () => settings.get(),
+      'settings:update': (patch) => settings.update(patch),
+      'events:subscribe': (input, client) => {
+        // Only a transport that keeps per-client state can honour a subscription.
+        if (!client) throw new ContractError('unavailable', 'events:subscribe needs a connected client');
+        return client.subscription.replace(input);
+      },
+    },
+    start() {},
+    stop() {},
   };
+  const chart: CoreModule = { handlers: createChartHandlers(store.candles), start() {}, stop() {} };
+
+  // Started in this order (the store first, the streams that feed the others last) and stopped in
+  // the reverse one, so nothing receives data from a module that is not running.
+  const modules = { app, store, secrets, alerts, chart, market, account };
+  const handlers = combineHandlers(modules);
+  for (const module of Object.values(modules)) module.start();
 
   let stopped = false;
   return {
@@ -163,21 +155,11 @@ export function createCore(opts: CoreOptions): Core {
     async stop() {
       if (stopped) return;
       stopped = true;
-      await accounts.stop();
+      await account.stop();
       await market.stop();
-      await signals.stop();
+      await alerts.stop();
       events.close();
-      retention.stop();
-      try {
-        candleWriter.close();
-      } catch (err) {
-        log.error('closed candles could not be written at shutdown', {
-          error: err,
-          lost: candleWriter.pending,
-        });
-      }
-      db.pragma('optimize');
-      db.close();
+      store.stop();
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/base/log';
 
 /** The part of Electron's shell this module uses. */
 export type ShellLike = { openExternal(url: string): Promise<void> };

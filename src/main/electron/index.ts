@@ -24,8 +24,8 @@ import trayIconPath from '../../../assets/tray/tray-32.png?asset';
 import trayTemplatePath from '../../../assets/tray/tray-template-16.png?asset';
 import trayTemplate2xPath from '../../../assets/tray/tray-template-32.png?asset';
 import { createCore, type Core } from '../core/app';
-import { ClientSubscription } from '../core/client-subscription';
-import { createLogger, stderrSink } from '../core/log';
+import { ClientSubscription } from '../core/contract/client-subscription';
+import { createLogger, stderrSink } from '../core/base/log';
 import { buildAppMenuTemplate } from './app-menu';
 import {
   APP_ENTRY_URL,

@@ -1,9 +1,9 @@
 import { fail, methodNames, type Result } from '../../shared/contract';
-import { callChannel, EVENT_CHANNEL } from '../../preload/api';
-import type { ClientContext, ClientSubscription } from '../core/client-subscription';
+import { callChannel, EVENT_CHANNEL } from '../../shared/contract/ipc';
+import type { ClientContext, ClientSubscription } from '../core/contract/client-subscription';
 import type { Dispatch } from '../core/contract/dispatch';
 import type { EventHub } from '../core/events';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/base/log';
 import { isTrustedSender, originOf, type IpcEventLike } from './trusted-sender';
 
 /** The part of Electron's ipcMain the binding uses. */

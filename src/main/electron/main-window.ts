@@ -1,4 +1,4 @@
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/base/log';
 import { MIN_HEIGHT, MIN_WIDTH, saveWindowBounds, type Rect, type WindowBounds } from './window-bounds';
 
 type Preventable = { preventDefault(): void };

@@ -1,4 +1,4 @@
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/base/log';
 import { openExternalLink, type ShellLike } from './external-links';
 import { originOf } from './trusted-sender';
 

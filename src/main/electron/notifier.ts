@@ -1,5 +1,5 @@
 import type { SeriesKey } from '../../shared/domain/market';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/base/log';
 import type { NativeNotification, Notifier } from '../core/notify/ports';
 
 /** The part of Electron's Notification the notifier uses. */

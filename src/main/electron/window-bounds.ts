@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/base/log';
 
 export const MIN_WIDTH = 720;
 export const MIN_HEIGHT = 480;

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import type { LogLevel } from '../core/log';
+import type { LogLevel } from '../core/base/log';
+import { argTokens } from './arg-tokens';
 
 export type ServeOptions = {
   dataDir?: string;
@@ -36,29 +37,19 @@ Options:
 
 When ready it prints one JSON line on stdout: {"url": "...?token=...", "dataDir": "..."}.`;
 
-const VALUE_FLAGS = ['--data-dir', '--config', '--port', '--host', '--log-level'] as const;
-type ValueFlag = (typeof VALUE_FLAGS)[number];
+const VALUE_FLAGS = ['data-dir', 'config', 'port', 'host', 'log-level'];
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
-
-const isValueFlag = (flag: string): flag is ValueFlag => (VALUE_FLAGS as readonly string[]).includes(flag);
 
 /** Parses `npm run serve -- …` arguments; relative paths are resolved against `cwd`. */
 export function parseServeArgs(argv: readonly string[], cwd: string): ParsedArgs {
-  const values = new Map<ValueFlag, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '-h' || arg === '--help') return { kind: 'help' };
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
-    const eq = arg.indexOf('=');
-    const flag = eq === -1 ? arg : arg.slice(0, eq);
-    if (!isValueFlag(flag)) throw new UsageError(`unknown option ${flag}`);
-    let value: string | undefined;
-    if (eq !== -1) value = arg.slice(eq + 1);
-    else {
-      const next = argv[i + 1];
-      // A following flag means the value was forgotten: `--data-dir --port 1` must not take "--port".
-      if (next !== undefined && !next.startsWith('--')) value = argv[++i];
+  const values = new Map<string, string>();
+  for (const token of argTokens(argv, { values: VALUE_FLAGS })) {
+    if (token.kind === 'help') return { kind: 'help' };
+    if (token.kind === 'stray') {
+      if (token.raw.startsWith('--')) throw new UsageError(`unknown option ${token.raw.split('=')[0]}`);
+      throw new UsageError(`unexpected argument "${token.raw}"`);
     }
+    const { flag, value } = token;
     if (value === undefined || value === '') throw new UsageError(`option ${flag} needs a value`);
     if (values.has(flag)) throw new UsageError(`option ${flag} is given twice`);
     values.set(flag, value);

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import type { Writable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
 import type { z } from 'zod';
 import { exchangeIdSchema, symbolSchema, timeframeSchema } from '../../shared/domain/ids';
@@ -9,6 +10,7 @@ import { CandleRepository } from '../core/store/candle-repository';
 import { openDatabase, schemaVersion } from '../core/store/database';
 import { formatCandles, type ExportFormat } from '../core/store/export';
 import { SeriesRepository } from '../core/store/series-repository';
+import { argTokens } from './arg-tokens';
 
 export const EXPORT_USAGE = `Usage: npm run export -- --data-dir DIR --exchange X --symbol S --timeframe T [options]
        npm run export -- --data-dir DIR --alerts [--format F]
@@ -52,26 +54,21 @@ export class ExportUsageError extends Error {
   }
 }
 
-const VALUE_FLAGS = ['--data-dir', '--exchange', '--symbol', '--timeframe', '--from', '--to', '--format'];
+const VALUE_FLAGS = ['data-dir', 'exchange', 'symbol', 'timeframe', 'from', 'to', 'format'];
 
 /** Parses the command line; `null` means help was asked for. */
 export function parseExportArgs(argv: readonly string[], cwd: string): ExportRequest | null {
   const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '-h' || arg === '--help') return null;
-    if (arg === '--alerts') {
-      if (values.has(arg)) throw new ExportUsageError('option --alerts is given twice');
-      values.set(arg, '');
+  for (const token of argTokens(argv, { values: VALUE_FLAGS, switches: ['alerts'] })) {
+    if (token.kind === 'help') return null;
+    if (token.kind === 'stray') throw new ExportUsageError(`unknown option "${token.raw}"`);
+    const { flag, value } = token;
+    if (flag === '--alerts') {
+      if (values.has(flag)) throw new ExportUsageError('option --alerts is given twice');
+      values.set(flag, '');
       continue;
     }
-    const eq = arg.indexOf('=');
-    const flag = eq === -1 ? arg : arg.slice(0, eq);
-    if (!VALUE_FLAGS.includes(flag)) throw new ExportUsageError(`unknown option "${arg}"`);
-    const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
-    if (value === undefined || value === '' || (eq === -1 && value.startsWith('--'))) {
-      throw new ExportUsageError(`option ${flag} needs a value`);
-    }
+    if (value === undefined || value === '') throw new ExportUsageError(`option ${flag} needs a value`);
     if (values.has(flag)) throw new ExportUsageError(`option ${flag} is given twice`);
     values.set(flag, value);
   }
@@ -134,26 +131,6 @@ export function parseTime(text: string, flag: string): number {
   return time;
 }
 
-/** Writes one chunk, waiting for the pipe to drain; false when the reader went away (| head). */
-async function write(out: Writable, chunk: string): Promise<boolean> {
-  if (out.destroyed || out.writableEnded) return false;
-  if (out.write(chunk)) return true;
-  return new Promise((resolve) => {
-    const done = (ok: boolean) => {
-      out.off('drain', onDrain);
-      out.off('error', onError);
-      out.off('close', onClose);
-      resolve(ok);
-    };
-    const onDrain = () => done(true);
-    const onError = () => done(false);
-    const onClose = () => done(false);
-    out.once('drain', onDrain);
-    out.once('error', onError);
-    out.once('close', onClose);
-  });
-}
-
 /**
  * Streams the candles of one series from a read-only connection: WAL gives it a consistent snapshot
  * while a running instance keeps writing, and it never takes a write lock.
@@ -181,9 +158,13 @@ export async function exportCandles(req: CandleExportRequest, out: Writable): Pr
     const candles = new CandleRepository(db, seriesRepo);
     const rows = candles.iterate(id, req.from, req.to);
     try {
-      for (const chunk of formatCandles(rows, req.format)) {
-        if (!(await write(out, chunk))) break;
-      }
+      // pipeline waits for the reader at each chunk; the output stays open (it is stdout).
+      await pipeline(Readable.from(formatCandles(rows, req.format)), out, { end: false });
+    } catch (err) {
+      // The reader went away (`| head`): a normal end for a CLI, not a failure.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EPIPE' && code !== 'ERR_STREAM_PREMATURE_CLOSE' && code !== 'ERR_STREAM_DESTROYED')
+        throw err;
     } finally {
       rows.return?.();
     }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/base/log';
 import { bundleFilePath, contentTypeOf } from '../core/renderer-bundle';
 import type { AccessToken } from './access-token';
 import type { HostPolicy } from './host-policy';

@@ -1,9 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { createCore, type Core } from '../core/app';
 import { ConfigFileError, readConfigFile, type ConfigFile } from '../core/config/config-file';
-import { createLogger, stderrSink, type LogSink } from '../core/log';
+import { createLogger, stderrSink, type LogSink } from '../core/base/log';
 import { parseServeArgs, UsageError, USAGE } from './cli-args';
-import { startClockJumpDetector } from './clock-jump';
 import { defaultDataDir } from './default-data-dir';
 import { isLoopbackHost } from './host-policy';
 import { startHeadlessServer } from './server';
@@ -106,7 +105,6 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
     });
   }
 
-  const clock = startClockJumpDetector({ onJump: (sleptMs) => core.resumed(sleptMs) });
   headlessLog.info('headless mode ready', { port: server.port, dataDir });
   environment.stdout(`${JSON.stringify({ url: server.url, dataDir })}\n`);
 
@@ -118,7 +116,6 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
       dataDir,
       stop: () =>
         (stopping ??= (async () => {
-          clock.stop();
           await server.close();
           await core.stop();
         })()),

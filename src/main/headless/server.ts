@@ -5,7 +5,7 @@ import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { Core } from '../core/app';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/base/log';
 import { createAccessToken, type AccessToken } from './access-token';
 import { allowedHostNames, createHostPolicy, urlHost } from './host-policy';
 import { createPageHandler } from './page-handler';

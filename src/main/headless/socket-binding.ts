@@ -10,10 +10,10 @@ import {
   type EventFrame,
   type ResultFrame,
 } from '../../shared/contract/wire';
-import { ClientSubscription, type ClientContext } from '../core/client-subscription';
+import { ClientSubscription, type ClientContext } from '../core/contract/client-subscription';
 import type { Dispatch } from '../core/contract/dispatch';
 import type { EventHub } from '../core/events';
-import type { Logger } from '../core/log';
+import type { Logger } from '../core/base/log';
 import type { AccessToken } from './access-token';
 import type { HostPolicy } from './host-policy';
 

@@ -32,15 +32,13 @@ import { formatDateTime, formatTick } from '../format/time';
 import { CandleBuffer, type MissingRange } from './candle-buffer';
 import type { ChartColors } from './chart-colors';
 import type { IndicatorPlan, LineSpec } from './indicator-plan';
-import { PriceLineDrag } from './price-line-drag';
+import { PriceLineDrag, type RuleLine } from './price-line-drag';
 
 /** A shape on a candle; no text: names of rules would cover the candles (the history table has them). */
 export type ChartMarker = {
   time: number;
   kind: 'buy' | 'sell' | 'info' | 'backtest';
 };
-
-export type RuleLine = { ruleId: number; price: number; label: string; active: boolean };
 
 export type ChartStatus =
   | { kind: 'idle' }

@@ -1,6 +1,7 @@
 import { LineStyle, type IChartApi, type IPriceLine, type ISeriesApi } from 'lightweight-charts';
 import type { ChartColors } from './chart-colors';
-import type { RuleLine } from './chart-controller';
+
+export type RuleLine = { ruleId: number; price: number; label: string; active: boolean };
 
 type Options = {
   container: HTMLElement;

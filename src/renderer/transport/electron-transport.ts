@@ -1,4 +1,4 @@
-import type { CandlewatchBridge } from '../../preload/api';
+import type { CandlewatchBridge } from '../../shared/contract/ipc';
 import { createContractApi } from '../../shared/contract/client';
 import type { Transport } from './transport';
 

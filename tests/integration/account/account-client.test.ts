@@ -5,8 +5,8 @@ import {
   createAccountClient,
   type ReadOnlyAccountClient,
 } from '../../../src/main/core/account/account-client';
-import { systemClock } from '../../../src/main/core/feed/clock';
-import { silentLogger } from '../../../src/main/core/log';
+import { systemClock } from '../../../src/main/core/base/clock';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { startFakeExchange, type FakeExchange } from '../../support/fake-exchange';
 import { actingRequests, until } from './account-fixture';
 

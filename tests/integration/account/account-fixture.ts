@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCore, type Core } from '../../../src/main/core/app';
-import { createLogger, type LogRecord } from '../../../src/main/core/log';
+import { createLogger, type LogRecord } from '../../../src/main/core/base/log';
 import type { NativeNotification } from '../../../src/main/core/notify/ports';
 import { createHeadlessSecretBox } from '../../../src/main/core/secrets/headless-secret-box';
 import type {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AccountService, type CredentialSource } from '../../../src/main/core/account/account-service';
 import { FillRecorder } from '../../../src/main/core/account/fill-recorder';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { AccountRepository } from '../../../src/main/core/store/account-repository';
 import { AlertRepository } from '../../../src/main/core/store/alert-repository';
 import { openDatabase, type Database } from '../../../src/main/core/store/database';

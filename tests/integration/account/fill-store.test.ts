@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TradeRow } from '../../../src/main/core/account/account-client';
 import { FILL_ALERT_NAME, FillRecorder } from '../../../src/main/core/account/fill-recorder';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { AccountRepository } from '../../../src/main/core/store/account-repository';
 import { AlertRepository } from '../../../src/main/core/store/alert-repository';
 import { openDatabase, schemaVersion, type Database } from '../../../src/main/core/store/database';
@@ -143,7 +143,7 @@ describe('migration 0005 account', () => {
     ).run();
     v4.close();
 
-    db = openDatabase(dir);
+    db = openDatabase(dir, { migrations: migrations.filter((m) => m.version <= 5) });
     expect(schemaVersion(db)).toBe(5);
     expect(db.prepare('SELECT rule_name, kind FROM alerts').all()).toEqual([
       { rule_name: 'r', kind: 'rule' },

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FillRecorder } from '../../../src/main/core/account/fill-recorder';
 import { exportAlerts } from '../../../src/main/core/alerts/alert-export';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { AccountRepository } from '../../../src/main/core/store/account-repository';
 import { AlertRepository } from '../../../src/main/core/store/alert-repository';
 import { alertFilterSchema } from '../../../src/shared/domain/alert';
@@ -28,7 +28,7 @@ async function ruleAlertAndFill() {
     }),
   );
   fx.signals.onCandles({ key: BTC, closed: bars([99, 101]), forming: null, origin: 'live' });
-  // wired as createAccounts wires it: fills go to the signals' dispatcher
+  // wired as the account module wires it: fills go to the signals' dispatcher
   const fills = new FillRecorder({
     repo: new AccountRepository(fx.db),
     alerts: new AlertRepository(fx.db),

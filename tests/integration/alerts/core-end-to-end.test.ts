@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src/main/core/app';
 import { parseConfigText } from '../../../src/main/core/config/config-file';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import type { Alert, MissedSummary } from '../../../src/shared/domain/alert';
 import { startFakeExchange, type FakeExchange } from '../../support/fake-exchange';
 

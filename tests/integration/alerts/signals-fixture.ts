@@ -1,9 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSignals, type Signals, type SignalsOptions } from '../../../src/main/core/alerts/signals';
+import {
+  createAlertsModule,
+  type AlertsModule,
+  type AlertsModuleOptions,
+} from '../../../src/main/core/alerts/module';
 import { EventHub } from '../../../src/main/core/events';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import type { NativeNotification } from '../../../src/main/core/notify/ports';
 import { CandleRepository } from '../../../src/main/core/store/candle-repository';
 import { openDatabase, type Database } from '../../../src/main/core/store/database';
@@ -21,7 +25,7 @@ export type Heard = { event: string; payload: unknown };
 export class SignalsFixture {
   readonly dir = mkdtempSync(join(tmpdir(), 'cw-signals-'));
   db!: Database;
-  signals!: Signals;
+  signals!: AlertsModule;
   events!: EventHub;
   readonly heard: Heard[] = [];
   readonly shown: { notification: NativeNotification; storedAlerts: number }[] = [];
@@ -30,7 +34,7 @@ export class SignalsFixture {
   private readonly listeners = new Set<(s: Settings) => void>();
 
   constructor(
-    private readonly extra: Partial<SignalsOptions> = {},
+    private readonly extra: Partial<AlertsModuleOptions> = {},
     settings: Record<string, unknown> = {},
     now = Date.UTC(2025, 0, 6),
   ) {
@@ -46,7 +50,7 @@ export class SignalsFixture {
     const series = new SeriesRepository(this.db);
     const candles = new CandleRepository(this.db, series);
     const countAlerts = this.db.prepare<[], number>('SELECT count(*) FROM alerts').pluck();
-    this.signals = createSignals({
+    this.signals = createAlertsModule({
       db: this.db,
       events: this.events,
       settings: {
@@ -66,6 +70,7 @@ export class SignalsFixture {
       remote: { backoffMs: () => 10 },
       ...this.extra,
     });
+    this.signals.start();
   }
 
   async restart(): Promise<void> {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src/main/core/app';
-import { createLogger, type LogRecord } from '../../../src/main/core/log';
+import { createLogger, type LogRecord } from '../../../src/main/core/base/log';
 import type { ChannelStatus } from '../../../src/shared/domain/notifications';
 
 const TOKEN = '7000001:saved-token-never-shown';

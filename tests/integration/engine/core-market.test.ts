@@ -9,8 +9,8 @@ import type { StreamInfo } from '../../../src/shared/domain/stream';
 import type { GapRecord } from '../../../src/shared/domain/gap';
 import { createCore, type Core } from '../../../src/main/core/app';
 import { SimSource } from '../../../src/main/core/exchange/sim/sim-source';
-import { systemClock } from '../../../src/main/core/feed/clock';
-import { silentLogger } from '../../../src/main/core/log';
+import { systemClock } from '../../../src/main/core/base/clock';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { pause, until } from './engine-harness';
 
 let core: Core | undefined;

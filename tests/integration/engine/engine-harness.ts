@@ -2,9 +2,9 @@ import { seriesId, type SeriesKey } from '../../../src/shared/domain/market';
 import { defaultSettings, type Settings } from '../../../src/shared/domain/settings';
 import type { StreamState } from '../../../src/shared/domain/stream';
 import { ExchangeRegistry } from '../../../src/main/core/exchange/exchange-registry';
-import { systemClock } from '../../../src/main/core/feed/clock';
+import { systemClock } from '../../../src/main/core/base/clock';
 import { FeedService } from '../../../src/main/core/feed/feed-service';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import type { FakeExchange } from '../../support/fake-exchange';
 import { MemoryCandles } from '../../support/memory-candles';
 

@@ -1,7 +1,6 @@
 import ccxt from 'ccxt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MarketDataError } from '../../../src/main/core/exchange/market-source';
-import { classifyError } from '../../../src/main/core/feed/classify-error';
+import { MarketDataError, classifyError } from '../../../src/main/core/base/classify-error';
 import { bingxProtocol } from '../../support/fake-exchange/protocols/bingx';
 import { startProtocolFake, type ProtocolFake } from '../../support/fake-exchange/protocols/protocol-server';
 import { ExchangeClients, clockBeforeMinuteEnd, ohlcvCache, until } from './source-fixture';

@@ -1,6 +1,6 @@
 import { WebSocket } from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
-import { classifyError } from '../../../src/main/core/feed/classify-error';
+import { classifyError } from '../../../src/main/core/base/classify-error';
 import { kucoinFuturesProtocol } from '../../support/fake-exchange/protocols/kucoinfutures';
 import { startProtocolFake, type ProtocolFake } from '../../support/fake-exchange/protocols/protocol-server';
 import { ExchangeClients, clockBeforeMinuteEnd, ohlcvCache, until } from './source-fixture';

@@ -1,8 +1,8 @@
 import ccxt, { type Exchange } from 'ccxt';
 import { CcxtSource } from '../../../src/main/core/exchange/ccxt-source';
 import { createCcxtExchange } from '../../../src/main/core/exchange/ccxt-factory';
-import { systemClock } from '../../../src/main/core/feed/clock';
-import { silentLogger } from '../../../src/main/core/log';
+import { systemClock } from '../../../src/main/core/base/clock';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { shiftedNow, type Now } from '../../support/fake-exchange/clock';
 import type { ProtocolFake } from '../../support/fake-exchange/protocols/protocol-server';
 

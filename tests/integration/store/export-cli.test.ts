@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ALERT_EXPORT_COLUMNS } from '../../../src/main/core/alerts/alert-export';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { AlertRepository } from '../../../src/main/core/store/alert-repository';
 import { BatchedCandleWriter } from '../../../src/main/core/store/batched-candle-writer';
 import { CandleRepository } from '../../../src/main/core/store/candle-repository';

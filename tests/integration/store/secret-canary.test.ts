@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src/main/core/app';
-import { createLogger } from '../../../src/main/core/log';
+import { createLogger } from '../../../src/main/core/base/log';
 import { createHeadlessSecretBox } from '../../../src/main/core/secrets/headless-secret-box';
 import type { SecretBox } from '../../../src/main/core/secrets/ports';
 import { BatchedCandleWriter } from '../../../src/main/core/store/batched-candle-writer';

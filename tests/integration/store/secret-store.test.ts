@@ -1,7 +1,7 @@
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src/main/core/app';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { createHeadlessSecretBox, SECRET_ENV } from '../../../src/main/core/secrets/headless-secret-box';
 import type { SecretBox } from '../../../src/main/core/secrets/ports';
 import { Redactor } from '../../../src/main/core/secrets/redactor';

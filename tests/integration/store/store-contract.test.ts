@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src/main/core/app';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { BatchedCandleWriter } from '../../../src/main/core/store/batched-candle-writer';
 import { CandleRepository } from '../../../src/main/core/store/candle-repository';
 import { openDatabase } from '../../../src/main/core/store/database';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Database } from 'better-sqlite3';
 import type { Candle, SeriesKey } from '../../../src/shared/domain/market';
-import { createLogger, type LogRecord, type Logger } from '../../../src/main/core/log';
+import { createLogger, type LogRecord, type Logger } from '../../../src/main/core/base/log';
 import { openDatabase } from '../../../src/main/core/store/database';
 import { CandleRepository } from '../../../src/main/core/store/candle-repository';
 import { SeriesRepository } from '../../../src/main/core/store/series-repository';

@@ -1,21 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { seriesId, type Candle, type SeriesKey } from '../../../src/shared/domain/market';
-import { defaultSettings, type Settings } from '../../../src/shared/domain/settings';
 import { timeframeMs } from '../../../src/shared/timeframe';
 import type { CandleUpdate } from '../../../src/main/core/candles/ports';
-import { ExchangeRegistry } from '../../../src/main/core/exchange/exchange-registry';
-import { systemClock, type Clock } from '../../../src/main/core/feed/clock';
-import { FeedService } from '../../../src/main/core/feed/feed-service';
-import { silentLogger } from '../../../src/main/core/log';
-import { BatchedCandleWriter } from '../../../src/main/core/store/batched-candle-writer';
-import { CandleRepository } from '../../../src/main/core/store/candle-repository';
-import { openDatabase } from '../../../src/main/core/store/database';
-import { GapRepository } from '../../../src/main/core/store/gap-repository';
-import { SeriesRepository } from '../../../src/main/core/store/series-repository';
+import { systemClock, type Clock } from '../../../src/main/core/base/clock';
+import type { CandleRepository } from '../../../src/main/core/store/candle-repository';
 import { shiftedNow } from '../fake-exchange';
 import type { MatrixProtocol } from './protocols';
+import { startSqliteEngine } from './sqlite-engine';
 import { MATRIX_TIMEFRAMES, type MatrixScenario } from './scenarios';
 
 const DAY_MS = 86_400_000;
@@ -86,45 +76,31 @@ export async function runMatrixCase(
     updateIntervalMs: 200,
     now,
   });
-  const dataDir = mkdtempSync(join(tmpdir(), `matrix-${protocol.exchange}-`));
-  const db = openDatabase(dataDir);
-  const log = silentLogger();
-  const series = new SeriesRepository(db);
-  const candles = new CandleRepository(db, series);
-  const writer = new BatchedCandleWriter(db, series, candles, log);
-  const feed = new FeedService({
-    registry: new ExchangeRegistry({ clock, log }),
-    history: candles,
-    gaps: new GapRepository(db, series),
-    log,
+  const { engine, ready } = startSqliteEngine({
+    fake,
+    watchlist: [{ exchange: protocol.exchange, symbol: protocol.symbol, timeframes: [...MATRIX_TIMEFRAMES] }],
     clock,
     staleTimeoutMs: STALE_TIMEOUT_MS,
     warmupCandles: WARMUP_CANDLES,
   });
+  const { feed, candles, writer } = engine;
   const keys: SeriesKey[] = MATRIX_TIMEFRAMES.map((timeframe) => ({
     exchange: protocol.exchange,
     symbol: protocol.symbol,
     timeframe,
   }));
   const released = new Map<string, { openTime: number; at: number; candle: Candle }[]>();
-  feed.onCandles(writer.onUpdate);
   feed.onCandles((u: CandleUpdate) => {
     const list = released.get(seriesId(u.key)) ?? [];
     for (const c of u.closed) list.push({ openTime: c[0], at: now(), candle: c });
     released.set(seriesId(u.key), list);
   });
-  const settings: Settings = {
-    ...defaultSettings(),
-    exchanges: { [protocol.exchange]: { enabled: true, sandbox: false, ccxt: fake.ccxtJsonConfig() } },
-    watchlist: [{ exchange: protocol.exchange, symbol: protocol.symbol, timeframes: [...MATRIX_TIMEFRAMES] }],
-    feed: { staleTimeoutMs: STALE_TIMEOUT_MS },
-  };
   const ids = keys.map(seriesId);
   const allLive = () => ids.every((id) => feed.list().find((s) => s.id === id)?.state === 'live');
   const boundaryStored = (k: SeriesKey) =>
     (released.get(seriesId(k)) ?? []).some((r) => r.openTime === boundary - timeframeMs(k.timeframe));
   try {
-    await feed.applySettings(settings);
+    await ready;
     await until(
       `${protocol.exchange}: every stream live before the boundary`,
       allLive,
@@ -154,11 +130,8 @@ export async function runMatrixCase(
       meetsRestFaults: scenario.meetsRestFaults === true,
     }));
   } finally {
-    await feed.stop();
-    writer.close();
-    db.close();
+    await engine.close();
     await fake.close();
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

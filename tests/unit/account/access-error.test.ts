@@ -2,7 +2,7 @@ import ccxt from 'ccxt';
 import { describe, expect, it } from 'vitest';
 import { AccountAccessError, describeAccessError } from '../../../src/main/core/account/access-error';
 import { TradingRefusedError } from '../../../src/main/core/account/trading-lock';
-import { classifyError } from '../../../src/main/core/feed/classify-error';
+import { classifyError } from '../../../src/main/core/base/classify-error';
 
 const binance = (code: number, msg: string) => `binance {"code":${code},"msg":"${msg}"}`;
 const SECRET = 'hunter2-secret-value-0123456789';

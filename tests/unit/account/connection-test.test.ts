@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AccountAccessError } from '../../../src/main/core/account/access-error';
 import { testConnection, type ConnectionTestOptions } from '../../../src/main/core/account/connection-test';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import type { CredentialFields } from '../../../src/shared/contract/methods/account';
 import { FakeClock } from '../../support/fake-clock';
 import { ScriptedAccountClient } from '../../support/scripted-account-client';

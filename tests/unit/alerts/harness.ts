@@ -1,5 +1,5 @@
 import { RuleEngine, type Firing, type RuleSeriesState } from '../../../src/main/core/alerts/rule-engine';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { seriesId, type Candle, type SeriesKey } from '../../../src/shared/domain/market';
 import type { z } from 'zod';
 import {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MissedCollector, summaryText } from '../../../src/main/core/alerts/missed-summary';
+import { MissedCollector } from '../../../src/main/core/alerts/missed-summary';
+import { summaryText } from '../../../src/main/core/notify/channel';
 import type { Alert, MissedSummary } from '../../../src/shared/domain/alert';
 
 const missed = (id: number, symbol: string, signal: Alert['signal'], candleTime: number): Alert => ({

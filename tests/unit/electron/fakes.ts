@@ -2,7 +2,7 @@
 // test) loads the real `electron` package: its binary cannot be downloaded on this machine.
 import { EventEmitter } from 'node:events';
 import type { Result } from '../../../src/shared/contract';
-import { createLogger, type LogRecord, type Logger } from '../../../src/main/core/log';
+import { createLogger, type LogRecord, type Logger } from '../../../src/main/core/base/log';
 import type { MainWindowOptions } from '../../../src/main/electron/main-window';
 import type { IpcEventLike, FrameLike } from '../../../src/main/electron/trusted-sender';
 

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createCore, type Core } from '../../../src/main/core/app';
-import { ClientSubscription } from '../../../src/main/core/client-subscription';
-import { silentLogger } from '../../../src/main/core/log';
+import { ClientSubscription } from '../../../src/main/core/contract/client-subscription';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { bindContract, forwardEvents } from '../../../src/main/electron/ipc-binding';
-import { EVENT_CHANNEL } from '../../../src/preload/api';
+import { EVENT_CHANNEL } from '../../../src/shared/contract/ipc';
 import { methodNames, ok } from '../../../src/shared/contract';
 import {
   FakeIpcMain,

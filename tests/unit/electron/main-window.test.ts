@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { createMainWindow, revealWindow } from '../../../src/main/electron/main-window';
 import { DEFAULT_BOUNDS, type WindowBounds } from '../../../src/main/electron/window-bounds';
 import { FakeBrowserWindow, FakeEvent } from './fakes';

@@ -6,7 +6,7 @@ import {
   usesPlainWebsocket,
 } from '../../../src/main/core/exchange/ccxt-factory';
 import { readSince } from '../../../src/main/core/exchange/candle-cache';
-import { hashNames, retryAfterMs } from '../../../src/main/core/exchange/ccxt-source';
+import { hashNames } from '../../../src/main/core/exchange/ccxt-source';
 
 const settings = (ccxt: Record<string, unknown> = {}, sandbox = false) => ({ enabled: true, sandbox, ccxt });
 
@@ -78,14 +78,6 @@ describe('helpers', () => {
       a: { b: 3, c: 2 },
       d: [2],
     });
-  });
-
-  it('reads Retry-After as seconds or an HTTP date', () => {
-    const now = Date.UTC(2026, 0, 1, 0, 0, 0);
-    expect(retryAfterMs('2', now)).toBe(2_000);
-    expect(retryAfterMs('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30_000);
-    expect(retryAfterMs(undefined, now)).toBeUndefined();
-    expect(retryAfterMs('soon', now)).toBeUndefined();
   });
 
   it('reads candles from a ccxt cache from a cursor, copying them', () => {

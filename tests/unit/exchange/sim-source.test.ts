@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MarketDataError } from '../../../src/main/core/exchange/market-source';
+import { MarketDataError } from '../../../src/main/core/base/classify-error';
 import { SimSource } from '../../../src/main/core/exchange/sim/sim-source';
 import { FakeClock } from '../../support/fake-clock';
 

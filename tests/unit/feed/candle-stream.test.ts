@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamState } from '../../../src/shared/domain/stream';
 import { CandleStream } from '../../../src/main/core/feed/candle-stream';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { MINUTE, T0, candleAt, candles, partial } from '../../support/candle-builders';
 import { FakeClock } from '../../support/fake-clock';
 import { MemoryCandles } from '../../support/memory-candles';

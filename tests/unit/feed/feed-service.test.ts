@@ -4,7 +4,7 @@ import type { StreamInfo } from '../../../src/shared/domain/stream';
 import { ExchangeRegistry } from '../../../src/main/core/exchange/exchange-registry';
 import { SimSource } from '../../../src/main/core/exchange/sim/sim-source';
 import { FeedService } from '../../../src/main/core/feed/feed-service';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { FakeClock } from '../../support/fake-clock';
 import { MemoryCandles } from '../../support/memory-candles';
 

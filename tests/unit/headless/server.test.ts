@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createCore, type Core } from '../../../src/main/core/app';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { createAccessToken } from '../../../src/main/headless/access-token';
 import { startHeadlessServer, type HeadlessServer } from '../../../src/main/headless/server';
 import type { ServerFrame } from '../../../src/shared/contract/wire';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Channel, SendOutcome, SoundChoice } from '../../../src/main/core/notify/channel';
 import { NotifyDispatcher } from '../../../src/main/core/notify/dispatcher';
 import { EventHub } from '../../../src/main/core/events';
-import { silentLogger } from '../../../src/main/core/log';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { soundChannel, toastChannel } from '../../../src/main/core/notify/local-channels';
 import { inQuietHours } from '../../../src/main/core/notify/quiet-hours';
 import type { Alert } from '../../../src/shared/domain/alert';

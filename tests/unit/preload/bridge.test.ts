@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { BRIDGE_KEY, EVENT_CHANNEL } from '../../../src/preload/api';
+import { BRIDGE_KEY, EVENT_CHANNEL } from '../../../src/shared/contract/ipc';
 import { createBridge, type IpcRendererLike } from '../../../src/preload/bridge';
 import { ok } from '../../../src/shared/contract';
 

@@ -1,8 +1,7 @@
 import ccxt from 'ccxt';
 import type { AccessProblem } from '../../../shared/contract/methods/account';
 import type { StreamErrorKind } from '../../../shared/domain/stream';
-import { MarketDataError } from '../exchange/market-source';
-import { classifyError } from '../feed/classify-error';
+import { classifyError, MarketDataError } from '../base/classify-error';
 import { TradingRefusedError } from './trading-lock';
 
 /**

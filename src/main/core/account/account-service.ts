@@ -9,9 +9,10 @@ import { ContractError } from '../../../shared/contract/result';
 import { TELEGRAM_TOKEN_SECRET } from '../../../shared/domain/notifications';
 import type { ExchangeSettings, Settings } from '../../../shared/domain/settings';
 import type { StreamError, StreamInfo } from '../../../shared/domain/stream';
-import { systemClock, type Clock, type TimerHandle } from '../feed/clock';
-import type { StreamStatus } from '../feed/stream-status';
-import type { Logger } from '../log';
+import { systemClock, type Clock, type TimerHandle } from '../base/clock';
+import type { StreamStatus } from '../streams/stream-status';
+import { Emitter } from '../base/emitter';
+import type { Logger } from '../base/log';
 import type { AccountRepository, FillQuery } from '../store/account-repository';
 import { createAccountClient, type AccountClientFactory } from './account-client';
 import { testConnection } from './connection-test';
@@ -62,7 +63,7 @@ export class AccountService {
   private readonly running = new Map<string, Running>();
   /** exchanges with credentials that cannot start (a field missing, unreadable): shown, not run */
   private idle = new Map<string, AccountSnapshot>();
-  private readonly stateListeners = new Set<(info: StreamInfo) => void>();
+  private readonly streamStates = new Emitter<StreamInfo>();
   private readonly unsubscribe: Array<() => void> = [];
   private applying: Promise<void> = Promise.resolve();
   private tickTimer: TimerHandle | null = null;
@@ -171,8 +172,7 @@ export class AccountService {
   }
 
   onStreamState(listener: (info: StreamInfo) => void): () => void {
-    this.stateListeners.add(listener);
-    return () => this.stateListeners.delete(listener);
+    return this.streamStates.on(listener);
   }
 
   /** Reconnects one private stream's account (by stream id) or every account; returns how many. */
@@ -290,7 +290,7 @@ export class AccountService {
       onChange: () => this.opts.onChange(account.snapshot()),
       onState: (info) => {
         const scrubbed = this.scrub(info);
-        for (const l of this.stateListeners) l(scrubbed);
+        this.streamStates.emit(scrubbed);
       },
     });
     return account;

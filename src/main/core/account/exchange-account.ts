@@ -4,9 +4,9 @@ import type {
   AccountSnapshot,
 } from '../../../shared/contract/methods/account';
 import type { StreamInfo } from '../../../shared/domain/stream';
-import type { Clock } from '../feed/clock';
-import type { BreakReason } from '../feed/watch-loop';
-import type { Logger } from '../log';
+import type { Clock } from '../base/clock';
+import type { BreakReason } from '../streams/watch-loop';
+import type { Logger } from '../base/log';
 import type { AccountRepository } from '../store/account-repository';
 import { AccountAccessError } from './access-error';
 import type { BalanceRow, ReadOnlyAccountClient, TradeRow } from './account-client';

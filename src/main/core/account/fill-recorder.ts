@@ -1,6 +1,6 @@
 import type { AccountFill } from '../../../shared/contract/methods/account';
 import type { Alert } from '../../../shared/domain/alert';
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
 import type { AccountRepository, FillDraft } from '../store/account-repository';
 import type { AlertDraft, AlertRepository } from '../store/alert-repository';
 import type { TradeRow } from './account-client';

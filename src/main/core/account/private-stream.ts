@@ -1,9 +1,9 @@
 import type { StreamInfo } from '../../../shared/domain/stream';
-import { Backoff } from '../feed/backoff';
-import { sleep, type Clock } from '../feed/clock';
-import { StreamStatus } from '../feed/stream-status';
-import { WatchLoop, type BreakReason } from '../feed/watch-loop';
-import type { Logger } from '../log';
+import { Backoff } from '../base/backoff';
+import { sleep, type Clock } from '../base/clock';
+import { StreamStatus } from '../streams/stream-status';
+import { WatchLoop, type BreakReason } from '../streams/watch-loop';
+import type { Logger } from '../base/log';
 
 export type PrivateStreamKind = 'balance' | 'orders' | 'fills' | 'positions';
 

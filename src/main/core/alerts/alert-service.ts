@@ -4,22 +4,15 @@ import type {
   AlertFilter,
   AlertStatus,
   AlertStatusChange,
-  MissedSummary,
 } from '../../../shared/domain/alert';
 import { CLOSE } from '../../../shared/domain/market';
 import type { EventHub } from '../events';
-import type { Logger } from '../log';
-import type { DeliveryOptions } from '../notify/channel';
+import type { Logger } from '../base/log';
+import type { AlertDelivery } from '../notify/ports';
 import type { AlertDraft, AlertRepository } from '../store/alert-repository';
 import type { RuleRepository } from '../store/rule-repository';
 import { MissedCollector } from './missed-summary';
 import type { Firing } from './rule-engine';
-
-/** Where stored alerts go next (the notify dispatcher). Both calls return at once. */
-export type AlertDelivery = {
-  deliver(alert: Alert, options?: DeliveryOptions): void;
-  deliverMissed(summary: MissedSummary): void;
-};
 
 export type AlertServiceOptions = {
   alerts: AlertRepository;

@@ -3,7 +3,7 @@ import { CLOSE, seriesId, type Candle, type SeriesKey } from '../../../shared/do
 import type { Rule, StoredRule } from '../../../shared/domain/rule';
 import type { WatchItem } from '../../../shared/domain/settings';
 import { nextOpenTime } from '../../../shared/timeframe';
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
 import { RuleEngine, type RuleSeriesState } from './rule-engine';
 
 /** The stored candles a backtest reads (the store's CandleRepository has exactly these). */

@@ -64,17 +64,3 @@ export function summarize(alerts: readonly Alert[]): MissedSummary {
     alerts: [...alerts].sort((a, b) => b.candleTime - a.candleTime || b.id - a.id).slice(0, NEWEST),
   };
 }
-
-/** One notification's worth of words for a summary. */
-export function summaryText(s: MissedSummary): { title: string; body: string } {
-  const signals = (['BUY', 'SELL', 'INFO'] as const)
-    .filter((k) => s.bySignal[k] > 0)
-    .map((k) => `${s.bySignal[k]} ${k}`)
-    .join(', ');
-  const symbols = s.bySymbol.map((x) => `${x.symbol} ×${x.count}`).join(' · ');
-  const span = `${new Date(s.from).toISOString().slice(0, 16)}Z → ${new Date(s.to).toISOString().slice(0, 16)}Z`;
-  return {
-    title: `${s.count} alert${s.count === 1 ? '' : 's'} while you were away`,
-    body: `${signals}. ${symbols}. Candles ${span}.`,
-  };
-}

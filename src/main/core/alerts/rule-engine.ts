@@ -3,7 +3,7 @@ import type { StoredRule } from '../../../shared/domain/rule';
 import type { WatchItem } from '../../../shared/domain/settings';
 import { nextOpenTime } from '../../../shared/timeframe';
 import type { CandleUpdate } from '../candles/ports';
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
 import { compileCondition, type CompiledCondition, type Explanation } from './conditions';
 import { SeriesState, type BackfillRun, type Point, type Slot } from './series-state';
 

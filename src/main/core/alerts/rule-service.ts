@@ -10,7 +10,7 @@ import {
   type StoredRule,
 } from '../../../shared/domain/rule';
 import type { EventHub } from '../events';
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
 import { RuleNameTakenError, type RuleRepository, type UnreadableRule } from '../store/rule-repository';
 import type { AlertService } from './alert-service';
 import { describeCondition } from './conditions';

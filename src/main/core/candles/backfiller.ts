@@ -1,9 +1,9 @@
 import type { Candle, SeriesKey } from '../../../shared/domain/market';
 import { alignTime } from '../../../shared/timeframe';
-import type { Backoff } from '../feed/backoff';
-import { classifyError, type ClassifiedError } from '../feed/classify-error';
-import { sleep, type Clock } from '../feed/clock';
-import type { Logger } from '../log';
+import type { Backoff } from '../base/backoff';
+import { classifyError, type ClassifiedError } from '../base/classify-error';
+import { sleep, type Clock } from '../base/clock';
+import type { Logger } from '../base/log';
 import { candlesInRange } from './candle-time';
 import type { CandleUpdate, GapLedger } from './ports';
 import type { FetchRange } from './series-collector';

@@ -10,8 +10,8 @@ import {
   type MethodParsedInput,
   type Result,
 } from '../../../shared/contract';
-import type { ClientContext } from '../client-subscription';
-import type { Logger } from '../log';
+import type { ClientContext } from './client-subscription';
+import type { Logger } from '../base/log';
 
 /** `client` is the caller as its transport knows it; absent for in-process calls (tests, scripts). */
 export type Handler<M extends MethodName> = (

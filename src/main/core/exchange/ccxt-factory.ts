@@ -1,7 +1,7 @@
 import ccxt, { type Exchange } from 'ccxt';
 import type { ExchangeSettings } from '../../../shared/domain/settings';
+import { MarketDataError } from '../base/classify-error';
 import { applyQuirks, quirksOf } from './exchange-quirks';
-import { MarketDataError } from './market-source';
 
 type ExchangeConstructor = new (config: Record<string, unknown>) => Exchange;
 

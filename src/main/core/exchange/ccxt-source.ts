@@ -1,12 +1,14 @@
 import ccxt, { type Exchange, type OrderBook as CcxtOrderBook, type Ticker as CcxtTicker } from 'ccxt';
 import type { ExchangeCapabilities, MarketInfo } from '../../../shared/domain/exchange';
 import type { Candle, OrderBook, Ticker } from '../../../shared/domain/market';
-import type { Clock } from '../feed/clock';
-import type { Logger } from '../log';
+import { retryAfterMs } from '../base/backoff';
+import type { Clock } from '../base/clock';
+import type { Logger } from '../base/log';
 import { capabilitiesFromCcxt } from './capabilities';
 import {
   DEFAULT_RATE_LIMIT_PAUSE_MS,
   errorKindOfCode,
+  quirkError,
   quirksOf,
   type ExchangeQuirks,
 } from './exchange-quirks';
@@ -16,7 +18,6 @@ import {
   REST_PRIORITY,
   type BookBatch,
   type CandleBatch,
-  MarketDataError,
   type MarketSource,
   type TickerBatch,
 } from './market-source';
@@ -132,7 +133,7 @@ export class CcxtSource implements MarketSource {
     this.unsubscribeBatch = this.unsubscribeBatch.filter(([s, tf]) => s !== symbol || tf !== timeframe);
     if (!this.subscribed(key, symbol, timeframe)) await this.subscribeInBatch(symbol, timeframe);
     this.repairCandleCacheLookup(symbol);
-    const returned = await this.translateErrors(this.ex.watchOHLCV(symbol, timeframe));
+    const returned = await this.watching(this.ex.watchOHLCV(symbol, timeframe));
     // watchOHLCV hands back only what changed since the previous call, and under load one wake
     // covers several frames: read the cache itself, from the oldest candle we still care about.
     const cache = this.ex.ohlcvs?.[symbol]?.[timeframe] as unknown as readonly number[][] | undefined;
@@ -206,7 +207,7 @@ export class CcxtSource implements MarketSource {
   }
 
   async fetchCandles(symbol: string, timeframe: string, since: number, limit: number, priority: number) {
-    const rows = await this.translateErrors(
+    const rows = await this.watching(
       this.gate.run(() => this.ex.fetchOHLCV(symbol, timeframe, since, limit), priority),
     );
     const out: Candle[] = [];
@@ -218,7 +219,7 @@ export class CcxtSource implements MarketSource {
   }
 
   async watchTicker(symbol: string): Promise<TickerBatch> {
-    const t = await this.ex.watchTicker(symbol, this.tickerParams());
+    const t = await this.watching(this.ex.watchTicker(symbol, this.tickerParams()));
     return { ticker: this.toTicker(symbol, t), connection: this.connectionOf(`t|${symbol}`, symbol) };
   }
 
@@ -228,14 +229,12 @@ export class CcxtSource implements MarketSource {
   }
 
   async fetchTicker(symbol: string): Promise<Ticker> {
-    const t = await this.translateErrors(
-      this.gate.run(() => this.ex.fetchTicker(symbol), REST_PRIORITY.poll),
-    );
+    const t = await this.watching(this.gate.run(() => this.ex.fetchTicker(symbol), REST_PRIORITY.poll));
     return this.toTicker(symbol, t);
   }
 
   async watchOrderBook(symbol: string, depth: number): Promise<BookBatch> {
-    const book = await this.ex.watchOrderBook(symbol, Math.max(depth, BOOK_SNAPSHOT_DEPTH));
+    const book = await this.watching(this.ex.watchOrderBook(symbol, Math.max(depth, BOOK_SNAPSHOT_DEPTH)));
     return { book: this.toBook(symbol, book, depth), connection: this.connectionOf(`b|${symbol}`, symbol) };
   }
 
@@ -245,10 +244,19 @@ export class CcxtSource implements MarketSource {
   }
 
   async fetchOrderBook(symbol: string, depth: number): Promise<Omit<OrderBook, 'synced'>> {
-    const book = await this.translateErrors(
+    const book = await this.watching(
       this.gate.run(() => this.ex.fetchOrderBook(symbol, depth), REST_PRIORITY.poll),
     );
     return this.toBook(symbol, book, depth);
+  }
+
+  /** A watch's or REST call's result, its failure translated by the exchange's quirks (quirkError). */
+  private async watching<T>(call: Promise<T>): Promise<T> {
+    try {
+      return await call;
+    } catch (err) {
+      throw quirkError(this.id, err);
+    }
   }
 
   restWindowClear(): Promise<void> {
@@ -322,17 +330,6 @@ export class CcxtSource implements MarketSource {
       if (typeof raw !== 'string' || raw === unified || Object.prototype.hasOwnProperty.call(bySymbol, raw))
         continue;
       Object.defineProperty(bySymbol, raw, { get: () => bySymbol[unified], enumerable: false });
-    }
-  }
-
-  /** An error code ccxt misclassifies on this exchange becomes the kind it means. */
-  private async translateErrors<T>(call: Promise<T>): Promise<T> {
-    try {
-      return await call;
-    } catch (err) {
-      const kind = err instanceof Error ? errorKindOfCode(this.quirks, err.message) : undefined;
-      if (kind) throw new MarketDataError(kind, err instanceof Error ? err.message : String(err));
-      throw err;
     }
   }
 
@@ -553,13 +550,4 @@ function resetHeaderMs(
   const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
   const ms = key === undefined ? NaN : Number(headers[key]);
   return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
-}
-
-/** Retry-After is either seconds or an HTTP date. */
-export function retryAfterMs(header: string | undefined, now: number): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(header);
-  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
 }

@@ -1,6 +1,7 @@
 import type { Exchange } from 'ccxt';
 import type { ExchangeFacts } from '../../../shared/domain/exchange';
 import type { StreamErrorKind } from '../../../shared/domain/stream';
+import { MarketDataError } from '../base/classify-error';
 
 /**
  * What we know about an exchange beyond what ccxt says, as data: the feed never branches on an
@@ -28,6 +29,12 @@ export type ExchangeQuirks = {
    * one-candle cache; ccxt-source.ts aliases the names (see repairCandleCacheLookup).
    */
   candleCacheLookedUpByExchangeInterval?: readonly string[];
+  /**
+   * Error codes of socket error frames that ccxt turns into a rejection of every pending watch on the
+   * socket, whatever subscription they were about: for the streams that meet them, a reason to
+   * resubscribe, not a verdict on their own subscription.
+   */
+  socketWideErrorCodes?: readonly string[];
 };
 
 /** For an exchange we have not studied: what ccxt tells, nothing promised. */
@@ -96,6 +103,13 @@ const QUIRKS: Record<string, ExchangeQuirks> = {
     // Limits are counted per 2-second window per endpoint, and 50011 comes without Retry-After
     // (docs-v5 "Rate Limits").
     rateLimitPauseMs: 2_000,
+    /**
+     * ccxt 4.5.84 bug: okx.handleErrorMessage answers any `{"event":"error"}` frame with
+     * client.reject(error) and no message hash, so one 60018 ("channel … doesn't exist", sent for one
+     * bad subscription) or 60012 ("Illegal request") rejects every watch pending on that socket as a
+     * BadRequest — every candle stream sharing it went to 'error' and waited the longest retry delay.
+     */
+    socketWideErrorCodes: ['60018', '60012'],
   },
   bybit: {
     facts: {
@@ -202,6 +216,25 @@ export function errorKindOfCode(quirks: ExchangeQuirks, message: string): Stream
 
 export function quirksOf(exchangeId: string): ExchangeQuirks {
   return QUIRKS[exchangeId] ?? { facts: UNKNOWN_FACTS, rateLimitPauseMs: DEFAULT_RATE_LIMIT_PAUSE_MS };
+}
+
+/**
+ * The error a watch or REST call should report: a socket-wide error frame (see
+ * socketWideErrorCodes) becomes a network error, so the stream resubscribes with its normal backoff;
+ * an error code ccxt misclassifies (see errorCodes) becomes the kind it means; anything else is
+ * unchanged.
+ */
+export function quirkError(exchangeId: string, err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const quirks = quirksOf(exchangeId);
+  const code = quirks.socketWideErrorCodes?.find((c) => err.message.includes(`"code":"${c}"`));
+  if (code !== undefined)
+    return new MarketDataError(
+      'network',
+      `${exchangeId}: the socket reported error ${code} (for this or another subscription on it); subscribing again`,
+    );
+  const kind = errorKindOfCode(quirks, err.message);
+  return kind === undefined ? err : new MarketDataError(kind, err.message);
 }
 
 /** Applies the bar map to a fresh ccxt instance (its `timeframes` object is its own). */

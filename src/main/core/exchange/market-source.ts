@@ -1,6 +1,5 @@
 import type { ExchangeCapabilities, MarketInfo } from '../../../shared/domain/exchange';
 import type { Candle, OrderBook, Ticker } from '../../../shared/domain/market';
-import type { StreamErrorKind } from '../../../shared/domain/stream';
 
 /** What one wake of a candle watch hands over: every candle changed since `fromOpenTime`. */
 export type CandleBatch = {
@@ -11,17 +10,6 @@ export type CandleBatch = {
 
 export type TickerBatch = { ticker: Ticker; connection: number };
 export type BookBatch = { book: Omit<OrderBook, 'synced'>; connection: number };
-
-/** A failure the source already understands; the feed does not have to guess its kind. */
-export class MarketDataError extends Error {
-  constructor(
-    readonly kind: StreamErrorKind,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'MarketDataError';
-  }
-}
 
 /** Priority of REST calls: live data first, then gaps newest first (their end time), then the rest. */
 export const REST_PRIORITY = { markets: Number.MAX_SAFE_INTEGER, poll: Number.MAX_SAFE_INTEGER - 1 } as const;

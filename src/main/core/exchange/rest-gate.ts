@@ -1,4 +1,5 @@
-import { sleep, type Clock } from '../feed/clock';
+import { MarketDataError } from '../base/classify-error';
+import { sleep, type Clock } from '../base/clock';
 
 type Job = {
   priority: number;
@@ -8,9 +9,10 @@ type Job = {
   reject: (error: unknown) => void;
 };
 
-export class RestGateClosedError extends Error {
+/** The streams that shared the closed gate simply reconnect: a network failure, not a bad request. */
+export class RestGateClosedError extends MarketDataError {
   constructor() {
-    super('the exchange connection was closed');
+    super('network', 'the exchange connection was closed');
     this.name = 'RestGateClosedError';
   }
 }

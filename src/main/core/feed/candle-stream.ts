@@ -7,14 +7,15 @@ import type { CandleHistory, CandleUpdate, CandleUpdateListener, GapLedger } fro
 import { SeriesCollector } from '../candles/series-collector';
 import { TimeframeAggregator } from '../candles/timeframe-aggregator';
 import { REST_PRIORITY, type CandleBatch, type MarketSource } from '../exchange/market-source';
-import type { Logger } from '../log';
-import { Backoff } from './backoff';
-import { toStreamError } from './classify-error';
-import { sleep, type Clock } from './clock';
+import { Emitter } from '../base/emitter';
+import type { Logger } from '../base/log';
+import { Backoff } from '../base/backoff';
+import { toStreamError } from '../base/classify-error';
+import { sleep, type Clock } from '../base/clock';
 import { loadAndCheckSymbol } from './market-check';
-import { StreamStatus } from './stream-status';
-import { streamLoopDeps } from './stream-loop-deps';
-import { WatchLoop, type BreakReason } from './watch-loop';
+import { StreamStatus } from '../streams/stream-status';
+import { streamLoopDeps } from '../streams/stream-loop-deps';
+import { WatchLoop, type BreakReason } from '../streams/watch-loop';
 
 export type CandleStreamDeps = {
   source: MarketSource;
@@ -108,7 +109,7 @@ export class CandleStream implements SeriesStream {
   private readonly collector: SeriesCollector;
   private readonly backfiller: Backfiller;
   private readonly loop: WatchLoop<CandleBatch>;
-  private readonly listeners = new Set<CandleUpdateListener>();
+  private readonly updates = new Emitter<CandleUpdate>();
   private readonly stopPolling = new AbortController();
   private polled = false;
 
@@ -174,8 +175,7 @@ export class CandleStream implements SeriesStream {
   }
 
   onUpdate(listener: CandleUpdateListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.updates.on(listener);
   }
 
   private flowingState(): StreamState {
@@ -207,7 +207,7 @@ export class CandleStream implements SeriesStream {
   private release(updates: CandleUpdate[]): void {
     for (const u of updates) {
       this.deps.emit(u);
-      for (const l of this.listeners) l(u);
+      this.updates.emit(u);
     }
   }
 }
@@ -222,7 +222,7 @@ export class AggregatedStream implements SeriesStream {
   private readonly aggregator: TimeframeAggregator;
   private readonly backfiller: Backfiller;
   private readonly loop: WatchLoop<CandleUpdate[]>;
-  private readonly listeners = new Set<CandleUpdateListener>();
+  private readonly updates = new Emitter<CandleUpdate>();
   private queue: CandleUpdate[] = [];
   private wake: (() => void) | null = null;
   private readonly detach: () => void;
@@ -288,8 +288,7 @@ export class AggregatedStream implements SeriesStream {
   }
 
   onUpdate(listener: CandleUpdateListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.updates.on(listener);
   }
 
   /** Mirrors the 1m stream while it is not delivering, so the UI shows why the aggregate is quiet. */
@@ -311,7 +310,7 @@ export class AggregatedStream implements SeriesStream {
   private release(updates: CandleUpdate[]): void {
     for (const u of updates) {
       this.deps.emit(u);
-      for (const l of this.listeners) l(u);
+      this.updates.emit(u);
     }
   }
 }

@@ -6,13 +6,14 @@ import type { CandleHistory, CandleUpdate, CandleUpdateListener, GapLedger } fro
 import type { ExchangeRegistry } from '../exchange/exchange-registry';
 import type { MarketSource } from '../exchange/market-source';
 import { SIM_EXCHANGE_ID } from '../exchange/sim/sim-source';
-import type { Logger } from '../log';
+import { Emitter } from '../base/emitter';
+import type { Logger } from '../base/log';
 import { AggregatedStream, CandleStream, type CandleStreamDeps, type SeriesStream } from './candle-stream';
-import { classifyError } from './classify-error';
-import { systemClock, type Clock, type TimerHandle } from './clock';
+import { classifyError } from '../base/classify-error';
+import { systemClock, type Clock, type TimerHandle } from '../base/clock';
 import { timeframeSupport } from './market-check';
 import { BookStream, TickerStream, type QuoteStreamDeps } from './quote-streams';
-import { StreamStatus } from './stream-status';
+import { StreamStatus } from '../streams/stream-status';
 
 /** What a user without any exchange configured sees: the simulator, so the whole app works offline. */
 export const DEFAULT_SIM_WATCHLIST: readonly WatchItem[] = ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'].map(
@@ -42,7 +43,11 @@ export type FeedServiceOptions = {
   bookDepth?: number;
   /**
    * Headless mode has no powerMonitor: a watchdog tick that fires this late means the machine
-   * slept (timers freeze during sleep). Given, it is called with the time slept.
+   * slept. Node's timers run on the monotonic clock, which stops while the machine sleeps (Linux
+   * CLOCK_MONOTONIC, macOS uptime clock), while the wall clock keeps the real time; the threshold
+   * is well above event-loop stalls and NTP slews. It is the only sleep detector of headless mode,
+   * and it runs in the tick before the stale checks, so a wake is one reconnect wave, not a stale
+   * one followed by a resume one. Given, it is called with the time slept.
    */
   onClockJump?: (sleptMs: number) => void;
 };
@@ -50,13 +55,6 @@ export type FeedServiceOptions = {
 const TICK_MS = 1_000;
 const CLOCK_JUMP_MS = 10_000;
 const BASE_TIMEFRAME = '1m';
-
-type Listeners = {
-  candles: Set<CandleUpdateListener>;
-  tickers: Set<(t: Ticker) => void>;
-  books: Set<(b: OrderBook) => void>;
-  states: Set<(s: StreamInfo) => void>;
-};
 
 type Quote = TickerStream | BookStream;
 type BookWatch = { exchange: string; symbol: string; depth: number };
@@ -74,11 +72,12 @@ export class FeedService {
   private placeholders = new Map<string, StreamStatus>();
   private readonly bookWatches = new Map<string, BookWatch>();
   private readonly lastTickers = new Map<string, Ticker>();
-  private readonly listeners: Listeners = {
-    candles: new Set(),
-    tickers: new Set(),
-    books: new Set(),
-    states: new Set(),
+  // A failing listener is logged; it must never break a stream's loop (and its continuity).
+  private readonly listeners = {
+    candles: new Emitter<CandleUpdate>((err) => this.listenerFailed('candles', err)),
+    tickers: new Emitter<Ticker>((err) => this.listenerFailed('ticker', err)),
+    books: new Emitter<OrderBook>((err) => this.listenerFailed('orderbook', err)),
+    states: new Emitter<StreamInfo>((err) => this.listenerFailed('state', err)),
   };
   private watchlist: WatchItem[] = [];
   private exchangeSettings: Record<string, ExchangeSettings> = {};
@@ -128,23 +127,19 @@ export class FeedService {
   }
 
   onCandles(listener: CandleUpdateListener): () => void {
-    this.listeners.candles.add(listener);
-    return () => this.listeners.candles.delete(listener);
+    return this.listeners.candles.on(listener);
   }
 
   onTicker(listener: (t: Ticker) => void): () => void {
-    this.listeners.tickers.add(listener);
-    return () => this.listeners.tickers.delete(listener);
+    return this.listeners.tickers.on(listener);
   }
 
   onBook(listener: (b: OrderBook) => void): () => void {
-    this.listeners.books.add(listener);
-    return () => this.listeners.books.delete(listener);
+    return this.listeners.books.on(listener);
   }
 
   onState(listener: (s: StreamInfo) => void): () => void {
-    this.listeners.states.add(listener);
-    return () => this.listeners.states.delete(listener);
+    return this.listeners.states.on(listener);
   }
 
   list(): StreamInfo[] {
@@ -400,31 +395,26 @@ export class FeedService {
   }
 
   private emitCandles(update: CandleUpdate): void {
-    for (const l of this.listeners.candles) this.guard('candles', () => l(update));
+    this.listeners.candles.emit(update);
   }
 
   private emitTicker(ticker: Ticker): void {
     this.lastTickers.set(`${ticker.exchange}|${ticker.symbol}`, ticker);
-    for (const l of this.listeners.tickers) this.guard('ticker', () => l(ticker));
+    this.listeners.tickers.emit(ticker);
   }
 
   private emitBook(book: OrderBook): void {
-    for (const l of this.listeners.books) this.guard('orderbook', () => l(book));
+    this.listeners.books.emit(book);
   }
 
   private emitState(info: StreamInfo): void {
     for (const s of this.series.values()) {
       if (s instanceof AggregatedStream && s.base.id === info.id) s.mirror(info.state);
     }
-    for (const l of this.listeners.states) this.guard('state', () => l(info));
+    this.listeners.states.emit(info);
   }
 
-  /** A failing listener is logged; it must never break a stream's loop (and its continuity). */
-  private guard(what: string, fn: () => void): void {
-    try {
-      fn();
-    } catch (err) {
-      this.opts.log.error(`a ${what} listener failed`, { error: err });
-    }
+  private listenerFailed(what: string, err: unknown): void {
+    this.opts.log.error(`a ${what} listener failed`, { error: err });
   }
 }

@@ -1,5 +1,6 @@
 import { isTimeframe } from '../../../shared/timeframe';
-import { MarketDataError, type MarketSource } from '../exchange/market-source';
+import { MarketDataError } from '../base/classify-error';
+import type { MarketSource } from '../exchange/market-source';
 
 /** Fails with a plain-words MarketDataError when the exchange has no such market. */
 export function checkSymbol(source: MarketSource, symbol: string): void {

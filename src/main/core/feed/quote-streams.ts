@@ -1,12 +1,12 @@
 import type { OrderBook, Ticker } from '../../../shared/domain/market';
 import type { StreamInfo, StreamTransport } from '../../../shared/domain/stream';
 import type { MarketSource } from '../exchange/market-source';
-import type { Logger } from '../log';
-import { sleep, type Clock } from './clock';
+import type { Logger } from '../base/log';
+import { sleep, type Clock } from '../base/clock';
 import { loadAndCheckSymbol } from './market-check';
-import { StreamStatus } from './stream-status';
-import { streamLoopDeps } from './stream-loop-deps';
-import { WatchLoop, type BreakReason } from './watch-loop';
+import { StreamStatus } from '../streams/stream-status';
+import { streamLoopDeps } from '../streams/stream-loop-deps';
+import { WatchLoop, type BreakReason } from '../streams/watch-loop';
 
 export type QuoteStreamDeps = {
   source: MarketSource;

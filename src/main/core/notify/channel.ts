@@ -1,6 +1,5 @@
 import type { Alert, MissedSummary } from '../../../shared/domain/alert';
 import type { ChannelName, NotificationSettings, SoundId } from '../../../shared/domain/notifications';
-import { summaryText } from '../alerts/missed-summary';
 
 /** A bundled sound, 'none' to stay silent, or null for the sound of the alert's direction (or urgency). */
 export type SoundChoice = SoundId | 'none' | null;
@@ -35,6 +34,20 @@ export const alertTitle = (a: Alert): string =>
 
 export const alertBody = (a: Alert): string =>
   `${a.message} · ${a.exchange} · strength ${Math.round(a.strength * 100)}%`;
+
+/** One notification's worth of words for a summary. */
+export function summaryText(s: MissedSummary): { title: string; body: string } {
+  const signals = (['BUY', 'SELL', 'INFO'] as const)
+    .filter((k) => s.bySignal[k] > 0)
+    .map((k) => `${s.bySignal[k]} ${k}`)
+    .join(', ');
+  const symbols = s.bySymbol.map((x) => `${x.symbol} ×${x.count}`).join(' · ');
+  const span = `${new Date(s.from).toISOString().slice(0, 16)}Z → ${new Date(s.to).toISOString().slice(0, 16)}Z`;
+  return {
+    title: `${s.count} alert${s.count === 1 ? '' : 's'} while you were away`,
+    body: `${signals}. ${symbols}. Candles ${span}.`,
+  };
+}
 
 /** Plain text of any message, for chat-like channels. */
 export function messageText(m: Outgoing): string {

@@ -5,9 +5,9 @@ import type {
   ChannelStatus,
   NotificationSettings,
 } from '../../../shared/domain/notifications';
-import type { AlertDelivery } from '../alerts/alert-service';
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
 import type { Channel, DeliveryOptions, Outgoing, SendOutcome } from './channel';
+import type { AlertDelivery } from './ports';
 
 export type DispatcherOptions = {
   channels: readonly Channel[];

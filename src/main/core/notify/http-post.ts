@@ -1,3 +1,6 @@
+import { retryAfterMs } from '../base/backoff';
+import { sleep, systemClock } from '../base/clock';
+
 /** How a POST ended, in words safe to show and log: never the URL (webhook and bot URLs carry tokens). */
 export type PostResult = { ok: boolean; attempts: number; detail: string };
 
@@ -19,8 +22,6 @@ export const exponentialBackoff =
 /** A Retry-After longer than this is not waited for: the alert is old news by then. */
 const MAX_RETRY_AFTER_MS = 30_000;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /**
  * POSTs JSON with a per-attempt timeout and retries with backoff. Never throws: the result says
  * what happened, so a dead endpoint is a status in Settings, not an exception in the engine.
@@ -32,7 +33,7 @@ export async function postJson(url: string, body: unknown, opts: PostOptions): P
   let attempts = 0;
   let retryAfter: number | undefined;
   for (let attempt = 0; attempt <= opts.retries; attempt++) {
-    if (attempt > 0) await sleep(retryAfter ?? opts.backoffMs(attempt));
+    if (attempt > 0) await sleep(systemClock, retryAfter ?? opts.backoffMs(attempt));
     retryAfter = undefined;
     attempts++;
     try {
@@ -48,8 +49,8 @@ export async function postJson(url: string, body: unknown, opts: PostOptions): P
       if (res.ok) return { ok: true, attempts, detail };
       if (!(res.status === 408 || res.status === 429 || res.status >= 500))
         return { ok: false, attempts, detail };
-      const seconds = Number(res.headers.get('retry-after'));
-      if (res.status === 429 && seconds > 0) retryAfter = Math.min(seconds * 1_000, MAX_RETRY_AFTER_MS);
+      const waitMs = retryAfterMs(res.headers.get('retry-after') ?? undefined, Date.now());
+      if (res.status === 429 && waitMs) retryAfter = Math.min(waitMs, MAX_RETRY_AFTER_MS);
     } catch (err) {
       detail = describeFailure(err, opts.timeoutMs);
     }

@@ -1,6 +1,5 @@
-import { summaryText } from '../alerts/missed-summary';
 import type { EventHub } from '../events';
-import { alertBody, alertTitle, type Channel } from './channel';
+import { alertBody, alertTitle, summaryText, type Channel } from './channel';
 import type { Notifier } from './ports';
 import { inQuietHours } from './quiet-hours';
 

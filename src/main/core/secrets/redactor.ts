@@ -1,5 +1,5 @@
 import type { Dispatch } from '../contract/dispatch';
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
 
 export const REDACTED = '[redacted]';
 

@@ -6,7 +6,8 @@ import type {
   SecretsStatus,
 } from '../../../shared/contract/methods/store';
 import { secretFieldSchema } from '../../../shared/contract/methods/store';
-import type { Logger } from '../log';
+import { Emitter } from '../base/emitter';
+import type { Logger } from '../base/log';
 import type { SecretRepository, StoredSecret } from '../store/secret-repository';
 import type { SecretBox } from './ports';
 import type { Redactor } from './redactor';
@@ -26,7 +27,7 @@ const rowKey = (exchange: string, field: string) => `${exchange}\u0000${field}`;
  */
 export class SecretStore {
   private readonly unreadable = new Set<string>();
-  private readonly changeListeners = new Set<(exchange: string) => void>();
+  private readonly changes = new Emitter<string>();
 
   constructor(
     private readonly repo: SecretRepository,
@@ -39,8 +40,7 @@ export class SecretStore {
 
   /** Called with the exchange after its credentials were saved or deleted (the account restarts or stops). */
   onChange(listener: (exchange: string) => void): () => void {
-    this.changeListeners.add(listener);
-    return () => this.changeListeners.delete(listener);
+    return this.changes.on(listener);
   }
 
   status(): SecretsStatus {
@@ -86,7 +86,7 @@ export class SecretStore {
       fields: entries.map(([f]) => f),
       backend: this.box.backend(),
     });
-    for (const listener of this.changeListeners) listener(input.exchange);
+    this.changes.emit(input.exchange);
     return this.exchangeStatus(input.exchange, this.repo.forExchange(input.exchange));
   }
 
@@ -98,7 +98,7 @@ export class SecretStore {
     }
     if (deleted > 0) {
       this.log.info('credentials deleted', { exchange, fields: fields ?? 'all' });
-      for (const listener of this.changeListeners) listener(exchange);
+      this.changes.emit(exchange);
     }
     return deleted;
   }

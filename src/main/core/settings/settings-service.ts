@@ -7,7 +7,8 @@ import {
   type SettingsPatch,
 } from '../../../shared/domain/settings';
 import { settingsPatchSchema } from '../../../shared/domain/settings';
-import type { Logger } from '../log';
+import { Emitter } from '../base/emitter';
+import type { Logger } from '../base/log';
 
 type Section = keyof Settings;
 const SECTIONS = Object.keys(settingsSchema.shape) as Section[];
@@ -19,7 +20,7 @@ const SECTIONS = Object.keys(settingsSchema.shape) as Section[];
  */
 export class SettingsService {
   private current: Settings;
-  private readonly listeners = new Set<(s: Settings) => void>();
+  private readonly changes = new Emitter<Settings>();
 
   constructor(
     private readonly repo: SettingsRepository,
@@ -39,13 +40,12 @@ export class SettingsService {
     for (const section of Object.keys(parsed) as Section[]) changed[section] = next[section];
     this.repo.saveMany(changed);
     this.current = next;
-    for (const l of this.listeners) l(next);
+    this.changes.emit(next);
     return next;
   }
 
   onChange(listener: (s: Settings) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.changes.on(listener);
   }
 
   private load(): Settings {

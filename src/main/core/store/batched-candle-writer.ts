@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { seriesId, type Candle, type SeriesKey } from '../../../shared/domain/market';
 import type { CandleUpdateListener } from '../candles/ports';
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
 import type { CandleAnomaly, CandleRepository } from './candle-repository';
 import type { SeriesRepository } from './series-repository';
 

@@ -1,17 +1,12 @@
+import { MarketDataError } from '../../base/classify-error';
 import { z } from 'zod';
 import type { ExchangeCapabilities, MarketInfo } from '../../../../shared/domain/exchange';
 import type { Candle, OrderBook, Ticker } from '../../../../shared/domain/market';
 import { alignTime, isTimeframe, timeframeMs } from '../../../../shared/timeframe';
-import type { Clock, TimerHandle } from '../../feed/clock';
+import type { Clock, TimerHandle } from '../../base/clock';
 import { aggregatedTimeframes } from '../capabilities';
 import { readSince } from '../candle-cache';
-import {
-  MarketDataError,
-  type BookBatch,
-  type CandleBatch,
-  type MarketSource,
-  type TickerBatch,
-} from '../market-source';
+import { type BookBatch, type CandleBatch, type MarketSource, type TickerBatch } from '../market-source';
 import { SIM_MARKETS, SimMarket } from './sim-market';
 
 export const SIM_EXCHANGE_ID = 'sim';

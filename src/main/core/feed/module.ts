@@ -2,26 +2,20 @@ import type { Handlers } from '../contract/dispatch';
 import type { CandleHistory, CandleUpdateListener, GapLedger } from '../candles/ports';
 import type { EventHub } from '../events';
 import { ExchangeRegistry } from '../exchange/exchange-registry';
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
+import type { CoreModule } from '../module';
 import type { SettingsService } from '../settings/settings-service';
 import { CandleEventCoalescer } from './candle-events';
-import { systemClock, type Clock } from './clock';
+import { systemClock, type Clock } from '../base/clock';
 import { FeedService } from './feed-service';
 
-type MarketHandlers = Pick<
+type FeedHandlers = Pick<
   Handlers,
-  | 'exchanges:list'
-  | 'markets:search'
-  | 'streams:list'
-  | 'streams:errors'
-  | 'streams:reconnect'
-  | 'gaps:list'
-  | 'tickers:list'
-  | 'orderbook:watch'
-  | 'orderbook:unwatch'
+  'exchanges:list' | 'markets:search' | 'gaps:list' | 'tickers:list' | 'orderbook:watch' | 'orderbook:unwatch'
 >;
+export type StreamHandlers = Pick<Handlers, 'streams:list' | 'streams:errors' | 'streams:reconnect'>;
 
-export type MarketDataOptions = {
+export type FeedModuleOptions = {
   settings: SettingsService;
   events: EventHub;
   history: CandleHistory;
@@ -34,8 +28,12 @@ export type MarketDataOptions = {
   clock?: Clock;
 };
 
-export type MarketData = {
-  handlers: MarketHandlers;
+export type FeedModule = CoreModule<FeedHandlers> & {
+  /**
+   * the streams panel's methods over the market streams; the account module answers them for both
+   * the market and the private streams
+   */
+  streams: StreamHandlers;
   feed: FeedService;
   /** the OS woke up: reconnect and backfill every stream */
   resumed(): void;
@@ -43,7 +41,7 @@ export type MarketData = {
 };
 
 /** The market data engine wired to settings, the store, the alert engine and the contract. */
-export function createMarketData(opts: MarketDataOptions): MarketData {
+export function createFeedModule(opts: FeedModuleOptions): FeedModule {
   const { settings, events, log } = opts;
   const clock = opts.clock ?? systemClock;
   const registry = new ExchangeRegistry({ clock, log: log.child('exchange') });
@@ -69,8 +67,7 @@ export function createMarketData(opts: MarketDataOptions): MarketData {
   feed.onTicker((t) => events.emitCoalesced('ticker:updated', `${t.exchange}|${t.symbol}`, t));
   feed.onBook((b) => events.emitCoalesced('orderbook:updated', `${b.exchange}|${b.symbol}`, b));
 
-  const unsubscribe = settings.onChange((s) => void feed.applySettings(s));
-  void feed.applySettings(settings.get());
+  let unsubscribe = (): void => {};
 
   return {
     feed,
@@ -84,12 +81,6 @@ export function createMarketData(opts: MarketDataOptions): MarketData {
         await feed.settled();
         return registry.search(exchange, query, limit);
       },
-      'streams:list': async () => {
-        await feed.settled();
-        return feed.list();
-      },
-      'streams:errors': ({ id }) => [...feed.errors(id)],
-      'streams:reconnect': ({ id }) => ({ reconnected: feed.reconnect(id) }),
       'gaps:list': (filter) => opts.gaps.list(filter),
       'tickers:list': () => feed.tickers(),
       'orderbook:watch': async ({ exchange, symbol, depth }) => {
@@ -100,6 +91,18 @@ export function createMarketData(opts: MarketDataOptions): MarketData {
         await feed.unwatchBook(exchange, symbol);
         return {};
       },
+    },
+    streams: {
+      'streams:list': async () => {
+        await feed.settled();
+        return feed.list();
+      },
+      'streams:errors': ({ id }) => [...feed.errors(id)],
+      'streams:reconnect': ({ id }) => ({ reconnected: feed.reconnect(id) }),
+    },
+    start() {
+      unsubscribe = settings.onChange((s) => void feed.applySettings(s));
+      void feed.applySettings(settings.get());
     },
     resumed: () => feed.resumed(),
     async stop() {

@@ -5,7 +5,7 @@ import type {
   StreamState,
   StreamTransport,
 } from '../../../shared/domain/stream';
-import type { Clock } from './clock';
+import type { Clock } from '../base/clock';
 
 export type StreamIdentity = {
   id: string;

@@ -1,7 +1,16 @@
 import ccxt from 'ccxt';
 import type { StreamError, StreamErrorKind } from '../../../shared/domain/stream';
-import { MarketDataError } from '../exchange/market-source';
-import { RestGateClosedError } from '../exchange/rest-gate';
+
+/** A failure the source already understands; the feed does not have to guess its kind. */
+export class MarketDataError extends Error {
+  constructor(
+    readonly kind: StreamErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'MarketDataError';
+  }
+}
 
 export type ClassifiedError = {
   kind: StreamErrorKind;
@@ -29,8 +38,8 @@ export function classifyError(err: unknown): ClassifiedError {
 }
 
 function kindOf(err: unknown): StreamErrorKind {
+  // The sources' own errors (an unknown market, a closed REST gate, a key without permission).
   if (err instanceof MarketDataError) return err.kind;
-  if (err instanceof RestGateClosedError) return 'network';
   // We close sockets ourselves to reconnect a stale stream or after resume; the streams sharing that
   // socket see this and simply reconnect.
   if (err instanceof ccxt.ExchangeClosedByUser) return 'network';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger, type LogRecord } from '../../../src/main/core/log';
+import { createLogger, type LogRecord } from '../../../src/main/core/base/log';
 import {
   REDACTED,
   Redactor,

@@ -1,8 +1,6 @@
-import type { EventName } from '../../shared/contract';
-import type { EventSubscription } from '../../shared/contract/methods/events';
-import { seriesId, type SeriesKey } from '../../shared/domain/market';
-import { ContractError } from '../../shared/contract/result';
-import type { Handlers } from './contract/dispatch';
+import type { EventName } from '../../../shared/contract';
+import type { EventSubscription } from '../../../shared/contract/methods/events';
+import { seriesId, type SeriesKey } from '../../../shared/domain/market';
 
 /** Events sent per series or symbol many times a second: only to the clients that asked for them. */
 const HIGH_RATE_EVENTS: ReadonlySet<EventName> = new Set<EventName>([
@@ -57,13 +55,3 @@ export class ClientSubscription {
 
 /** Who made a call: the transports pass it to dispatch, for the methods that act on the caller. */
 export type ClientContext = { subscription: ClientSubscription };
-
-export function createSubscriptionHandlers(): Pick<Handlers, 'events:subscribe'> {
-  return {
-    'events:subscribe': (input, client) => {
-      // Only a transport that keeps per-client state can honour a subscription.
-      if (!client) throw new ContractError('unavailable', 'events:subscribe needs a connected client');
-      return client.subscription.replace(input);
-    },
-  };
-}

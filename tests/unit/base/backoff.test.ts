@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Backoff } from '../../../src/main/core/feed/backoff';
+import { Backoff, retryAfterMs } from '../../../src/main/core/base/backoff';
 
 describe('Backoff', () => {
   it('doubles its ceiling from 1 s up to 30 s and draws full jitter below it', () => {
@@ -22,5 +22,15 @@ describe('Backoff', () => {
     b.reset();
     expect(b.ceilingMs).toBe(1_000);
     expect(b.capped()).toBe(30_000);
+  });
+});
+
+describe('retryAfterMs', () => {
+  it('reads Retry-After as seconds or an HTTP date', () => {
+    const now = Date.UTC(2026, 0, 1, 0, 0, 0);
+    expect(retryAfterMs('2', now)).toBe(2_000);
+    expect(retryAfterMs('Thu, 01 Jan 2026 00:00:30 GMT', now)).toBe(30_000);
+    expect(retryAfterMs(undefined, now)).toBeUndefined();
+    expect(retryAfterMs('soon', now)).toBeUndefined();
   });
 });

@@ -1,7 +1,6 @@
-import type { MarketSource } from '../exchange/market-source';
-import type { Logger } from '../log';
-import { Backoff } from './backoff';
-import type { Clock } from './clock';
+import type { Logger } from '../base/log';
+import { Backoff } from '../base/backoff';
+import type { Clock } from '../base/clock';
 import type { LoopDeps } from './watch-loop';
 
 /**
@@ -9,7 +8,8 @@ import type { LoopDeps } from './watch-loop';
  * not slow another's retries) and the exchange's Retry-After window, shared by all its streams.
  */
 export function streamLoopDeps(deps: {
-  source: MarketSource;
+  /** the market source: its Retry-After window */
+  source: { restBlockedForMs(): number };
   clock: Clock;
   log: Logger;
   random?: () => number;

@@ -1,16 +1,19 @@
 import type { Database } from 'better-sqlite3';
+import type { accountMethods } from '../../../shared/contract/methods/account';
 import type { Settings } from '../../../shared/domain/settings';
 import type { EventHub } from '../events';
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
+import type { Handler } from '../contract/dispatch';
+import type { StreamHandlers } from '../feed/module';
+import type { CoreModule } from '../module';
 import { AccountRepository } from '../store/account-repository';
 import { AlertRepository } from '../store/alert-repository';
 import type { AccountClientFactory } from './account-client';
-import { createAccountHandlers, withPrivateStreams, type StreamHandlers } from './account-handlers';
 import { AccountService, type CredentialSource } from './account-service';
 import type { AccountTiming } from './exchange-account';
 import { FillRecorder, type FillDelivery } from './fill-recorder';
 
-export type AccountsOptions = {
+export type AccountModuleOptions = {
   db: Database;
   events: EventHub;
   settings: { get(): Settings; onChange(listener: (s: Settings) => void): () => void };
@@ -27,14 +30,15 @@ export type AccountsOptions = {
   timing?: Partial<AccountTiming>;
 };
 
-export type Accounts = {
-  handlers: ReturnType<typeof createAccountHandlers> & StreamHandlers;
+type AccountHandlers = { [M in keyof typeof accountMethods]: Handler<M> };
+
+export type AccountModule = CoreModule<AccountHandlers & StreamHandlers> & {
   service: AccountService;
   stop(): Promise<void>;
 };
 
 /** The private side wired to the secret store, the alert history and notify, and the contract. */
-export function createAccounts(opts: AccountsOptions): Accounts {
+export function createAccountModule(opts: AccountModuleOptions): AccountModule {
   const { events } = opts;
   const repo = new AccountRepository(opts.db);
   const fills = new FillRecorder({
@@ -59,17 +63,48 @@ export function createAccounts(opts: AccountsOptions): Accounts {
   });
   service.onStreamState((info) => events.emit('stream:state-changed', info));
   // Both resume paths (the Electron powerMonitor through the core, headless sleep detection in the
-  // feed) announce themselves with this event.
-  const offResume = events.subscribe((event) => {
-    if (event === 'app:resumed') service.resumed();
-  });
-  void service.start();
+  // feed's watchdog) announce themselves with this event, once per wake.
+  let offResume = (): void => {};
   return {
-    handlers: { ...createAccountHandlers(service), ...withPrivateStreams(opts.marketStreams, service) },
+    handlers: { ...accountHandlers(service), ...withPrivateStreams(opts.marketStreams, service) },
     service,
+    start() {
+      offResume = events.subscribe((event) => {
+        if (event === 'app:resumed') service.resumed();
+      });
+      void service.start();
+    },
     async stop() {
       offResume();
       await service.stop();
+    },
+  };
+}
+
+/** The account methods. None of them returns a credential; none of them can act on an account. */
+function accountHandlers(account: AccountService): AccountHandlers {
+  return {
+    'account:credentials-fields': ({ exchange }) => account.credentialFields(exchange),
+    'account:test-connection': ({ exchange, credentials }) => account.testConnection(exchange, credentials),
+    'account:sync-clock': ({ exchange, enabled }) => account.setClockSync(exchange, enabled),
+    'account:snapshot': ({ exchange }) => ({ accounts: account.snapshots(exchange) }),
+    'account:fills': (q) => account.fills(q),
+  };
+}
+
+/** The streams panel's methods over the market streams and the private ones together. */
+function withPrivateStreams(market: StreamHandlers, account: AccountService): StreamHandlers {
+  return {
+    'streams:list': async (input) =>
+      [...(await market['streams:list'](input)), ...account.streams()].sort((a, b) =>
+        a.id.localeCompare(b.id),
+      ),
+    'streams:errors': (input) => account.streamErrors(input.id) ?? market['streams:errors'](input),
+    'streams:reconnect': async (input) => {
+      const own = account.reconnect(input.id);
+      if (input.id !== undefined && own > 0) return { reconnected: own };
+      const { reconnected } = await market['streams:reconnect'](input);
+      return { reconnected: reconnected + own };
     },
   };
 }

@@ -1,7 +1,6 @@
 import ccxt from 'ccxt';
 import { describe, expect, it } from 'vitest';
-import { MarketDataError } from '../../../src/main/core/exchange/market-source';
-import { classifyError } from '../../../src/main/core/feed/classify-error';
+import { classifyError, MarketDataError } from '../../../src/main/core/base/classify-error';
 
 describe('classifyError', () => {
   it.each([

@@ -5,8 +5,9 @@ import type { Rule } from '../../../shared/domain/rule';
 import type { Settings } from '../../../shared/domain/settings';
 import type { CandleUpdate } from '../candles/ports';
 import type { Handler } from '../contract/dispatch';
+import type { CoreModule } from '../module';
 import type { EventHub } from '../events';
-import type { Logger } from '../log';
+import type { Logger } from '../base/log';
 import { NotifyDispatcher } from '../notify/dispatcher';
 import { eventNotifier, nativeChannel, soundChannel, toastChannel } from '../notify/local-channels';
 import type { Notifier } from '../notify/ports';
@@ -18,7 +19,7 @@ import { backtestRule, type BacktestCandles } from './backtest';
 import { RuleEngine } from './rule-engine';
 import { RuleService } from './rule-service';
 
-export type SignalsOptions = {
+export type AlertsModuleOptions = {
   db: Database;
   events: EventHub;
   settings: { get(): Settings; onChange(listener: (s: Settings) => void): () => void };
@@ -40,10 +41,9 @@ export type SignalsOptions = {
   missedMaxWaitMs?: number;
 };
 
-type SignalsHandlers = { [M in keyof typeof signalsMethods]: Handler<M> };
+type AlertsHandlers = { [M in keyof typeof signalsMethods]: Handler<M> };
 
-export type Signals = {
-  handlers: SignalsHandlers;
+export type AlertsModule = CoreModule<AlertsHandlers> & {
   /** feed of the candle collector: closed and forming candles, in order per series */
   onCandles(update: CandleUpdate): void;
   engine: RuleEngine;
@@ -58,7 +58,7 @@ export type Signals = {
 const STOP_WAIT_MS = 3_000;
 
 /** Builds indicators → rules → alerts → notify over one database and wires their contract handlers. */
-export function createSignals(opts: SignalsOptions): Signals {
+export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
   const now = opts.now ?? Date.now;
   const ruleRepo = new RuleRepository(opts.db);
   const dispatcher = new NotifyDispatcher({
@@ -93,8 +93,6 @@ export function createSignals(opts: SignalsOptions): Signals {
     log: opts.log.child('rules'),
     now,
   });
-  engine.setWatchlist(opts.settings.get().watchlist);
-  const offSettings = opts.settings.onChange((s) => engine.setWatchlist(s.watchlist));
   const rules = new RuleService({
     repo: ruleRepo,
     alerts,
@@ -103,10 +101,9 @@ export function createSignals(opts: SignalsOptions): Signals {
     now,
     log: opts.log.child('rules'),
   });
-  if (opts.configRules && opts.configRules.length > 0) rules.seed(opts.configRules);
-  rules.start();
 
-  const handlers: SignalsHandlers = {
+  let offSettings = (): void => {};
+  const handlers: AlertsHandlers = {
     'rules:list': () => rules.list(),
     'rules:create': (rule) => rules.create(rule),
     'rules:update': ({ id, rule }) => rules.update(id, rule),
@@ -140,6 +137,12 @@ export function createSignals(opts: SignalsOptions): Signals {
     rules,
     alerts,
     dispatcher,
+    start() {
+      engine.setWatchlist(opts.settings.get().watchlist);
+      offSettings = opts.settings.onChange((s) => engine.setWatchlist(s.watchlist));
+      if (opts.configRules && opts.configRules.length > 0) rules.seed(opts.configRules);
+      rules.start();
+    },
     async stop() {
       offSettings();
       rules.stop();

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src/main/core/app';
-import { ClientSubscription } from '../../../src/main/core/client-subscription';
-import { silentLogger } from '../../../src/main/core/log';
+import { ClientSubscription } from '../../../src/main/core/contract/client-subscription';
+import { silentLogger } from '../../../src/main/core/base/log';
 import { MAX_SUBSCRIBED_SERIES } from '../../../src/shared/contract/methods/events';
 
 const candles = (symbol: string, timeframe = '1m') => ({

@@ -1,8 +1,8 @@
-import type { EventName, MethodName, Result } from '../shared/contract';
+import type { EventName, MethodName, Result } from './index';
 
 /**
- * The one object the preload puts on `window` (as `window.candlewatch`). This file has no electron
- * import so the renderer can use the type and the main process the channel names.
+ * The one object the preload puts on `window` (as `window.candlewatch`). It lives in src/shared so
+ * the preload, the renderer (the type) and the Electron shell (the channel names) share one spelling.
  */
 export type CandlewatchBridge = {
   /** Calls a contract method; names outside the contract are refused before anything is sent. */

@@ -1,8 +1,8 @@
 import type { StreamState } from '../../../shared/domain/stream';
-import type { Logger } from '../log';
-import type { Backoff } from './backoff';
-import { classifyError, toStreamError } from './classify-error';
-import { sleep, type Clock } from './clock';
+import type { Logger } from '../base/log';
+import type { Backoff } from '../base/backoff';
+import { classifyError, toStreamError } from '../base/classify-error';
+import { sleep, type Clock } from '../base/clock';
 import type { StreamStatus } from './stream-status';
 
 /** Why a stream's connection is no longer trusted. */
