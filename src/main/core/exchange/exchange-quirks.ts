@@ -138,7 +138,7 @@ const QUIRKS: Record<string, ExchangeQuirks> = {
       closedFlagSent: false,
       pushesQuietIntervals: false,
       candlePushMs: null,
-      // "Each connection can subscribe up to 200 topics" is not published for BingX: unknown.
+      // No per-connection topic cap or subscribe rate found in BingX's docs: unknown.
       maxStreamsPerSocket: null,
       subscribesPerSecond: null,
       // Spot REST klines are UTC+8 days unless timeZone=0, which ccxt 4.5.84 sends by default; the
@@ -190,8 +190,8 @@ const QUIRKS: Record<string, ExchangeQuirks> = {
       closedFlagSent: false,
       pushesQuietIntervals: false,
       candlePushMs: null,
-      // "The maximum number of subscribed topics per connection is 100"? — 100 per the connection
-      // limits; 100 messages per 10 s per connection (KuCoin docs, "WebSocket" rate limits).
+      // 100 topics per connection; 100 client messages per 10 s per connection (KuCoin docs,
+      // "WebSocket" connection and rate limits).
       maxStreamsPerSocket: 100,
       subscribesPerSecond: 10,
       barAlignment: 'utc',
