@@ -32,6 +32,10 @@ const TICK_SIZE = 4;
 const BOOK_SNAPSHOT_DEPTH = 100;
 /** New candle subscriptions are gathered this long and sent as one SUBSCRIBE message. */
 const SUBSCRIBE_BATCH_MS = 50;
+/** A socket that delivered data this recently is alive: a stale stream on it is quiet, not cut off. */
+const LIVE_SOCKET_MS = 5_000;
+/** Heartbeat answers, which prove nothing about data: OKX `pong`, Bybit `{"op":"pong"}` / `"ret_msg":"pong"`. */
+const HEARTBEAT_ANSWER = /^pong$|"op":"pong"|"ret_msg":"pong"/;
 /** Binance takes at most 1,024 streams per connection; ccxt counts 200 per batch. */
 const SUBSCRIBE_BATCH_MAX = 200;
 
@@ -54,6 +58,7 @@ export class CcxtSource implements MarketSource {
   private subscribeSent: Promise<void> | null = null;
   private unsubscribeBatch: Array<[string, string]> = [];
   private unsubscribeTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly lastDataAt = new WeakMap<object, number>();
 
   constructor(
     readonly id: string,
@@ -251,10 +256,19 @@ export class CcxtSource implements MarketSource {
     return this.gate.blockedForMs();
   }
 
-  reconnect(symbol?: string): void {
+  reconnect(symbol?: string, opts: { keepLiveSockets?: boolean } = {}): void {
     const clients = (this.ex.clients ?? {}) as unknown as Record<string, WsClientView>;
+    // Some exchanges name the market id in their hashes (OKX: `candle1m:BTC-USDT`).
+    const names = symbol ? [symbol, this.ex.markets?.[symbol]?.id].filter((n): n is string => !!n) : [];
+    const now = this.deps.clock.now();
     for (const [url, client] of Object.entries(clients)) {
-      if (symbol && !Object.keys(client.subscriptions ?? {}).some((h) => hashNames(h, symbol))) continue;
+      const hashes = Object.keys(client.subscriptions ?? {});
+      if (symbol && !hashes.some((h) => names.some((n) => hashNames(h, n)))) continue;
+      const lastData = this.lastDataAt.get(client);
+      if (opts.keepLiveSockets && lastData !== undefined && now - lastData < LIVE_SOCKET_MS) {
+        this.deps.log.debug('stale stream on a live socket: socket kept', { url, symbol });
+        continue;
+      }
       // Marked closed-by-user first: ccxt's onClose then leaves the registry alone. Otherwise it
       // deletes `clients[url]` by url when the old socket finally closes, orphaning the new one.
       client.error = new ccxt.ExchangeClosedByUser(`${this.id}: reconnecting`);
@@ -290,6 +304,7 @@ export class CcxtSource implements MarketSource {
       const client = original(url);
       if (!guarded.has(client)) {
         guarded.add(client);
+        this.stampData(client as unknown as { onMessage: (event: { data?: unknown }) => unknown });
         const send = client.send.bind(client);
         client.send = (message: unknown) => {
           const sent = send(message);
@@ -298,6 +313,19 @@ export class CcxtSource implements MarketSource {
         };
       }
       return client;
+    };
+  }
+
+  /**
+   * Records when a socket last delivered data (not a heartbeat answer: a stalled socket may still
+   * answer pings, which ccxt's keepalive takes for life).
+   */
+  private stampData(client: { onMessage: (event: { data?: unknown }) => unknown }): void {
+    const onMessage = client.onMessage.bind(client);
+    client.onMessage = (event) => {
+      const head = typeof event.data === 'string' ? event.data.slice(0, 120) : '';
+      if (!HEARTBEAT_ANSWER.test(head)) this.lastDataAt.set(client, this.deps.clock.now());
+      return onMessage(event);
     };
   }
 
