@@ -13,11 +13,11 @@
  * Latency of a frame = time from its send to the first update of its stream leaving the collector
  * (clocks: performance.timeOrigin + now() in each process of the one machine).
  */
-import { build } from 'esbuild';
 import { fork, type ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { bundleChildren } from './support/bundle';
 import { pause, symbolAt } from './support/engine-client';
 import { HEADLESS_V8_FLAGS } from '../src/main/headless/v8-flags';
 import { percentile, round } from './support/figures';
@@ -111,22 +111,8 @@ function summarize(rounds: readonly Round[]) {
   };
 }
 
-/** Bundles the plain-node children (latency contenders, load) the way the app is bundled. */
-async function bundle(): Promise<string> {
-  const outdir = join(here, '..', 'node_modules', '.cache', 'candlewatch-bench');
-  await build({
-    entryPoints: [join(here, 'support', 'engine-load.ts'), join(here, 'support', 'latency-client.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    packages: 'external',
-    outdir,
-    outExtension: { '.js': '.mjs' },
-    logLevel: 'error',
-  });
-  return outdir;
-}
+/** The plain-node children (latency contenders, load), bundled the way the app is bundled. */
+const bundle = () => bundleChildren(join(here, 'support'), ['engine-load', 'latency-client']);
 
 type Runtime = { name: string; execArgv: readonly string[] };
 /** what the product's headless process runs with (src/main/headless/v8-flags.ts) */

@@ -28,7 +28,7 @@ process.on('message', (raw) => {
       ? fake.onKlineSent((stream, _eventTime, sentAt) => sent.push([stream, sentAt]))
       : null;
   } else if (command.type === 'stats') {
-    send({ type: 'stats', stats: fake.wsStats() });
+    send({ type: 'stats', stats: { ...fake.wsStats(), restCalls: fake.restLog().length } });
   } else if (command.type === 'close') {
     clearInterval(flush);
     void fake.close().then(() => process.exit(0));

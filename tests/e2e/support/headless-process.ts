@@ -11,6 +11,7 @@ const READY_TIMEOUT_MS = 30_000;
 export type HeadlessProcess = {
   /** The printed page URL, token included. */
   url: string;
+  pid: number;
   origin: string;
   host: string;
   port: number;
@@ -19,15 +20,26 @@ export type HeadlessProcess = {
   /** Every line the process wrote on stdout (the ready line must be the only one). */
   stdoutLines(): string[];
   stderr(): string;
-  /** SIGTERM, then the exit code once the process is gone; removes the data folder. */
+  /** SIGTERM, then the exit code once the process is gone; removes the data folder (unless kept). */
   stop(): Promise<number | null>;
 };
 
+export type HeadlessOptions = {
+  /** the process's environment (default: this one's) */
+  env?: NodeJS.ProcessEnv;
+  /** leave the data folder for the caller to read after stop() (it removes it) */
+  keepDataDir?: boolean;
+};
+
 /** Starts `node out/main/headless.js --data-dir <tmp> --port 0` and waits for its ready line. */
-export async function startHeadless(extraArgs: string[] = []): Promise<HeadlessProcess> {
+export async function startHeadless(
+  extraArgs: string[] = [],
+  options: HeadlessOptions = {},
+): Promise<HeadlessProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cw-e2e-'));
   const child = spawn(NODE, [ENTRY, '--data-dir', dataDir, '--port', '0', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: options.env ?? process.env,
   });
   let stdout = '';
   let stderr = '';
@@ -58,6 +70,7 @@ export async function startHeadless(extraArgs: string[] = []): Promise<HeadlessP
   const url = new URL(parsed.url);
   return {
     url: parsed.url,
+    pid: child.pid!,
     origin: url.origin,
     host: url.host,
     port: Number(url.port),
@@ -65,13 +78,13 @@ export async function startHeadless(extraArgs: string[] = []): Promise<HeadlessP
     dataDir: parsed.dataDir,
     stdoutLines: () => stdout.split('\n').filter((l) => l !== ''),
     stderr: () => stderr,
-    stop: () => stopProcess(child, exited, dataDir),
+    stop: () => stopProcess(child, exited, options.keepDataDir === true ? null : dataDir),
   };
 }
 
-async function stopProcess(child: ChildProcess, exited: Promise<number | null>, dataDir: string) {
+async function stopProcess(child: ChildProcess, exited: Promise<number | null>, dataDir: string | null) {
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   const code = await exited;
-  rmSync(dataDir, { recursive: true, force: true });
+  if (dataDir !== null) rmSync(dataDir, { recursive: true, force: true });
   return code;
 }

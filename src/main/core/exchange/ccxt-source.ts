@@ -53,6 +53,8 @@ export class CcxtSource implements MarketSource {
   private nextClientId = 1;
   private readonly streamClients = new Map<string, { url: string; client: object } | null>();
   private readonly lastClientByUrl = new Map<string, object>();
+  /** the socket generation in which each candle stream last went out in a subscription batch */
+  private readonly batchedAt = new Map<string, number>();
   private generation = 0;
   private subscribeBatch: Array<[string, string]> = [];
   private subscribeSent: Promise<void> | null = null;
@@ -127,7 +129,7 @@ export class CcxtSource implements MarketSource {
     const key = `c|${symbol}|${timeframe}`;
     // Watched again before its unsubscription went out: keep the subscription.
     this.unsubscribeBatch = this.unsubscribeBatch.filter(([s, tf]) => s !== symbol || tf !== timeframe);
-    if (!this.subscribed(key, symbol, timeframe)) await this.subscribeInBatch(symbol, timeframe);
+    if (!this.subscribed(key)) await this.subscribeInBatch(key, symbol, timeframe);
     const returned = await this.watching(this.ex.watchOHLCV(symbol, timeframe));
     // watchOHLCV hands back only what changed since the previous call, and under load one wake
     // covers several frames: read the cache itself, from the oldest candle we still care about.
@@ -146,9 +148,13 @@ export class CcxtSource implements MarketSource {
    * symbols one loop per stream costs ~5× less CPU than one multi-symbol loop, which re-arms every
    * symbol on each wake). A failed batch costs nothing: the stream's own watch subscribes it.
    */
-  private subscribeInBatch(symbol: string, timeframe: string): Promise<void> {
+  private subscribeInBatch(key: string, symbol: string, timeframe: string): Promise<void> {
     if (this.ex.has['watchOHLCVForSymbols'] !== true) return Promise.resolve();
     this.subscribeBatch.push([symbol, timeframe]);
+    this.batchedAt.set(
+      key,
+      this.replacedSockets((this.ex.clients ?? {}) as unknown as Record<string, WsClientView>),
+    );
     this.subscribeSent ??= new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.subscribeSent = null;
@@ -165,21 +171,25 @@ export class CcxtSource implements MarketSource {
     return this.subscribeSent;
   }
 
-  /** whether a live socket of the exchange already carries this stream's subscription */
-  private subscribed(key: string, symbol: string, timeframe: string): boolean {
+  /**
+   * Whether a live socket of the exchange already carries this stream's subscription: the socket it
+   * was last seen on is still registered, or it went out in one of our batches since the last socket
+   * was replaced (ccxt registers a batch's subscriptions when it is sent). No scan of every socket's
+   * subscriptions: at 3,000 streams that scan, once per stream and again after every reconnect, was
+   * quadratic. A stream sent twice costs nothing: ccxt skips subscriptions a socket already has.
+   */
+  private subscribed(key: string): boolean {
     const clients = (this.ex.clients ?? {}) as unknown as Record<string, WsClientView>;
     const known = this.streamClients.get(key);
     if (known && clients[known.url] === known.client) return true;
     // This exchange's subscription hashes do not name the symbol: we cannot tell, leave it to ccxt.
     if (known === null) return true;
-    for (const client of Object.values(clients)) {
-      for (const hash in client.subscriptions ?? {}) if (hashNames(hash, symbol, timeframe)) return true;
-    }
-    return false;
+    return this.batchedAt.get(key) === this.replacedSockets(clients);
   }
 
   async unwatchCandles(symbol: string, timeframe: string): Promise<void> {
     this.streamClients.delete(`c|${symbol}|${timeframe}`);
+    this.batchedAt.delete(`c|${symbol}|${timeframe}`);
     if (this.ex.has['unWatchOHLCVForSymbols'] === true) this.unsubscribeInBatch(symbol, timeframe);
     else if (this.ex.has['unWatchOHLCV'] === true) await this.ex.unWatchOHLCV(symbol, timeframe);
   }
@@ -400,7 +410,16 @@ export class CcxtSource implements MarketSource {
     return id;
   }
 
+  /**
+   * A number that grows whenever a socket is replaced or gone (ccxt deletes a closed socket from
+   * `clients` and dials a new one only at the next watch).
+   */
   private replacedSockets(clients: Record<string, WsClientView>): number {
+    for (const url of this.lastClientByUrl.keys()) {
+      if (url in clients) continue;
+      this.lastClientByUrl.delete(url);
+      this.generation++;
+    }
     for (const [url, client] of Object.entries(clients)) {
       const before = this.lastClientByUrl.get(url);
       if (before !== client) {

@@ -68,6 +68,8 @@ type BookWatch = { exchange: string; symbol: string; depth: number };
 export class FeedService {
   private readonly clock: Clock;
   private readonly series = new Map<string, SeriesStream>();
+  /** the series built from the 1m stream, whose state mirrors it (few: only timeframes the exchange lacks) */
+  private readonly aggregates = new Set<AggregatedStream>();
   private readonly quotes = new Map<string, Quote>();
   private placeholders = new Map<string, StreamStatus>();
   private readonly bookWatches = new Map<string, BookWatch>();
@@ -278,6 +280,7 @@ export class FeedService {
         ? new AggregatedStream(key, this.series.get(seriesId({ ...key, timeframe: BASE_TIMEFRAME }))!, deps)
         : new CandleStream(key, source.capabilities().websocketOhlcv ? 'websocket' : 'rest-poll', deps);
       this.series.set(id, stream);
+      if (stream instanceof AggregatedStream) this.aggregates.add(stream);
       stream.start();
     }
     for (const [id, q] of wantQuotes) {
@@ -326,6 +329,7 @@ export class FeedService {
     const s = this.series.get(id);
     if (!s) return;
     this.series.delete(id);
+    if (s instanceof AggregatedStream) this.aggregates.delete(s);
     await s.stop(unsubscribe);
   }
 
@@ -408,9 +412,8 @@ export class FeedService {
   }
 
   private emitState(info: StreamInfo): void {
-    for (const s of this.series.values()) {
-      if (s instanceof AggregatedStream && s.base.id === info.id) s.mirror(info.state);
-    }
+    // Not a scan of every series: at 3,000 streams each start-up state change cost 3,000 checks.
+    for (const s of this.aggregates) if (s.base.id === info.id) s.mirror(info.state);
     this.listeners.states.emit(info);
   }
 

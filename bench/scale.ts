@@ -1,0 +1,338 @@
+/**
+ * `npm run bench -- scale`: the whole headless app (feed, candle collector, SQLite writer, rules, the
+ * contract server) at 300, 1,000, 3,000 and 6,000 candle streams (symbols × 1m, 5m, 1h, plus a ticker
+ * per symbol) against the fake Binance pushing at Binance's own cadence — a kline every 2 s per
+ * stream and a ticker every 2 s per symbol (https://developers.binance.com/docs/binance-spot-api-docs/web-socket-streams:
+ * "Update Speed: 2000ms" for klines, "1000ms" for <symbol>@ticker; the fake pushes both at 2 s) —
+ * and, in the same run, a bare ccxt loop over the same streams (the floor: what ccxt alone costs).
+ *
+ * Each contender runs in a process of its own, measured from outside (/proc: CPU of one core, RSS)
+ * and from inside by a preloaded probe (event-loop delay p99), after every stream is live and the
+ * start-up backfill is done, for a settle period and then a measuring window. The app is then stopped
+ * (SIGTERM flushes the writer) and its database counted: closed 1m candles stored against expected.
+ *
+ * Flags: --streams 300,1000,3000,6000 · --settle-seconds 20 · --window-seconds 30 ·
+ * --cpu-prof DIR (writes a V8 CPU profile of the app's measuring window at each size into DIR).
+ */
+import Database from 'better-sqlite3';
+import { fork, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { WebSocket } from 'ws';
+import { createWsClient } from '../src/shared/contract/ws-client';
+import { HEADLESS_V8_FLAGS } from '../src/main/headless/v8-flags';
+import { startHeadless } from '../tests/e2e/support/headless-process';
+import { bundleChildren } from './support/bundle';
+import { symbolAt } from './support/engine-client';
+import { round } from './support/figures';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const TIMEFRAMES = ['1m', '5m', '1h'];
+/** Binance's kline push interval (see above) */
+const PUSH_INTERVAL_MS = 2_000;
+const MINUTE = 60_000;
+const CLOCK_TICKS_PER_SECOND = 100;
+
+type Usage = { cpuPercent: number; loopDelayP99Ms: number; rssMb: number };
+type Measured = Usage & { liveAfterS: number; liveStreams: number };
+
+const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const log = (line: string) => process.stderr.write(`scale bench: ${line}\n`);
+let lastProgress = 0;
+/** a progress line at most every 10 s */
+const progress = (line: string) => {
+  if (performance.now() - lastProgress < 10_000) return;
+  lastProgress = performance.now();
+  log(line);
+};
+
+/** utime + stime of a process in seconds, from /proc/PID/stat (fields 14 and 15) */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]) / 1024);
+}
+
+/** Settles, then measures a window: CPU % of one core, RSS at its end, event-loop delay p99. */
+async function measureWindow(
+  pid: number,
+  probeFile: string,
+  settleS: number,
+  windowS: number,
+): Promise<Usage> {
+  await pause(settleS * 1000);
+  process.kill(pid, 'SIGUSR2'); // resets the probe's histogram
+  const cpu0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  await pause(windowS * 1000);
+  const cpu = cpuSeconds(pid) - cpu0;
+  const seconds = (performance.now() - t0) / 1000;
+  const written = readFileSync(probeFile, 'utf8');
+  process.kill(pid, 'SIGUSR2');
+  // the probe writes synchronously in its signal handler: wait for the new report
+  for (let i = 0; i < 200 && readFileSync(probeFile, 'utf8') === written; i++) await pause(25);
+  const probe = JSON.parse(readFileSync(probeFile, 'utf8')) as { p99Ms: number };
+  return {
+    cpuPercent: round((cpu / seconds) * 100, 1),
+    loopDelayP99Ms: round(probe.p99Ms, 1),
+    rssMb: rssMb(pid),
+  };
+}
+
+type FakeStats = { restCalls: number; framesSent: number; connections: number };
+type FakeProcess = { config: Record<string, unknown>; stats(): Promise<FakeStats>; close(): Promise<void> };
+
+async function startFake(symbols: string[]): Promise<FakeProcess> {
+  const child = fork(join(here, 'support', 'fake-exchange-process.ts'), {
+    execArgv: ['--import', 'tsx'],
+    env: {
+      ...process.env,
+      FAKE_EXCHANGE_OPTIONS: JSON.stringify({
+        symbols,
+        updateIntervalMs: PUSH_INTERVAL_MS,
+        historyMs: 86_400_000,
+      }),
+    },
+  });
+  let statsWaiter: ((stats: FakeStats) => void) | null = null;
+  const config = await new Promise<Record<string, unknown>>((done, fail) => {
+    child.on('message', (m) => {
+      const message = m as { type: string; config?: Record<string, unknown>; stats?: FakeStats };
+      if (message.type === 'ready') done(message.config!);
+      if (message.type === 'stats') statsWaiter?.(message.stats!);
+    });
+    child.once('exit', (code) => fail(new Error(`fake exchange exited (${code})`)));
+  });
+  return {
+    config,
+    stats: () =>
+      new Promise<FakeStats>((done) => {
+        statsWaiter = done;
+        child.send({ type: 'stats' });
+      }),
+    async close() {
+      child.send({ type: 'close' });
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
+/** A price rule on every tenth symbol's 1m series: the rule engine runs as in a user's app. */
+function appConfig(exchangeConfig: Record<string, unknown>, symbols: string[]) {
+  return {
+    exchanges: { binance: { enabled: true, sandbox: false, ccxt: exchangeConfig } },
+    watchlist: symbols.map((symbol) => ({ exchange: 'binance', symbol, timeframes: TIMEFRAMES })),
+    rules: symbols
+      .filter((_, i) => i % 10 === 0)
+      .map((symbol) => ({
+        name: `${symbol} above 1M`,
+        exchange: 'binance',
+        symbol,
+        timeframe: '1m',
+        when: { type: 'price-cross', direction: 'above', level: 1_000_000 },
+        evaluate: 'close',
+        trigger: 'once-per-bar',
+        signal: 'BUY',
+      })),
+  };
+}
+
+type StreamRow = { kind: string; state: string; reconnects: number };
+
+async function measureApp(
+  fake: FakeProcess,
+  symbols: string[],
+  opts: { settleS: number; windowS: number; probeUrl: string; cpuProfDir: string | undefined },
+): Promise<Measured & { stored: number; expected: number; reconnects: number }> {
+  const work = mkdtempSync(join(tmpdir(), 'cw-scale-'));
+  const configFile = join(work, 'config.json');
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      ...appConfig(fake.config, symbols),
+      ...(process.env.STALE ? { feed: { staleTimeoutMs: Number(process.env.STALE) } } : {}),
+    }),
+  );
+  const probeFile = join(work, 'probe.json');
+  writeFileSync(probeFile, '');
+  const profile = opts.cpuProfDir
+    ? { LOOP_PROBE_PROFILE: join(opts.cpuProfDir, `app-${symbols.length * TIMEFRAMES.length}.cpuprofile`) }
+    : {};
+  const started = performance.now();
+  const app = await startHeadless(['--config', configFile, '--log-level', 'error'], {
+    env: {
+      ...process.env,
+      NODE_OPTIONS: `--import ${opts.probeUrl}`,
+      LOOP_PROBE_FILE: probeFile,
+      ...profile,
+    },
+    keepDataDir: true,
+  });
+  const api = createWsClient(
+    `ws://127.0.0.1:${app.port}/ws?token=${encodeURIComponent(app.token)}`,
+    (url) => new WebSocket(url, { headers: { Origin: app.origin } }) as never,
+  );
+  try {
+    const wanted = symbols.length * TIMEFRAMES.length;
+    const deadline = performance.now() + Math.max(180_000, wanted * 100);
+    let live = 0;
+    while (performance.now() < deadline) {
+      const streams = (await api.call('streams:list', {})) as StreamRow[];
+      live = streams.filter((s) => s.kind === 'candles' && s.state === 'live').length;
+      if (live >= wanted) break;
+      const states = new Map<string, number>();
+      for (const s of streams) if (s.kind === 'candles') states.set(s.state, (states.get(s.state) ?? 0) + 1);
+      if (performance.now() - lastProgress >= 10_000) {
+        const { restCalls } = await fake.stats();
+        progress(
+          `app after ${round((performance.now() - started) / 1000)} s: ${[...states].map(([k, n]) => `${n} ${k}`).join(', ')}; ${restCalls} REST calls`,
+        );
+      }
+      await pause(1_000);
+    }
+    const liveAfterS = round((performance.now() - started) / 1000, 1);
+    log(`app: ${live}/${wanted} candle streams live after ${liveAfterS} s`);
+    const liveFrom = Date.now();
+    const usage = await measureWindow(app.pid, probeFile, opts.settleS, opts.windowS);
+    const streams = (await api.call('streams:list', {})) as StreamRow[];
+    const liveStreams = streams.filter((s) => s.kind === 'candles' && s.state === 'live').length;
+    const reconnects = streams.reduce((n, s) => n + s.reconnects, 0);
+    api.close();
+    const stoppedAt = Date.now();
+    await app.stop();
+    const counted = countStored(join(app.dataDir, 'candlewatch.sqlite'), symbols, liveFrom, stoppedAt);
+    return { ...usage, liveAfterS, liveStreams, reconnects, ...counted };
+  } finally {
+    api.close();
+    await app.stop();
+    rmSync(app.dataDir, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Closed 1m candles stored for every symbol, from the minute before measuring began to the last
+ * minute that closed a push interval before the stop (its closing push had time to arrive), against
+ * one per minute per symbol.
+ */
+function countStored(file: string, symbols: string[], from: number, to: number) {
+  const first = Math.floor(from / MINUTE) * MINUTE - MINUTE;
+  const last = Math.floor((to - 2 * PUSH_INTERVAL_MS) / MINUTE) * MINUTE - MINUTE;
+  const db = new Database(file, { readonly: true });
+  try {
+    const row = db
+      .prepare(
+        `SELECT count(*) AS n FROM candles c JOIN series s ON s.id = c.series_id
+         WHERE s.exchange = 'binance' AND s.timeframe = '1m' AND c.open_time BETWEEN ? AND ?`,
+      )
+      .get(first, last) as { n: number };
+    return { stored: row.n, expected: symbols.length * ((last - first) / MINUTE + 1) };
+  } finally {
+    db.close();
+  }
+}
+
+async function measureBare(
+  outdir: string,
+  exchangeConfig: Record<string, unknown>,
+  symbols: string[],
+  opts: { settleS: number; windowS: number; probeUrl: string },
+): Promise<Measured> {
+  const work = mkdtempSync(join(tmpdir(), 'cw-scale-bare-'));
+  const probeFile = join(work, 'probe.json');
+  writeFileSync(probeFile, '');
+  const started = performance.now();
+  const child = fork(join(outdir, 'scale-bare.mjs'), {
+    execArgv: ['--import', opts.probeUrl, ...HEADLESS_V8_FLAGS],
+    env: {
+      ...process.env,
+      LOOP_PROBE_FILE: probeFile,
+      SCALE_BARE: JSON.stringify({ config: exchangeConfig, symbols, timeframes: TIMEFRAMES }),
+    },
+  });
+  try {
+    const live = await new Promise<{ candles: number }>((done, fail) => {
+      child.on('message', (m) => {
+        const message = m as { type: string; candles: number };
+        if (message.type === 'live') done(message);
+      });
+      child.once('exit', (code) => fail(new Error(`bare ccxt loop exited (${code})`)));
+    });
+    const liveAfterS = round((performance.now() - started) / 1000, 1);
+    log(`bare: ${live.candles} candle streams live after ${liveAfterS} s`);
+    const usage = await measureWindow(child.pid!, probeFile, opts.settleS, opts.windowS);
+    return { ...usage, liveAfterS, liveStreams: live.candles };
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+export async function run(flags: Record<string, string> = {}) {
+  const sizes = (flags['streams'] ?? '300,1000,3000,6000').split(',').map(Number);
+  if (sizes.some((n) => !(Number.isInteger(n) && n >= TIMEFRAMES.length)))
+    throw new Error('--streams takes a comma-separated list of stream counts, like 300,1000,3000');
+  const settleS = Number(flags['settle-seconds'] ?? 20);
+  const windowS = Number(flags['window-seconds'] ?? 30);
+  const cpuProfDir = flags['cpu-prof'] ? resolve(flags['cpu-prof']) : undefined;
+  if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+  if (!existsSync(resolve('out/main/headless.js'))) {
+    log('building the app (npm run build)');
+    execFileSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+  const outdir = await bundleChildren(join(here, 'support'), ['scale-bare', 'loop-probe']);
+  const probeUrl = pathToFileURL(join(outdir, 'loop-probe.mjs')).href;
+
+  const results: Array<{ streams: number; app: Awaited<ReturnType<typeof measureApp>>; bare: Measured }> = [];
+  for (const size of sizes) {
+    const symbols = Array.from({ length: Math.round(size / TIMEFRAMES.length) }, (_, i) => symbolAt(i));
+    const streams = symbols.length * TIMEFRAMES.length;
+    log(
+      `${streams} candle streams (${symbols.length} symbols × ${TIMEFRAMES.join(', ')}) + ${symbols.length} tickers`,
+    );
+    const fake = await startFake(symbols);
+    try {
+      const app = await measureApp(fake, symbols, { settleS, windowS, probeUrl, cpuProfDir });
+      log(`app: ${app.cpuPercent} % CPU, loop p99 ${app.loopDelayP99Ms} ms, ${app.rssMb} MB`);
+      const bare = await measureBare(outdir, fake.config, symbols, { settleS, windowS, probeUrl });
+      log(`bare: ${bare.cpuPercent} % CPU, loop p99 ${bare.loopDelayP99Ms} ms, ${bare.rssMb} MB`);
+      results.push({ streams, app, bare });
+    } finally {
+      await fake.close();
+    }
+  }
+
+  const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 2) : NaN);
+  const rows: Record<string, unknown>[] = results.map(({ streams, app, bare }) => ({
+    'candle streams': streams,
+    'app CPU % of a core': app.cpuPercent,
+    'bare ccxt CPU %': bare.cpuPercent,
+    'app / bare CPU': ratio(app.cpuPercent, bare.cpuPercent),
+    'app loop delay p99 (ms)': app.loopDelayP99Ms,
+    'bare loop delay p99 (ms)': bare.loopDelayP99Ms,
+    'app RSS (MB)': app.rssMb,
+    'bare RSS (MB)': bare.rssMb,
+    'app RSS per 1,000 streams above bare (MB)': round(((app.rssMb - bare.rssMb) / streams) * 1000),
+    'all live after (s): app / bare': `${app.liveAfterS} / ${bare.liveAfterS}`,
+    'app streams live at the end': app.liveStreams,
+    'app stream reconnects, start to end': app.reconnects,
+    'closed 1m candles stored / expected': `${app.stored} / ${app.expected}`,
+  }));
+  const at = (n: number) => results.find((r) => r.streams === n);
+  const [k1, k3] = [at(999) ?? at(1000), at(3000) ?? at(2999)];
+  if (k1 && k3)
+    rows.push({
+      'candle streams': '3,000 ÷ 1,000 (target ≤ 3.3)',
+      'app CPU % of a core': ratio(k3.app.cpuPercent, k1.app.cpuPercent),
+      'bare ccxt CPU %': ratio(k3.bare.cpuPercent, k1.bare.cpuPercent),
+    });
+  return { name: 'scale', rows };
+}

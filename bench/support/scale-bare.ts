@@ -1,0 +1,56 @@
+/**
+ * The floor of bench/scale.ts: the same candle and ticker streams with nothing but ccxt — one
+ * ccxt.pro.binance, subscriptions sent in batches of 200 (watchOHLCVForSymbols / watchTickers, as the
+ * engine does, or 3,000 streams would take ccxt's 5-a-second pace: 10 minutes), then one bare watch
+ * loop per stream that throws every result away. Bundled and run under plain node.
+ *
+ * SCALE_BARE = { config, symbols: string[], timeframes: string[] }
+ * child → parent: { type: 'live', candles, tickers, startupMs } once every loop has had a result.
+ */
+import ccxt from 'ccxt';
+import { performance } from 'node:perf_hooks';
+
+type Params = { config: Record<string, unknown>; symbols: string[]; timeframes: string[] };
+const params = JSON.parse(process.env['SCALE_BARE'] ?? '{}') as Params;
+const BATCH = 200;
+const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+const ex = new ccxt.pro.binance(params.config);
+await ex.loadHttpProxyAgent();
+await ex.loadMarkets();
+const started = performance.now();
+const pairs = params.symbols.flatMap((s) => params.timeframes.map((tf) => [s, tf]));
+for (let i = 0; i < pairs.length; i += BATCH)
+  void ex.watchOHLCVForSymbols(pairs.slice(i, i + BATCH)).catch(() => {});
+for (let i = 0; i < params.symbols.length; i += BATCH)
+  void ex.watchTickers(params.symbols.slice(i, i + BATCH)).catch(() => {});
+
+const liveCandles = new Set<string>();
+const liveTickers = new Set<string>();
+let reported = false;
+const report = () => {
+  if (reported || liveCandles.size < pairs.length || liveTickers.size < params.symbols.length) return;
+  reported = true;
+  process.send?.({
+    type: 'live',
+    candles: liveCandles.size,
+    tickers: liveTickers.size,
+    startupMs: Math.round(performance.now() - started),
+  });
+};
+async function loop(id: string, live: Set<string>, watch: () => Promise<unknown>) {
+  for (;;) {
+    try {
+      await watch();
+      if (!live.has(id)) {
+        live.add(id);
+        report();
+      }
+    } catch {
+      await pause(1_000);
+    }
+  }
+}
+for (const [symbol, tf] of pairs)
+  void loop(`${symbol}|${tf}`, liveCandles, () => ex.watchOHLCV(symbol!, tf!));
+for (const symbol of params.symbols) void loop(symbol, liveTickers, () => ex.watchTicker(symbol));
