@@ -79,8 +79,15 @@ describe('price alerts drawn on the chart', () => {
     expect(await row.innerText()).toMatch(/BTC\/USDT/);
     const id = await row.getAttribute('data-alert-id');
     await row.getByRole('button', { name: /^Dismiss alert/ }).click();
-    await page.locator(`.alerts-table tr[data-alert-id="${id}"][data-status="dismissed"]`).waitFor();
+    const dismissed = page.locator(`.alerts-table tr[data-alert-id="${id}"][data-status="dismissed"]`);
+    await dismissed.waitFor();
     await screenshotBothThemes(page, api, 'alerts-history');
+    // A click on the row shows its status history (alerts:get), with the time of each change.
+    await dismissed.click();
+    const history = page.locator(`.alerts-table tr[data-details-for="${id}"] .status-history li`);
+    await expect
+      .poll(() => history.allInnerTexts())
+      .toEqual([expect.stringMatching(/^active .+ fired$/), expect.stringMatching(/^dismissed .+ user$/)]);
   });
 
   // Skipped until the price-alert shortcut can be waited on: "a" toggles the mode, so whether this

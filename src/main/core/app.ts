@@ -15,6 +15,7 @@ import { createHeadlessSecretBox } from './secrets/headless-secret-box';
 import { createSecretsModule } from './secrets/module';
 import type { SecretBox } from './secrets/ports';
 import { Redactor, redactingDispatch, redactingLogger } from './secrets/redactor';
+import { movePlaintextKeys } from './secrets/plaintext-keys';
 import { SettingsService } from './settings/settings-service';
 import { createStoreModule } from './store/module';
 import { SecretRepository } from './store/secret-repository';
@@ -58,19 +59,29 @@ export function createCore(opts: CoreOptions): Core {
     log,
   });
   const events = new EventHub();
-  const settings = new SettingsService(new SettingsRepository(store.db), log.child('settings'));
+  const secretRepo = new SecretRepository(store.db);
+  const secrets = createSecretsModule({
+    repo: secretRepo,
+    box:
+      opts.secretBox ??
+      createHeadlessSecretBox({ dataDir: opts.dataDir, hasStoredSecrets: () => secretRepo.all().length > 0 }),
+    redactor,
+    log: log.child('secrets'),
+  });
+  const settingsRepo = new SettingsRepository(store.db);
+  // Before the settings are read: keys an older version let into them move to the encrypted store.
+  movePlaintextKeys({
+    db: store.db,
+    settings: settingsRepo,
+    secrets: secrets.store,
+    log: log.child('secrets'),
+  });
+  const settings = new SettingsService(settingsRepo, log.child('settings'));
   if (opts.config) {
     const { rules: _rules, ...sections } = opts.config;
     if (Object.keys(sections).length > 0) settings.update(sections);
   }
   settings.onChange((s) => events.emit('settings:changed', s));
-
-  const secrets = createSecretsModule({
-    repo: new SecretRepository(store.db),
-    box: opts.secretBox ?? createHeadlessSecretBox({ dataDir: opts.dataDir }),
-    redactor,
-    log: log.child('secrets'),
-  });
 
   const telegramEnvToken = process.env.CANDLEWATCH_TELEGRAM_BOT_TOKEN?.trim();
   if (telegramEnvToken) redactor.add(telegramEnvToken);

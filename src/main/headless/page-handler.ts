@@ -4,6 +4,7 @@ import type { Logger } from '../core/base/log';
 import { bundleFilePath, contentTypeOf } from '../core/renderer-bundle';
 import type { AccessToken } from './access-token';
 import type { HostPolicy } from './host-policy';
+import type { RefusalLog } from './refusal-log';
 import { SECURITY_HEADERS } from './security-headers';
 
 export type PageHandlerOptions = {
@@ -14,6 +15,8 @@ export type PageHandlerOptions = {
   /** Per port, because cookies are shared by every port of a host. */
   cookieName: string;
   log: Logger;
+  /** where refused requests are counted (shared with the socket binding) */
+  refusals: RefusalLog;
 };
 
 /**
@@ -25,9 +28,7 @@ export function createPageHandler(opts: PageHandlerOptions) {
 
   return (req: IncomingMessage, res: ServerResponse): void => {
     if (!opts.hosts.allowsHost(req.headers.host)) {
-      log.warn('refused a request with a foreign Host header', {
-        host: String(req.headers.host).slice(0, 100),
-      });
+      opts.refusals.refused('foreign Host header', { host: String(req.headers.host).slice(0, 100) });
       return sendText(res, 403, 'Forbidden: this server only answers to the address it printed.');
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -9,6 +9,7 @@ import type { Logger } from '../core/base/log';
 import { createAccessToken, type AccessToken } from './access-token';
 import { allowedHostNames, createHostPolicy, urlHost } from './host-policy';
 import { createPageHandler } from './page-handler';
+import { createRefusalLog } from './refusal-log';
 import { createSocketBinding, type SocketBinding } from './socket-binding';
 
 export type HeadlessServerOptions = {
@@ -80,7 +81,9 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
   const servers = await listenAll(makeServer, opts.host, opts.port, log);
   const port = (servers[0]!.address() as AddressInfo).port;
   const hosts = createHostPolicy(allowedHostNames(opts.host, networkInterfaces(), hostname()), port);
+  const refusals = createRefusalLog(log.child('refused'));
   const sockets = createSocketBinding({
+    refusals,
     dispatch: opts.core.dispatch,
     events: opts.core.events,
     token,
@@ -93,6 +96,7 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
     token,
     hosts,
     cookieName: `candlewatch-page-${port}`,
+    refusals,
     log: log.child('http'),
   });
 
@@ -105,6 +109,7 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
     async close() {
       await sockets.close();
       await Promise.all(servers.map(closeServer));
+      refusals.close();
     },
   };
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { fail, type Result } from '../../shared/contract/result';
 import {
   callFrameSchema,
+  CLOSE_NOT_READING,
   MAX_FRAME_BYTES,
   type EventFrame,
   type ResultFrame,
@@ -16,6 +17,7 @@ import type { EventHub } from '../core/events';
 import type { Logger } from '../core/base/log';
 import type { AccessToken } from './access-token';
 import type { HostPolicy } from './host-policy';
+import type { RefusalLog } from './refusal-log';
 
 export const SOCKET_PATH = '/ws';
 
@@ -27,6 +29,11 @@ export const UNATTRIBUTED_ID = 0;
 
 /** A client that lets this much pile up is not reading: it is dropped and reconnects to a fresh state. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/**
+ * Calls of one client being answered at once; past it the server stops reading that client's socket
+ * until some finish, so TCP pushes back on a client that sends faster than it reads.
+ */
+const MAX_CALLS_IN_FLIGHT = 64;
 const CLOSE_GRACE_MS = 1_000;
 
 export type SocketBindingOptions = {
@@ -35,7 +42,15 @@ export type SocketBindingOptions = {
   token: AccessToken;
   hosts: HostPolicy;
   log: Logger;
+  /** where refused sockets are counted (shared with the page handler) */
+  refusals: RefusalLog;
+  /** bytes of replies and events waiting for one client before it is dropped (tests lower it) */
+  maxBufferedBytes?: number;
+  /** how long a dropped client has to take its close frame before its socket is cut */
+  closeGraceMs?: number;
 };
+
+type Client = ClientContext & { inFlight: number; dropped: boolean };
 
 export type SocketBinding = {
   /** For the HTTP servers' 'upgrade' event. */
@@ -51,7 +66,9 @@ export type SocketBinding = {
  */
 export function createSocketBinding(opts: SocketBindingOptions): SocketBinding {
   const { log } = opts;
-  const clients = new Map<WebSocket, ClientContext>();
+  const maxBuffered = opts.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
+  const graceMs = opts.closeGraceMs ?? CLOSE_GRACE_MS;
+  const clients = new Map<WebSocket, Client>();
   // perMessageDeflate stays off: a compressed frame could inflate far past maxPayload.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
 
@@ -61,18 +78,38 @@ export function createSocketBinding(opts: SocketBindingOptions): SocketBinding {
     let text: string | undefined;
     for (const [ws, client] of clients) {
       if (ws.readyState !== WebSocket.OPEN || !client.subscription.wants(event, payload)) continue;
-      if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
-        log.warn('dropped a client that stopped reading events', { buffered: ws.bufferedAmount });
-        ws.terminate();
-        continue;
-      }
       text ??= JSON.stringify({ t: 'event', event, payload } satisfies EventFrame);
-      ws.send(text);
+      send(ws, client, text);
     }
   });
 
+  /**
+   * Every frame to a client goes through here, replies and events alike: what waits in its socket's
+   * buffer is bounded, and past the bound the client is dropped rather than buffered without end.
+   */
+  const send = (ws: WebSocket, client: Client, text: string) => {
+    if (client.dropped || ws.readyState !== WebSocket.OPEN) return;
+    if (ws.bufferedAmount + Buffer.byteLength(text) > maxBuffered) return drop(ws, client);
+    ws.send(text);
+  };
+
+  const drop = (ws: WebSocket, client: Client) => {
+    client.dropped = true;
+    log.warn('dropped a client that stopped reading', {
+      buffered: ws.bufferedAmount,
+      code: CLOSE_NOT_READING,
+    });
+    // Its further calls are discarded as they arrive (the socket keeps being read, so its closing
+    // handshake completes); the close frame queues behind what it has not read yet, and the socket is
+    // cut if it does not take it in time.
+    if (ws.isPaused) ws.resume();
+    const timer = setTimeout(() => ws.terminate(), graceMs);
+    ws.once('close', () => clearTimeout(timer));
+    ws.close(CLOSE_NOT_READING, `not reading: more than ${Math.round(maxBuffered / 1024)} KiB waiting`);
+  };
+
   const refuse = (socket: Duplex, status: number, reason: string) => {
-    log.warn('refused a socket', { status, reason });
+    opts.refusals.refused(reason, { status });
     const body = `${reason}\n`;
     socket.on('error', () => {});
     socket.end(
@@ -101,7 +138,7 @@ export function createSocketBinding(opts: SocketBindingOptions): SocketBinding {
 
   const bind = (ws: WebSocket) => {
     // A new connection is a new client: it starts with no declaration, even after a reconnect.
-    const client: ClientContext = { subscription: new ClientSubscription() };
+    const client: Client = { subscription: new ClientSubscription(), inFlight: 0, dropped: false };
     clients.set(ws, client);
     log.info('client connected', { clients: clients.size });
     ws.on('close', (code) => {
@@ -110,24 +147,27 @@ export function createSocketBinding(opts: SocketBindingOptions): SocketBinding {
     });
     // ws reports an oversize or broken frame here, then closes the socket itself (1009 / 1002).
     ws.on('error', (err) => log.warn('socket error', { error: err }));
-    ws.on('message', (data, isBinary) => void answer(ws, client, data, isBinary));
+    ws.on('message', (data, isBinary) => {
+      if (client.dropped) return;
+      if (++client.inFlight >= MAX_CALLS_IN_FLIGHT) ws.pause();
+      void answer(ws, client, data, isBinary).finally(() => {
+        if (--client.inFlight < MAX_CALLS_IN_FLIGHT && !client.dropped && ws.isPaused) ws.resume();
+      });
+    });
   };
 
-  const answer = async (ws: WebSocket, client: ClientContext, data: RawData, isBinary: boolean) => {
-    if (isBinary) return reply(ws, UNATTRIBUTED_ID, fail('invalid-input', 'frames must be JSON text'));
+  const answer = async (ws: WebSocket, client: Client, data: RawData, isBinary: boolean) => {
+    const reply = (id: number, result: Result<unknown>) => send(ws, client, resultText(id, result));
+    if (isBinary) return reply(UNATTRIBUTED_ID, fail('invalid-input', 'frames must be JSON text'));
     let json: unknown;
     try {
       json = JSON.parse(rawText(data));
     } catch {
-      return reply(ws, UNATTRIBUTED_ID, fail('invalid-input', 'frame is not valid JSON'));
+      return reply(UNATTRIBUTED_ID, fail('invalid-input', 'frame is not valid JSON'));
     }
     const frame = callFrameSchema.safeParse(json);
     if (!frame.success) {
-      return reply(
-        ws,
-        idOf(json),
-        fail('invalid-input', `not a call frame: ${z.prettifyError(frame.error)}`),
-      );
+      return reply(idOf(json), fail('invalid-input', `not a call frame: ${z.prettifyError(frame.error)}`));
     }
     let result: Result<unknown>;
     try {
@@ -137,23 +177,20 @@ export function createSocketBinding(opts: SocketBindingOptions): SocketBinding {
       log.error('dispatch threw', { method: frame.data.method, error: err });
       result = fail('internal', `${frame.data.method} failed`);
     }
-    reply(ws, frame.data.id, result);
+    reply(frame.data.id, result);
   };
 
-  const reply = (ws: WebSocket, id: number, result: Result<unknown>) => {
-    if (ws.readyState !== WebSocket.OPEN) return;
-    let text: string;
+  const resultText = (id: number, result: Result<unknown>): string => {
     try {
-      text = JSON.stringify({ t: 'result', id, result } satisfies ResultFrame);
+      return JSON.stringify({ t: 'result', id, result } satisfies ResultFrame);
     } catch (err) {
       log.error('cannot serialize a result', { error: err });
-      text = JSON.stringify({
+      return JSON.stringify({
         t: 'result',
         id,
         result: fail('internal', 'the result could not be serialized'),
       } satisfies ResultFrame);
     }
-    ws.send(text);
   };
 
   return {
@@ -168,7 +205,7 @@ export function createSocketBinding(opts: SocketBindingOptions): SocketBinding {
           (ws) =>
             new Promise<void>((resolve) => {
               ws.once('close', () => resolve());
-              const timer = setTimeout(() => ws.terminate(), CLOSE_GRACE_MS);
+              const timer = setTimeout(() => ws.terminate(), graceMs);
               ws.once('close', () => clearTimeout(timer));
               ws.close(1001, 'Candlewatch is shutting down');
             }),

@@ -5,6 +5,7 @@ import { formatShortDateTime } from '../format/time';
 import { useUi } from '../state/StoresProvider';
 import { useApi } from '../transport/TransportProvider';
 import { TableHead, type Column } from '../ui/TableHead';
+import { FillsTable } from './FillsTable';
 
 const BALANCE_COLUMNS: readonly Column[] = [
   { label: 'Asset' },
@@ -157,6 +158,7 @@ export function AccountPanel() {
           ) : null}
         </section>
       ))}
+      <FillsTable />
     </div>
   );
 }

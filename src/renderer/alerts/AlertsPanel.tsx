@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
 import type { Alert } from '../../shared/domain/alert';
 import { signalSchema } from '../../shared/domain/rule';
 import { formatPercent, formatPrice } from '../format/numbers';
@@ -7,9 +7,11 @@ import { symbolKey } from '../state/market-store';
 import { useAlerts, useRules, useStores } from '../state/StoresProvider';
 import { useApi } from '../transport/TransportProvider';
 import { InlineSelect } from '../ui/Select';
+import { AlertDetails } from './AlertDetails';
 import { alertsToCsv, downloadText } from './alerts-csv';
 import {
   EMPTY_FILTER,
+  openAlert,
   SIGNAL_TONE,
   sortAlerts,
   toContractFilter,
@@ -95,10 +97,22 @@ export function AlertsPanel() {
       setError(messageOf(err));
     }
   };
-  const open = (a: Alert) =>
-    ui
-      .getState()
-      .openChart({ exchange: a.exchange, symbol: a.symbol }, { timeframe: a.timeframe, time: a.candleTime });
+  const open = (a: Alert) => openAlert(ui.getState(), a);
+  const [selected, setSelected] = useState<number | null>(null);
+  const toggle = (a: Alert) => setSelected(selected === a.id ? null : a.id);
+  const rowsOf = (list: Alert[]) =>
+    list.map((a) => (
+      <Fragment key={a.id}>
+        <AlertRow
+          alert={a}
+          selected={selected === a.id}
+          onSelect={toggle}
+          onOpen={open}
+          onDismiss={dismiss}
+        />
+        {selected === a.id ? <AlertDetails alert={a} onOpen={open} /> : null}
+      </Fragment>
+    ));
   const set = (patch: Partial<AlertFilterForm>) => setForm({ ...form, ...patch });
 
   return (
@@ -228,16 +242,10 @@ export function AlertsPanel() {
                   </button>
                 </th>
               </tr>
-              {showMissed
-                ? missedRows.map((a) => <AlertRow key={a.id} alert={a} onOpen={open} onDismiss={dismiss} />)
-                : null}
+              {showMissed ? rowsOf(missedRows) : null}
             </tbody>
           ) : null}
-          <tbody>
-            {otherRows.map((a) => (
-              <AlertRow key={a.id} alert={a} onOpen={open} onDismiss={dismiss} />
-            ))}
-          </tbody>
+          <tbody>{rowsOf(otherRows)}</tbody>
         </table>
       )}
       {hasMore ? (
@@ -251,10 +259,14 @@ export function AlertsPanel() {
 
 function AlertRow({
   alert: a,
+  selected,
+  onSelect,
   onOpen,
   onDismiss,
 }: {
   alert: Alert;
+  selected: boolean;
+  onSelect: (a: Alert) => void;
   onOpen: (a: Alert) => void;
   onDismiss: (ids: number[]) => void;
 }) {
@@ -265,8 +277,9 @@ function AlertRow({
       className="clickable"
       data-alert-id={a.id}
       data-status={a.status}
-      onClick={() => onOpen(a)}
-      title={`Open ${a.symbol} ${a.timeframe} at the candle of ${formatDateTime(a.candleTime)}`}
+      aria-expanded={selected}
+      onClick={() => onSelect(a)}
+      title={`Show the status history of this alert (fired ${formatDateTime(a.firedAt)})`}
     >
       <td className="num">{formatShortDateTime(a.firedAt)}</td>
       <th scope="row">
@@ -280,9 +293,7 @@ function AlertRow({
         >
           {a.symbol}
         </button>{' '}
-        <span className="muted">
-          {a.exchange} · {a.timeframe}
-        </span>
+        <span className="muted">{[a.exchange, a.timeframe].filter((x) => x !== '').join(' · ')}</span>
       </th>
       <td>{a.ruleName}</td>
       <td>

@@ -3,7 +3,7 @@ import { formatTime } from '../format/time';
 import { symbolKey } from '../state/market-store';
 import { useAlerts, useStores } from '../state/StoresProvider';
 import { useApi } from '../transport/TransportProvider';
-import { SIGNAL_TONE } from './alert-view';
+import { openAlert, openAlertLabel, SIGNAL_TONE } from './alert-view';
 import { StrengthMeter } from './AlertsPanel';
 
 /** A toast per new alert, newest at the bottom; urgent ones stay until dismissed. */
@@ -26,7 +26,7 @@ export function Toasts() {
               <span className={`signal-badge ${SIGNAL_TONE[a.signal]}`}>{a.signal}</span>
               <strong>{a.symbol}</strong>
               <span className="muted">
-                {a.exchange} · {a.timeframe} · {formatTime(a.firedAt)}
+                {[a.exchange, a.timeframe, formatTime(a.firedAt)].filter((x) => x !== '').join(' · ')}
               </span>
               <button
                 type="button"
@@ -48,14 +48,11 @@ export function Toasts() {
                 type="button"
                 className="button small"
                 onClick={() => {
-                  ui.getState().openChart(
-                    { exchange: a.exchange, symbol: a.symbol },
-                    { timeframe: a.timeframe, time: a.candleTime },
-                  );
+                  openAlert(ui.getState(), a);
                   alerts.closeToast(a.id);
                 }}
               >
-                Open chart
+                {openAlertLabel(a)}
               </button>
               <button
                 type="button"

@@ -1,6 +1,7 @@
 import type { Alert, AlertFilter } from '../../shared/domain/alert';
 import { symbolSchema } from '../../shared/domain/ids';
 import type { Signal } from '../../shared/domain/rule';
+import type { UiActions } from '../state/ui-store';
 
 export const SIGNAL_TONE: Record<Signal, 'up' | 'down' | 'info'> = { BUY: 'up', SELL: 'down', INFO: 'info' };
 
@@ -65,3 +66,16 @@ export function toContractFilter(form: AlertFilterForm): {
   if (form.toDate) filter.to = localMidnight(form.toDate, 1);
   return { filter, symbolContains };
 }
+
+/**
+ * Shows what an alert was about: a rule's alert opens its chart at the candle that fired it; a
+ * fill's (it has no timeframe) opens the Account tab at that fill.
+ */
+export function openAlert(ui: Pick<UiActions, 'openChart' | 'openFill'>, a: Alert): void {
+  if (a.kind === 'fill') ui.openFill({ exchange: a.exchange, alertId: a.id, time: a.candleTime });
+  else
+    ui.openChart({ exchange: a.exchange, symbol: a.symbol }, { timeframe: a.timeframe, time: a.candleTime });
+}
+
+/** The words of the button that opens it. */
+export const openAlertLabel = (a: Alert): string => (a.kind === 'fill' ? 'Open in Account' : 'Open chart');

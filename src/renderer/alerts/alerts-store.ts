@@ -9,7 +9,7 @@ import type { SoundPlayer } from './sound-player';
 export type Toast = { alert: Alert; shownAt: number };
 
 export type AlertsState = {
-  /** newest last; each leaves after TOAST_MS unless urgent (those stay until dismissed) */
+  /** newest last; each leaves after the toast seconds of the settings unless urgent (those stay until dismissed) */
   toasts: Toast[];
   /** missed-while-away summaries not yet looked at, newest last */
   missed: MissedSummary[];
@@ -25,7 +25,6 @@ export type AlertsStore = StoreApi<AlertsState> & {
   refreshToday(): void;
 };
 
-const TOAST_MS = 8_000;
 const MAX_TOASTS = 5;
 
 export type AlertsWiring = {
@@ -61,7 +60,7 @@ export function createAlertsStore(w: AlertsWiring): AlertsStore {
     );
   };
 
-  w.api.on('alert:fired', ({ alert, toast }) => {
+  w.api.on('alert:fired', ({ alert, toast, toastSeconds }) => {
     bump();
     store.setState((s) => ({ today: s.today === null ? null : s.today + 1 }));
     if (!toast) return;
@@ -69,7 +68,7 @@ export function createAlertsStore(w: AlertsWiring): AlertsStore {
     if (!alert.urgent)
       timers.set(
         alert.id,
-        setTimeout(() => closeToast(alert.id), TOAST_MS),
+        setTimeout(() => closeToast(alert.id), toastSeconds * 1_000),
       );
   });
   w.api.on('alerts:missed-summary', (summary) => {

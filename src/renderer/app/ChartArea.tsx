@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { settingsPatchSchema } from '../../shared/domain/settings';
 import { ChartView } from '../chart/ChartView';
 import { needsOnboarding } from '../onboarding/onboarding';
 import { Onboarding } from '../onboarding/Onboarding';
@@ -29,9 +30,10 @@ export function ChartArea() {
     if (!watchlist || !chart) return;
     const item = watchlist.find((w) => sameItem(w, chart));
     if (!item || item.timeframes.includes(timeframe)) return;
-    void settingsStore.update({
-      watchlist: watchlist.map((w) => (w === item ? { ...w, timeframes: [...w.timeframes, timeframe] } : w)),
-    });
+    const next = watchlist.map((w) => (w === item ? { ...w, timeframes: [...w.timeframes, timeframe] } : w));
+    // Never write a watchlist the settings would refuse (that save fails and loses the change).
+    if (!settingsPatchSchema.safeParse({ watchlist: next }).success) return;
+    void settingsStore.update({ watchlist: next });
   }, [watchlist, chart, timeframe, settingsStore]);
 
   const content =

@@ -61,7 +61,8 @@ export async function movePriceAlert(
   taken: ReadonlySet<string>,
 ): Promise<string> {
   if (view.rule.when.type !== 'price-cross') return '';
-  const direction = crossDirection(level, lastClose);
+  // A line crossed either way stays so wherever it is dragged.
+  const direction = view.rule.when.direction === 'either' ? 'either' : crossDirection(level, lastClose);
   const symbol = view.rule.symbol ?? '';
   // A name the chart made up ("BTC/USDT above 96,000.00") follows the line; a user's own name stays.
   const generated = new RegExp(`^${escapeRegExp(symbol)} (above|below) [\\d.,]+( \\(\\d+\\))?$`).test(

@@ -34,29 +34,47 @@ export function ConditionFields({
   const set = (patch: Partial<ConditionDraft>) => onChange({ ...draft, ...patch });
   const types = nested ? CONDITION_TYPES.filter((t) => t.type !== 'all-of') : CONDITION_TYPES;
   const p = (name: string) => `${path}.${name}`;
-  const numberField = (label: string, name: keyof ConditionDraft & string, hint?: string) => (
+  const numberField = (label: string, name: keyof ConditionDraft & string, errorPath = p(name)) => (
     <TextField
       label={label}
-      error={error(p(name))}
-      hint={hint}
+      error={error(errorPath)}
       value={draft[name] as string}
       inputMode="decimal"
       data-path={p(name)}
       onChange={(v) => set({ [name]: v } as Partial<ConditionDraft>)}
     />
   );
-  const crosses = draft.type === 'indicator-cross' ? 'crosses ' : '';
-  const directionField = (
+  const directionField = (label: string, crossing: boolean) => (
     <SelectField
-      label="Direction"
+      label={label}
       error={error(p('direction'))}
       value={draft.direction}
-      options={[
-        { value: 'above', label: `${crosses}above` },
-        { value: 'below', label: `${crosses}below` },
-      ]}
+      options={
+        crossing
+          ? [
+              { value: 'above', label: 'crosses up (above)' },
+              { value: 'below', label: 'crosses down (below)' },
+              { value: 'either', label: 'crosses either way' },
+            ]
+          : ['above', 'below']
+      }
       onChange={(direction) => set({ direction })}
     />
+  );
+  /** what an indicator is compared with: a value typed in, or another indicator's line */
+  const lineChoice = (otherPath: string) => (
+    <>
+      <SelectField
+        label="Compared with"
+        value={draft.levelKind}
+        options={[
+          { value: 'number', label: 'a value' },
+          { value: 'indicator', label: 'another indicator' },
+        ]}
+        onChange={(levelKind) => set({ levelKind })}
+      />
+      {draft.levelKind === 'number' ? numberField('Value', 'level', otherPath) : null}
+    </>
   );
 
   return (
@@ -77,13 +95,7 @@ export function ConditionFields({
       />
       {draft.type === 'price-cross' ? (
         <div className="field-row">
-          <SelectField
-            label="Price crosses"
-            error={error(p('direction'))}
-            value={draft.direction}
-            options={['above', 'below']}
-            onChange={(direction) => set({ direction })}
-          />
+          {directionField('Price', true)}
           {numberField('Level', 'level')}
         </div>
       ) : null}
@@ -126,17 +138,8 @@ export function ConditionFields({
             error={error}
           />
           <div className="field-row">
-            {directionField}
-            <SelectField
-              label="Compared with"
-              value={draft.levelKind}
-              options={[
-                { value: 'number', label: 'a value' },
-                { value: 'indicator', label: 'another indicator' },
-              ]}
-              onChange={(levelKind) => set({ levelKind })}
-            />
-            {draft.levelKind === 'number' ? numberField('Value', 'level') : null}
+            {directionField('Direction', false)}
+            {lineChoice(p('level'))}
           </div>
           {draft.levelKind === 'indicator' ? (
             <IndicatorFields
@@ -158,14 +161,19 @@ export function ConditionFields({
             path={p('indicator')}
             error={error}
           />
-          <div className="field-row">{directionField}</div>
-          <IndicatorFields
-            label="Crosses"
-            draft={draft.other}
-            onChange={(other) => set({ other })}
-            path={p('other')}
-            error={error}
-          />
+          <div className="field-row">
+            {directionField('Direction', true)}
+            {lineChoice(p('other'))}
+          </div>
+          {draft.levelKind === 'indicator' ? (
+            <IndicatorFields
+              label="Crosses"
+              draft={draft.other}
+              onChange={(other) => set({ other })}
+              path={p('other')}
+              error={error}
+            />
+          ) : null}
         </>
       ) : null}
       {draft.type === 'volume-spike' ? (

@@ -59,6 +59,7 @@ export function RuleEditorDialog({ ruleId, preset }: { ruleId?: number; preset?:
     'timeframe',
     'cooldownSeconds',
     'expiresAt',
+    'alertExpiryMinutes',
     'message',
   ]);
   const general = submitted
@@ -294,6 +295,15 @@ export function RuleEditorDialog({ ruleId, preset }: { ruleId?: number; preset?:
             type="datetime-local"
             onChange={(expiresAt) => set({ expiresAt })}
           />
+          <TextField
+            label="Alerts expire after (min)"
+            error={error('alertExpiryMinutes')}
+            hint="Empty: the setting (24 h)"
+            value={draft.alertExpiryMinutes}
+            inputMode="numeric"
+            size={6}
+            onChange={(alertExpiryMinutes) => set({ alertExpiryMinutes })}
+          />
         </div>
         <div className="field-row">
           <SelectField
@@ -322,7 +332,7 @@ export function RuleEditorDialog({ ruleId, preset }: { ruleId?: number; preset?:
         <TextField
           label="Message"
           error={error('message')}
-          hint="Optional: the rule describes itself when empty"
+          hint="Optional: the rule describes itself when empty. Placeholders: {{symbol}}, {{timeframe}}, {{close}}, {{strength}} and the rule's own inputs ({{rsi}}, {{ema9}}, {{level}} …)"
           value={draft.message}
           onChange={(message) => set({ message })}
         />

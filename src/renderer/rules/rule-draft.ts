@@ -101,7 +101,7 @@ export const CONDITION_TYPES = [
   { type: 'channel', label: 'Price enters / exits a channel' },
   { type: 'percent-move', label: '% move within N candles' },
   { type: 'indicator-threshold', label: 'Indicator above / below a value' },
-  { type: 'indicator-cross', label: 'Indicator crosses another' },
+  { type: 'indicator-cross', label: 'Indicator crosses a value or another' },
   { type: 'volume-spike', label: 'Volume spike' },
   { type: 'all-of', label: 'All of (several conditions, timeframes)' },
 ] as const;
@@ -109,7 +109,8 @@ export type ConditionType = (typeof CONDITION_TYPES)[number]['type'];
 
 export type ConditionDraft = {
   type: ConditionType;
-  direction: 'above' | 'below';
+  /** 'either' only for crossings */
+  direction: 'above' | 'below' | 'either';
   level: string;
   action: 'enter' | 'exit';
   low: string;
@@ -118,7 +119,7 @@ export type ConditionDraft = {
   percent: string;
   candles: string;
   indicator: IndicatorDraft;
-  /** indicator-threshold: compare with a number or with another indicator */
+  /** indicator-threshold and indicator-cross: compare with a number (`level`) or another indicator (`other`) */
   levelKind: 'number' | 'indicator';
   other: IndicatorDraft;
   multiplier: string;
@@ -143,6 +144,8 @@ export type RuleDraft = {
   cooldownSeconds: string;
   /** a `datetime-local` value (local time), '' for never */
   expiresAt: string;
+  /** minutes; '' follows the setting alerts.expireAfterMinutes */
+  alertExpiryMinutes: string;
   signal: Signal;
   /** 'default' = the sound of the signal's direction */
   sound: 'default' | 'none' | SoundId;
@@ -200,6 +203,7 @@ export function newRuleDraft(defaults: Partial<RuleDraft> = {}): RuleDraft {
     trigger: 'once-per-bar',
     cooldownSeconds: '0',
     expiresAt: '',
+    alertExpiryMinutes: '',
     signal: 'INFO',
     sound: 'default',
     urgent: false,
@@ -245,7 +249,7 @@ export function conditionInput(d: ConditionDraft): Record<string, unknown> {
         type: d.type,
         indicator: indicatorInput(d.indicator),
         direction: d.direction,
-        other: indicatorInput(d.other),
+        other: d.levelKind === 'number' ? num(d.level) : indicatorInput(d.other),
       };
     case 'volume-spike':
       return { type: d.type, multiplier: num(d.multiplier), period: num(d.period) };
@@ -284,6 +288,7 @@ export function ruleInput(d: RuleDraft): Record<string, unknown> {
     trigger: d.trigger,
     cooldownSeconds: d.trigger === 'every-time' ? num(d.cooldownSeconds) : 0,
     expiresAt: expires !== null && Number.isNaN(expires) ? d.expiresAt : expires,
+    alertExpiryMinutes: num(d.alertExpiryMinutes) ?? null,
     signal: d.signal,
     sound: d.sound === 'default' ? null : d.sound,
     urgent: d.urgent,
@@ -326,14 +331,14 @@ function conditionDraftOf(c: Condition | SingleCondition): ConditionDraft {
       return { ...d, action: c.action, low: String(c.low), high: String(c.high) };
     case 'percent-move':
       return { ...d, moveDirection: c.direction, percent: String(c.percent), candles: String(c.candles) };
-    case 'indicator-threshold': {
+    case 'indicator-threshold':
+    case 'indicator-cross': {
       const compared = { ...d, indicator: draftOfRef(c.indicator), direction: c.direction };
-      return typeof c.level === 'number'
-        ? { ...compared, levelKind: 'number', level: String(c.level) }
-        : { ...compared, levelKind: 'indicator', other: draftOfRef(c.level) };
+      const line = c.type === 'indicator-cross' ? c.other : c.level;
+      return typeof line === 'number'
+        ? { ...compared, levelKind: 'number', level: String(line) }
+        : { ...compared, levelKind: 'indicator', other: draftOfRef(line) };
     }
-    case 'indicator-cross':
-      return { ...d, indicator: draftOfRef(c.indicator), direction: c.direction, other: draftOfRef(c.other) };
     case 'volume-spike':
       return { ...d, multiplier: String(c.multiplier), period: String(c.period) };
     case 'all-of':
@@ -363,6 +368,7 @@ export function draftFromRule(rule: Rule): RuleDraft {
     trigger: rule.trigger,
     cooldownSeconds: String(rule.cooldownSeconds),
     expiresAt: rule.expiresAt === null ? '' : localDateTimeInput(rule.expiresAt),
+    alertExpiryMinutes: rule.alertExpiryMinutes === null ? '' : String(rule.alertExpiryMinutes),
     signal: rule.signal,
     sound: rule.sound ?? 'default',
     urgent: rule.urgent,

@@ -160,13 +160,14 @@ function ExchangeCard({
       setOptionsError('not valid JSON');
       return;
     }
-    const checked = exchangeSettingsSchema.shape.ccxt.safeParse(parsed);
-    if (!checked.success || typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       setOptionsError('must be a JSON object, like { "options": { "defaultType": "spot" } }');
       return;
     }
-    if (['apiKey', 'secret', 'password', 'privateKey'].some((k) => k in (parsed as object))) {
-      setOptionsError('API keys do not go here: use the key fields below (they are stored encrypted)');
+    // The same closed schema the core applies: it names what is refused and why (keys go below).
+    const checked = exchangeSettingsSchema.shape.ccxt.safeParse(parsed);
+    if (!checked.success) {
+      setOptionsError(checked.error.issues.map((i) => i.message).join('; '));
       return;
     }
     setOptionsError(undefined);

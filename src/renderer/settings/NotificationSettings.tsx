@@ -95,12 +95,23 @@ export function NotificationSettings() {
         </Checkbox>{' '}
         <NotificationPermissionButton /> {status('native')}
         <br />
-        <Checkbox
-          checked={form.toast.enabled}
-          onChange={(on) => setForm({ ...form, toast: { enabled: on } })}
-        >
-          In-app toasts
-        </Checkbox>
+        <div className="field-row">
+          <Checkbox
+            checked={form.toast.enabled}
+            onChange={(on) => setForm({ ...form, toast: { ...form.toast, enabled: on } })}
+          >
+            In-app toasts
+          </Checkbox>
+          <TextField
+            label="Toasts stay for (s)"
+            hint="Urgent ones stay until dismissed"
+            error={errors.get('toast.seconds')}
+            value={String(form.toast.seconds)}
+            inputMode="numeric"
+            size={4}
+            onChange={(v) => setForm({ ...form, toast: { ...form.toast, seconds: Number(v) } })}
+          />
+        </div>
       </fieldset>
       <fieldset>
         <legend>Sounds</legend>
@@ -194,6 +205,9 @@ export function NotificationSettings() {
             Send a test
           </button>
         </div>
+        <Checkbox checked={form.webhook.allowLocal} onChange={(allowLocal) => setWebhook({ allowLocal })}>
+          Allow local webhooks (this machine, http:// included)
+        </Checkbox>
         {status('webhook')}
       </fieldset>
       <fieldset>

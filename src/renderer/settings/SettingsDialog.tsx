@@ -5,6 +5,7 @@ import { ThemeToggle } from '../theme/ThemeToggle';
 import { Dialog } from '../ui/Dialog';
 import { TableHead } from '../ui/TableHead';
 import { sameItem } from '../watchlist/watchlist-order';
+import { AlertHistorySettings } from './AlertHistorySettings';
 import { DataSettings } from './DataSettings';
 import { ExchangesSettings } from './ExchangesSettings';
 import { NotificationSettings } from './NotificationSettings';
@@ -46,7 +47,12 @@ export function SettingsDialog({ section }: { section?: string }) {
         <section className="settings-content" aria-label={SECTIONS.find((s) => s.id === current)?.label}>
           {current === 'exchanges' ? <ExchangesSettings /> : null}
           {current === 'timeframes' ? <TimeframeSettings /> : null}
-          {current === 'notifications' ? <NotificationSettings /> : null}
+          {current === 'notifications' ? (
+            <>
+              <NotificationSettings />
+              <AlertHistorySettings />
+            </>
+          ) : null}
           {current === 'data' ? <DataSettings /> : null}
           {current === 'appearance' ? (
             <div className="settings-section">

@@ -42,10 +42,16 @@ export type UiState = {
   placingPriceLine: boolean;
   /** the onboarding was closed without a choice in this browser */
   onboardingDismissed: boolean;
+  /** a request to show this fill in the Account tab (a fill alert opened); nonce tells repeats apart */
+  accountFocus: AccountFocus | null;
 };
+
+export type AccountFocus = { exchange: string; alertId: number; time: number; nonce: number };
 
 export type UiActions = {
   openChart(target: ChartTarget, opts?: { timeframe?: string; time?: number }): void;
+  /** the Account tab at the fill an alert of kind "fill" was about */
+  openFill(fill: Omit<AccountFocus, 'nonce'>): void;
   setTimeframe(timeframe: string): void;
   setBottomTab(tab: BottomTab): void;
   openDialog(dialog: Dialog): void;
@@ -118,9 +124,13 @@ export function createUiStore(storage: Pick<Storage, 'getItem' | 'setItem'> | un
     backtest: null,
     placingPriceLine: false,
     onboardingDismissed: saved.onboardingDismissed ?? false,
+    accountFocus: null,
 
     openChart(target, opts = {}) {
-      const timeframe = opts.timeframe ?? get().timeframe;
+      // A timeframe that is none (a fill alert has '') keeps the one on screen: the chart would
+      // otherwise add it to the watchlist, which the settings refuse.
+      const timeframe =
+        opts.timeframe !== undefined && isTimeframe(opts.timeframe) ? opts.timeframe : get().timeframe;
       set({
         chart: { exchange: target.exchange, symbol: target.symbol },
         timeframe,
@@ -128,7 +138,11 @@ export function createUiStore(storage: Pick<Storage, 'getItem' | 'setItem'> | un
         placingPriceLine: false,
       });
     },
-    setTimeframe: (timeframe) => set({ timeframe, focus: null }),
+    openFill: (fill) =>
+      set({ bottomTab: 'account', accountFocus: { ...fill, nonce: Date.now() + Math.random() } }),
+    setTimeframe(timeframe) {
+      if (isTimeframe(timeframe)) set({ timeframe, focus: null });
+    },
     setBottomTab: (bottomTab) => set({ bottomTab }),
     openDialog: (dialog) => set({ dialog }),
     closeDialog: () => set({ dialog: null }),

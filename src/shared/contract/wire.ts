@@ -3,6 +3,12 @@ import { z } from 'zod';
 /** Frames of the WebSocket binding (headless mode). Kept tiny: the contract itself is in index.ts. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 
+/**
+ * Close code of a client the server dropped because it stopped reading: more replies and events
+ * waited for it than the server keeps per client. It reconnects to a fresh state.
+ */
+export const CLOSE_NOT_READING = 4008;
+
 export const callFrameSchema = z
   .object({
     t: z.literal('call'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { addressKind, hasUserInfo, parseUrl } from '../net-address';
 
 /**
  * The alert sounds the UI can play. The core only names one in `notify:sound-requested`; the UI
@@ -38,6 +39,38 @@ const httpUrl = z
     }
   }, 'must be an http:// or https:// URL');
 
+/**
+ * Why a webhook URL cannot be saved, or null. A webhook URL is whatever a client sends, and the core
+ * POSTs to it from inside the user's network: https to the internet only, unless the user allowed
+ * local webhooks (then this machine too, http included); never private, link-local or metadata
+ * addresses, nor a user name or password in the URL. Names are checked again after DNS at send time.
+ */
+export function webhookUrlProblem(url: string, allowLocal: boolean): string | null {
+  const u = parseUrl(url);
+  if (!u) return 'must be an http:// or https:// URL';
+  if (hasUserInfo(u))
+    return 'must not carry a user name or password (put a token in the path or query instead)';
+  const kind = addressKind(u.hostname);
+  if (kind === 'loopback') {
+    return allowLocal ? null : 'points at this machine: turn on "allow local webhooks" to send alerts there';
+  }
+  if (kind !== 'public' && kind !== 'name') {
+    return `points at a ${kind} address: webhooks only go to public hosts (or this machine, when allowed)`;
+  }
+  if (u.protocol !== 'https:')
+    return 'must use https:// (plain http:// is only for this machine, when allowed)';
+  return null;
+}
+
+const TELEGRAM_API_HOST = 'api.telegram.org';
+
+function telegramBaseUrlProblem(url: string): string | null {
+  const u = parseUrl(url);
+  if (!u || hasUserInfo(u)) return 'invalid';
+  if (addressKind(u.hostname) === 'loopback') return null;
+  return u.protocol === 'https:' && u.hostname.toLowerCase() === TELEGRAM_API_HOST ? null : 'foreign';
+}
+
 const timeoutMs = z
   .number()
   .int()
@@ -51,7 +84,16 @@ export const notificationSettingsSchema = z
       .strict()
       .prefault({}),
     toast: z
-      .object({ enabled: z.boolean().default(true) })
+      .object({
+        enabled: z.boolean().default(true),
+        /** how long a toast stays on screen; urgent ones stay until dismissed */
+        seconds: z
+          .number({ error: 'toast seconds must be a number' })
+          .int('toast seconds must be a whole number')
+          .min(2, 'toast seconds must be at least 2')
+          .max(600, 'toast seconds must be at most 600')
+          .default(8),
+      })
       .strict()
       .prefault({}),
     sound: z
@@ -79,15 +121,26 @@ export const notificationSettingsSchema = z
         enabled: z.boolean().default(false),
         url: z.union([z.literal(''), httpUrl]).default(''),
         timeoutMs: timeoutMs.default(5_000),
+        /** lets the URL point at this machine (http:// included): a local relay or bot of the user's */
+        allowLocal: z.boolean().default(false),
       })
       .strict()
+      .superRefine((w, ctx) => {
+        const problem = w.url === '' ? null : webhookUrlProblem(w.url, w.allowLocal);
+        if (problem) ctx.addIssue({ code: 'custom', path: ['url'], message: problem });
+      })
       .prefault({}),
     telegram: z
       .object({
         enabled: z.boolean().default(false),
         chatId: z.string().trim().max(100).default(''),
         /** Bot API root; tests point it at a local server */
-        apiBaseUrl: httpUrl.default('https://api.telegram.org'),
+        apiBaseUrl: httpUrl
+          .refine(
+            (s) => telegramBaseUrlProblem(s) === null,
+            'apiBaseUrl must be https://api.telegram.org (or a loopback address, for tests): the bot token goes into its path',
+          )
+          .default('https://api.telegram.org'),
         timeoutMs: timeoutMs.default(5_000),
       })
       .strict()

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { exchangeIdSchema, symbolSchema, timeframeSchema } from './ids';
 import { indicatorRefSchema, type IndicatorRef } from './indicator';
+import { templateProblem } from './message-template';
 import { SOUND_IDS, soundIdSchema } from './notifications';
 
 /**
@@ -13,8 +14,14 @@ const finite = (label: string) =>
 
 const direction = z.enum(['above', 'below'], { error: () => 'direction must be "above" or "below"' });
 
+/** A crossing: up through the line (`above`), down through it (`below`), or either way. */
+const crossDirection = z.enum(['above', 'below', 'either'], {
+  error: () => 'direction must be "above" (crosses up), "below" (crosses down) or "either"',
+});
+export type CrossDirection = z.output<typeof crossDirection>;
+
 export const priceCrossSchema = z
-  .object({ type: z.literal('price-cross'), direction, level: finite('level') })
+  .object({ type: z.literal('price-cross'), direction: crossDirection, level: finite('level') })
   .strict();
 
 export const channelSchema = z
@@ -73,15 +80,17 @@ export const indicatorThresholdSchema = z
 export const indicatorCrossSchema = z
   .object({
     type: z.literal('indicator-cross'),
-    /** the line that crosses, e.g. EMA(9), MACD line, price */
+    /** the line that crosses, e.g. EMA(9), MACD line, price, RSI */
     indicator: indicatorRefSchema,
-    direction,
-    /** the line it crosses, e.g. EMA(21), MACD signal, upper Bollinger band */
-    other: indicatorRefSchema,
+    direction: crossDirection,
+    /** the line it crosses: another indicator (EMA(21), MACD signal, upper band) or a value (RSI 30) */
+    other: z.union([finite('other'), indicatorRefSchema], {
+      error: () => 'other must be a number or an indicator, like { "indicator": "ema", "period": 21 }',
+    }),
   })
   .strict()
   .superRefine((c, ctx) => {
-    if (sameRef(c.indicator, c.other))
+    if (typeof c.other !== 'number' && sameRef(c.indicator, c.other))
       ctx.addIssue({ code: 'custom', path: ['other'], message: 'an indicator cannot cross itself' });
   });
 
@@ -210,6 +219,14 @@ export const ruleSchema = z
       .transform((v) => (typeof v === 'number' ? v : Date.parse(v)))
       .nullable()
       .default(null),
+    /** minutes after which this rule's undismissed alerts expire; null: the setting alerts.expireAfterMinutes */
+    alertExpiryMinutes: z
+      .number({ error: 'alertExpiryMinutes must be a number' })
+      .int('alertExpiryMinutes must be a whole number')
+      .min(1, 'alertExpiryMinutes must be at least 1')
+      .max(525_600, 'alertExpiryMinutes must be at most a year (525600)')
+      .nullable()
+      .default(null),
     signal: signalSchema.default('INFO'),
     /** overrides the sound of the signal's direction; 'none' keeps this rule silent */
     sound: z
@@ -221,7 +238,10 @@ export const ruleSchema = z
     /** urgent rules sound through quiet hours and repeat until the alert is dismissed */
     urgent: z.boolean().default(false),
     enabled: z.boolean().default(true),
-    /** text of the notification; the rule describes itself when omitted */
+    /**
+     * text of the notification, with placeholders like {{symbol}} or {{rsi}} (docs/rules.md); the
+     * rule describes what happened when omitted
+     */
     message: z.string().trim().max(300, 'message must be at most 300 characters').nullable().default(null),
   })
   .strict()
@@ -240,6 +260,8 @@ export const ruleSchema = z
       });
     if (r.symbols && new Set(r.symbols).size !== r.symbols.length)
       ctx.addIssue({ code: 'custom', path: ['symbols'], message: 'symbols lists a symbol twice' });
+    const template = r.message === null ? null : templateProblem(r.message, r.when, r.timeframe);
+    if (template) ctx.addIssue({ code: 'custom', path: ['message'], message: template });
     if (r.cooldownSeconds > 0 && r.trigger !== 'every-time')
       ctx.addIssue({
         code: 'custom',

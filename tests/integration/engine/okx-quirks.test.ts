@@ -78,4 +78,37 @@ describe('OKX quirks in the engine (real ccxt.pro.okx against the fake)', () => 
       await engine.close();
     }
   });
+
+  it('a quiet symbol goes stale on its own: the socket its busy neighbour shares is never torn down', async () => {
+    const { engine, ready } = startSqliteEngine({
+      fake,
+      watchlist: [
+        { exchange: 'okx', symbol: 'BTC/USDT', timeframes: ['1m'] },
+        { exchange: 'okx', symbol: 'ETH/USDT', timeframes: ['1m'] },
+      ],
+      clock: systemClock,
+      staleTimeoutMs: 1_500,
+      warmupCandles: 5,
+    });
+    const seen = new Map<string, string[]>();
+    engine.feed.onState((s) => seen.set(s.id, [...(seen.get(s.id) ?? []), s.state]));
+    const stream = (id: string) => engine.feed.list().find((s) => s.id === id);
+    const btc = 'okx|BTC/USDT|1m';
+    const eth = 'okx|ETH/USDT|1m';
+    const bothLive = () => stream(btc)?.state === 'live' && stream(eth)?.state === 'live';
+    try {
+      await ready;
+      await until('both live', bothLive);
+      const btcReconnects = stream(btc)!.reconnects;
+      seen.clear();
+      fake.quiet('ETH/USDT', 5_000);
+      await until('ETH to go stale', () => (seen.get(eth) ?? []).includes('stale'));
+      await until('ETH live again once it trades', () => stream(eth)?.state === 'live', 15_000);
+      expect(seen.get(btc) ?? []).not.toContain('reconnecting');
+      expect(stream(btc)!.reconnects).toBe(btcReconnects);
+      expect(engine.feed.errors(btc).filter((e) => e.kind === 'network')).toEqual([]);
+    } finally {
+      await engine.close();
+    }
+  });
 });

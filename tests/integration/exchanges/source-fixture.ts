@@ -3,7 +3,7 @@ import { CcxtSource } from '../../../src/main/core/exchange/ccxt-source';
 import { createCcxtExchange } from '../../../src/main/core/exchange/ccxt-factory';
 import { systemClock } from '../../../src/main/core/base/clock';
 import { silentLogger } from '../../../src/main/core/base/log';
-import { shiftedNow, type Now } from '../../support/fake-exchange/clock';
+import type { Now } from '../../support/fake-exchange/clock';
 import type { ProtocolFake } from '../../support/fake-exchange/protocols/protocol-server';
 
 /**
@@ -51,7 +51,8 @@ export async function until(what: string, condition: () => boolean, timeoutMs = 
 
 /** A fake clock that is `msBefore` ms before its next whole minute now. */
 export function clockBeforeMinuteEnd(msBefore: number): Now {
-  return shiftedNow(60_000 - msBefore - (Date.now() % 60_000));
+  const offset = 60_000 - msBefore - (Date.now() % 60_000);
+  return () => Date.now() + offset;
 }
 
 /** ccxt's candle cache for one series (what our source reads on every wake). */

@@ -127,20 +127,20 @@ describe('a migration that fails', () => {
   });
 });
 
-describe('migration 0006 utc-bars', () => {
+describe('migration 0007 utc-bars', () => {
   const DAY = 86_400_000;
   const HK = 16 * 3_600_000;
 
   it('cuts OKX series with mixed UTC and UTC+8 bars back to their last UTC bar, leaving the rest alone', () => {
     dir = tempDir();
-    const v5 = openDatabase(dir.path, { migrations: upTo(5) });
+    const v6 = openDatabase(dir.path, { migrations: upTo(6) });
     const addSeries = (exchange: string, timeframe: string, times: number[], symbol = 'BTC/USDT') => {
       const id = Number(
-        v5
+        v6
           .prepare('INSERT INTO series (exchange, symbol, timeframe, candle_count) VALUES (?, ?, ?, ?)')
           .run(exchange, symbol, timeframe, times.length).lastInsertRowid,
       );
-      for (const t of times) v5.prepare('INSERT INTO candles VALUES (?, ?, 1, 2, 0.5, 1.5, 10)').run(id, t);
+      for (const t of times) v6.prepare('INSERT INTO candles VALUES (?, ?, 1, 2, 0.5, 1.5, 10)').run(id, t);
       return id;
     };
     // REST warm-up in UTC days, then the socket's 16:00 bars, then a REST gap fill in UTC again.
@@ -148,10 +148,10 @@ describe('migration 0006 utc-bars', () => {
     const clean = addSeries('okx', '1d', [0, DAY], 'ETH/USDT');
     const hourly = addSeries('okx', '1h', [0, 3_600_000]);
     const binance = addSeries('binance', '1d', [0, DAY]);
-    v5.close();
+    v6.close();
 
-    const db = openDatabase(dir.path, { migrations: upTo(6) });
-    expect(schemaVersion(db)).toBe(6);
+    const db = openDatabase(dir.path, { migrations: upTo(7) });
+    expect(schemaVersion(db)).toBe(7);
     const timesOf = (id: number) =>
       db.prepare('SELECT open_time FROM candles WHERE series_id = ? ORDER BY open_time').pluck().all(id);
     const countOf = (id: number) =>

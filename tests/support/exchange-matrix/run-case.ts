@@ -3,14 +3,13 @@ import { timeframeMs } from '../../../src/shared/timeframe';
 import type { CandleUpdate } from '../../../src/main/core/candles/ports';
 import { systemClock, type Clock } from '../../../src/main/core/base/clock';
 import type { CandleRepository } from '../../../src/main/core/store/candle-repository';
-import { shiftedNow } from '../fake-exchange';
 import type { MatrixProtocol } from './protocols';
 import { startSqliteEngine } from './sqlite-engine';
 import { MATRIX_TIMEFRAMES, type MatrixScenario } from './scenarios';
 
 const DAY_MS = 86_400_000;
-/** setup (markets, warm-up backfill of every timeframe) must be done this long before the boundary */
-const LEAD_MS = 15_000;
+/** after the markets are loaded, streams have this long to subscribe and warm up before the boundary */
+const LEAD_MS = 10_000;
 const WARMUP_CANDLES = 20;
 const STALE_TIMEOUT_MS = 2_000;
 
@@ -61,28 +60,38 @@ export async function runMatrixCase(
   protocol: MatrixProtocol,
   scenario: MatrixScenario,
 ): Promise<MatrixResult[]> {
-  const realStart = Date.now();
-  // The last UTC midnight, so the shifted clock runs behind the real one: ccxt computes some REST
-  // windows from its own (real) clock and clamps them to it (bitget's fetchOHLCV caps endTime at
-  // its now), which a clock ahead of the real one would turn into empty answers.
-  const boundary = Math.floor((realStart + LEAD_MS) / DAY_MS) * DAY_MS;
-  const offset = boundary - LEAD_MS - realStart;
-  const now = shiftedNow(offset);
+  // The clock is set twice: the slow part of the setup (ccxt, markets) runs at any time; then the
+  // clock moves so that the boundary comes LEAD_MS later, before any stream exists to notice.
+  let offset = 0;
+  const now = () => Date.now() + offset;
   const clock: Clock = { ...systemClock, now };
   const fake = await protocol.start({
     symbols: [protocol.symbol],
-    historyMs: (WARMUP_CANDLES + 5) * DAY_MS,
+    historyMs: (WARMUP_CANDLES + 7) * DAY_MS,
     seed: 16,
     updateIntervalMs: 200,
     now,
   });
   const { engine, ready } = startSqliteEngine({
     fake,
-    watchlist: [{ exchange: protocol.exchange, symbol: protocol.symbol, timeframes: [...MATRIX_TIMEFRAMES] }],
+    watchlist: [],
     clock,
     staleTimeoutMs: STALE_TIMEOUT_MS,
     warmupCandles: WARMUP_CANDLES,
   });
+  await ready;
+  const setupStart = Date.now();
+  await until(
+    `${protocol.exchange}: markets loaded`,
+    () => (engine.registry.find(protocol.exchange)?.marketsLoadedAt ?? null) !== null,
+    () => Date.now() - setupStart > 30_000,
+  );
+  const realStart = Date.now();
+  // The last UTC midnight, so the shifted clock runs behind the real one: ccxt computes some REST
+  // windows from its own (real) clock and clamps them to it (bitget's fetchOHLCV caps endTime at
+  // its now), which a clock ahead of the real one would turn into empty answers.
+  const boundary = Math.floor((realStart + LEAD_MS) / DAY_MS) * DAY_MS;
+  offset = boundary - LEAD_MS - realStart;
   const { feed, candles, writer } = engine;
   const keys: SeriesKey[] = MATRIX_TIMEFRAMES.map((timeframe) => ({
     exchange: protocol.exchange,
@@ -100,7 +109,9 @@ export async function runMatrixCase(
   const boundaryStored = (k: SeriesKey) =>
     (released.get(seriesId(k)) ?? []).some((r) => r.openTime === boundary - timeframeMs(k.timeframe));
   try {
-    await ready;
+    await engine.watch([
+      { exchange: protocol.exchange, symbol: protocol.symbol, timeframes: [...MATRIX_TIMEFRAMES] },
+    ]);
     await until(
       `${protocol.exchange}: every stream live before the boundary`,
       allLive,

@@ -15,6 +15,9 @@ import type { FakeVenue } from '../fake-exchange';
 
 export type SqliteEngine = {
   feed: FeedService;
+  registry: ExchangeRegistry;
+  /** applies the fake's exchange settings with this watchlist; resolves once applied */
+  watch(watchlist: Settings['watchlist']): Promise<void>;
   candles: CandleRepository;
   writer: BatchedCandleWriter;
   /** stops the feed, flushes the writer, closes the database and removes its folder */
@@ -39,8 +42,9 @@ export function startSqliteEngine(opts: {
   const series = new SeriesRepository(db);
   const candles = new CandleRepository(db, series);
   const writer = new BatchedCandleWriter(db, series, candles, log);
+  const registry = new ExchangeRegistry({ clock, log });
   const feed = new FeedService({
-    registry: new ExchangeRegistry({ clock, log }),
+    registry,
     history: candles,
     gaps: new GapRepository(db, series),
     log,
@@ -49,15 +53,17 @@ export function startSqliteEngine(opts: {
     warmupCandles: opts.warmupCandles,
   });
   feed.onCandles(writer.onUpdate);
-  const settings: Settings = {
+  const settings = (watchlist: Settings['watchlist']): Settings => ({
     ...defaultSettings(),
     exchanges: { [fake.exchange]: { enabled: true, sandbox: false, ccxt: fake.ccxtJsonConfig() } },
-    watchlist: opts.watchlist,
+    watchlist,
     feed: { staleTimeoutMs: opts.staleTimeoutMs },
-  };
+  });
   let closed = false;
   const engine: SqliteEngine = {
     feed,
+    registry,
+    watch: (watchlist) => feed.applySettings(settings(watchlist)),
     candles,
     writer,
     async close() {
@@ -69,5 +75,5 @@ export function startSqliteEngine(opts: {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-  return { engine, ready: feed.applySettings(settings) };
+  return { engine, ready: engine.watch(opts.watchlist) };
 }

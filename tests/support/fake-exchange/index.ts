@@ -20,7 +20,7 @@ import { Venue } from './venue';
 export type { Amount, PlaceOrder, SimOrder, SimTrade } from './account';
 export type { RestLogEntry } from './rest-handler';
 export type { FakeVenue, FakeVenueOptions, VenueFaults } from './fake-venue';
-export { shiftedNow, type Now } from './clock';
+export type { Now } from './clock';
 export type { Credentials, KeyPermissions } from './signing';
 
 /** The simulated account behind the private endpoints; every change is pushed to user-data streams. */

@@ -1,7 +1,7 @@
 import ccxt from 'ccxt';
 import { describe, expect, it } from 'vitest';
 import { AccountAccessError, describeAccessError } from '../../../src/main/core/account/access-error';
-import { TradingRefusedError } from '../../../src/main/core/account/trading-lock';
+import { ReadOnlyRefusedError } from '../../../src/main/core/account/read-only-allowlist';
 import { classifyError } from '../../../src/main/core/base/classify-error';
 
 const binance = (code: number, msg: string) => `binance {"code":${code},"msg":"${msg}"}`;
@@ -109,7 +109,7 @@ describe('describeAccessError', () => {
     expect(describe_(new ccxt.ExchangeClosedByUser('binance: reconnecting')).ownDoing).toBe(true);
     const sorted = new AccountAccessError('wrong-key', 'auth', 'no');
     expect(describe_(sorted)).toBe(sorted);
-    expect(describe_(new TradingRefusedError('createOrder'))).toMatchObject({
+    expect(describe_(new ReadOnlyRefusedError('createOrder'))).toMatchObject({
       problem: 'not-supported',
       kind: 'rejected',
     });

@@ -27,6 +27,7 @@ describe('rule schema', () => {
       ...designExample,
       cooldownSeconds: 0,
       expiresAt: null,
+      alertExpiryMinutes: null,
       sound: null,
       urgent: false,
       enabled: true,

@@ -243,9 +243,12 @@ describe('all-of across timeframes', () => {
     expect(h.firings).toEqual([]);
     h.close([bar(1, 60, { timeframe: '5m' })], FIVE);
     h.stream(bars([106, 99, 107], 10));
-    expect(h.firedAt()).toEqual([10, 12]);
-    expect(h.firings[0]!.explanation.values).toMatchObject({ close: 106, '5m close': 60 });
-    expect(h.firings[0]!.explanation.text).toMatch(/5m close 60 is above 50/);
+    // 00:10 closes the 1m candle 9 and the 5m candle 1 at the same instant: the rule waited for
+    // the 5m close (60) and fired on candle 9 with it
+    expect(h.firedAt()).toEqual([9, 10, 12]);
+    expect(h.firings[0]!.explanation.values).toMatchObject({ close: 105, '5m close': 60 });
+    expect(h.firings[1]!.explanation.values).toMatchObject({ close: 106, '5m close': 60 });
+    expect(h.firings[1]!.explanation.text).toMatch(/5m close 60 is above 50/);
   });
 
   it('is not ready (no firing) while a timeframe has no data', () => {

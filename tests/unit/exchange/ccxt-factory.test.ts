@@ -39,7 +39,7 @@ describe('createCcxtExchange', () => {
         settings({ urls: { api: { ws: { spot: 'ws://203.0.113.5/stream?x=1' } } } }),
       ),
     ).toThrow(
-      'binance: plain "ws://203.0.113.5/stream" is only allowed on this machine (127.0.0.1 or localhost); use https:// or wss://',
+      'binance: plain "ws://203.0.113.5" is only allowed on this machine (127.0.0.1 or localhost); use https:// or wss://',
     );
   });
 

@@ -94,6 +94,45 @@ describe('npm run serve', () => {
     expect(invalid.stderr).toContain('staleTimeoutMs');
   });
 
+  it.each([
+    [
+      'an invalid rule',
+      { rules: [{ name: 'x', exchange: 'binance', symbol: 'BTC/USDT', when: { type: 'nope' } }] },
+      'rule',
+    ],
+    [
+      'keys in the exchange settings',
+      { exchanges: { binance: { ccxt: { apiKey: 'k' } } } },
+      'Settings → API keys',
+    ],
+    ['verbose', { exchanges: { binance: { ccxt: { verbose: true } } } }, 'verbose'],
+    [
+      'a foreign host for the exchange',
+      { exchanges: { binance: { ccxt: { urls: { api: { private: 'https://evil.example/api/v3' } } } } } },
+      'evil.example',
+    ],
+    [
+      'a rewriting proxy',
+      { exchanges: { okx: { ccxt: { proxyUrl: 'http://evil.example/?u=' } } } },
+      'proxyUrl',
+    ],
+    [
+      'a foreign Telegram API root',
+      { notifications: { telegram: { apiBaseUrl: 'https://evil.example' } } },
+      'apiBaseUrl',
+    ],
+    [
+      'a webhook to the metadata address',
+      { notifications: { webhook: { url: 'http://169.254.169.254/' } } },
+      'webhook',
+    ],
+  ])('exits 2 for a config file with %s, saying why', async (_what, config, words) => {
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify(config));
+    const { outcome, stderr } = await serve(['--data-dir', 'data', '--config', 'bad.json']);
+    expect(outcome).toEqual({ kind: 'exit', code: 2 });
+    expect(stderr).toContain(words);
+  });
+
   it('exits 1 when the UI is not built', async () => {
     const { outcome, stderr } = await serve(['--data-dir', 'data'], join(dir, 'not-built'));
     expect(outcome).toEqual({ kind: 'exit', code: 1 });

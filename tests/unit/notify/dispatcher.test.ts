@@ -242,7 +242,11 @@ describe('toast channel', () => {
     events.subscribe((name, payload) => heard.push([name, payload]));
     const channel = toastChannel(events);
     await channel.send({ kind: 'alert', alert: alert(), sound: null }, prefs({ toast: { enabled: false } }));
-    expect(heard).toEqual([['alert:fired', { alert: alert(), toast: false }]]);
+    await channel.send({ kind: 'alert', alert: alert(), sound: null }, prefs({ toast: { seconds: 20 } }));
+    expect(heard).toEqual([
+      ['alert:fired', { alert: alert(), toast: false, toastSeconds: 8 }],
+      ['alert:fired', { alert: alert(), toast: true, toastSeconds: 20 }],
+    ]);
   });
 });
 

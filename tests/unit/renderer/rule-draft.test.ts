@@ -75,6 +75,31 @@ describe('rule drafts', () => {
     expect(v.ok && ruleSchema.parse(v.rule)).toEqual(rule);
   });
 
+  it('round-trips the new vocabulary: a value crossed either way, a template, an alert expiry', () => {
+    const rule = ruleSchema.parse({
+      name: 'RSI 30',
+      exchange: 'binance',
+      symbol: 'BTC/USDT',
+      timeframe: '15m',
+      when: {
+        type: 'indicator-cross',
+        indicator: { indicator: 'rsi', period: 7 },
+        direction: 'either',
+        other: 30,
+      },
+      alertExpiryMinutes: 45,
+      message: '{{symbol}} RSI {{rsi}} crossed {{level}}',
+    });
+    const draft = draftFromRule(rule);
+    expect(draft.when).toMatchObject({ levelKind: 'number', level: '30', direction: 'either' });
+    const v = validateDraft(draft);
+    expect(v.ok && ruleSchema.parse(v.rule)).toEqual(rule);
+    // an unknown placeholder is refused next to the message field, with the schema's words
+    const bad = validateDraft({ ...draft, message: 'RSI {{stoch}}' });
+    expect(bad.ok).toBe(false);
+    expect(bad.errors.get('message')).toMatch(/^message: unknown placeholder \{\{stoch\}\}/);
+  });
+
   it('names duplicates after their original', () => {
     expect(copyName('A', new Set(['A']))).toBe('A (copy)');
     expect(copyName('A', new Set(['A', 'A (copy)', 'A (copy 2)']))).toBe('A (copy 3)');

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createAlertsStore } from '../../../src/renderer/alerts/alerts-store';
 import type { SoundPlayer } from '../../../src/renderer/alerts/sound-player';
 import { FrameBatcher } from '../../../src/renderer/live/frame-batcher';
@@ -136,13 +136,28 @@ describe('alerts store', () => {
     const { fake, store } = setup();
     await settle();
     expect(store.getState().today).toBe(4);
-    fake.emit('alert:fired', { alert: alert(1), toast: true });
-    fake.emit('alert:fired', { alert: alert(2), toast: false });
+    fake.emit('alert:fired', { alert: alert(1), toast: true, toastSeconds: 8 });
+    fake.emit('alert:fired', { alert: alert(2), toast: false, toastSeconds: 8 });
     expect(store.getState().toasts.map((t) => t.alert.id)).toEqual([1]);
     expect(store.getState().today).toBe(6);
     expect(store.getState().revision).toBe(2);
     fake.emit('alerts:status-changed', { status: 'dismissed', count: 1, ids: [1] });
     expect(store.getState().toasts).toEqual([]);
+  });
+
+  it('a toast stays the seconds the settings say; an urgent one stays until dismissed', () => {
+    vi.useFakeTimers();
+    try {
+      const { fake, store } = setup();
+      fake.emit('alert:fired', { alert: alert(1), toast: true, toastSeconds: 20 });
+      fake.emit('alert:fired', { alert: alert(2, true), toast: true, toastSeconds: 20 });
+      vi.advanceTimersByTime(19_999);
+      expect(store.getState().toasts.map((t) => t.alert.id)).toEqual([1, 2]);
+      vi.advanceTimersByTime(1);
+      expect(store.getState().toasts.map((t) => t.alert.id)).toEqual([2]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('plays sounds as asked, repeats urgent ones until their alert is dismissed', () => {

@@ -31,6 +31,19 @@ describe('headless SecretBox', () => {
     expect(() => other.decrypt(blob)).toThrow(/does not decrypt with the current key/);
   });
 
+  it('refuses to replace a missing key file while encrypted credentials exist, saying how to recover', () => {
+    const d = dataDir();
+    const box = createHeadlessSecretBox({ dataDir: d, env: {}, hasStoredSecrets: () => true });
+    expect(() => box.encrypt('x')).toThrow(
+      /is missing, but encrypted credentials are stored.*Restore the file/s,
+    );
+    expect(() => box.encrypt('x')).toThrow(/delete the stored credentials/);
+    expect(() => statSync(join(d, SECRET_KEY_FILE))).toThrow();
+    // With nothing stored there is nothing to lose: a new key is created.
+    const fresh = createHeadlessSecretBox({ dataDir: d, env: {}, hasStoredSecrets: () => false });
+    expect(fresh.decrypt(fresh.encrypt('x'))).toBe('x');
+  });
+
   it('refuses a CANDLEWATCH_SECRET too short to be a key', () => {
     const box = createHeadlessSecretBox({ dataDir: dataDir(), env: { [SECRET_ENV]: 'hunter2' } });
     expect(() => box.encrypt('x')).toThrow(/CANDLEWATCH_SECRET is too short \(7 characters\)/);

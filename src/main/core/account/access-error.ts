@@ -2,7 +2,8 @@ import ccxt from 'ccxt';
 import type { AccessProblem } from '../../../shared/contract/methods/account';
 import type { StreamErrorKind } from '../../../shared/domain/stream';
 import { classifyError, MarketDataError } from '../base/classify-error';
-import { TradingRefusedError } from './trading-lock';
+import { ForeignHostError } from '../exchange/host-guard';
+import { ReadOnlyRefusedError } from './read-only-allowlist';
 
 /**
  * A failure of a private call, already sorted: the plain-words problem for Settings and the Account
@@ -72,7 +73,7 @@ export function describeAccessError(
   if (err instanceof ccxt.ExchangeClosedByUser) {
     return new AccountAccessError('unknown', 'network', redact(raw), false, true);
   }
-  if (err instanceof TradingRefusedError)
+  if (err instanceof ReadOnlyRefusedError || err instanceof ForeignHostError)
     return new AccountAccessError('not-supported', 'rejected', redact(raw));
   // InvalidNonce is a NetworkError subclass: a generic loop would retry a wrong clock forever. Over
   // Binance's WebSocket API the same -1021 arrives as BadRequest, hence the code check.

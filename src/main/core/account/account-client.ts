@@ -8,14 +8,15 @@ import ccxt, {
 import type { AccountOrder, AccountPosition, KeyPermissions } from '../../../shared/contract/methods/account';
 import type { SecretField } from '../../../shared/contract/methods/store';
 import type { ExchangeSettings } from '../../../shared/domain/settings';
-import { createCcxtExchange, deepMerge, usesPlainWebsocket } from '../exchange/ccxt-factory';
+import { createCcxtExchange, usesPlainWebsocket } from '../exchange/ccxt-factory';
+import { guardKeyedTransport } from '../exchange/host-guard';
 import { pauseGateOnRetryAfter } from '../exchange/ccxt-source';
 import { RestGate } from '../exchange/rest-gate';
 import type { Clock } from '../base/clock';
 import type { Logger } from '../base/log';
 import { describeAccessError } from './access-error';
 import { PERMISSIONS_VISIBLE } from './credential-fields';
-import { lockTrading } from './trading-lock';
+import { restrictToReadCalls } from './read-only-allowlist';
 
 /** One asset of a balance; `total` includes what open orders lock (`used`). */
 export type BalanceRow = { asset: string; free: number | null; used: number | null; total: number };
@@ -48,7 +49,7 @@ export type PrivateCapabilities = {
 
 /**
  * Everything Candlewatch may do with an exchange account: read. There is no method here (nor on the
- * ccxt instance behind it, see lockTrading) that places, changes or cancels an order. Every failure
+ * ccxt instance behind it, see restrictToReadCalls) that places, changes or cancels an order. Every failure
  * is an AccountAccessError whose message has passed the redactor.
  */
 export type ReadOnlyAccountClient = {
@@ -120,22 +121,21 @@ type WsClientView = {
  * (fetchCurrencies/fetchMargins off), and the keys only ever sign account reads.
  */
 export const createAccountClient: AccountClientFactory = (opts) => {
-  const ex = createCcxtExchange(opts.id, {
-    ...opts.settings,
-    ccxt: deepMerge(opts.settings.ccxt, {
-      ...opts.credentials,
-      options: {
-        fetchCurrencies: false,
-        fetchMargins: false,
-        // Binance refuses fetchOpenOrders without a symbol unless told we accept its higher weight:
-        // the catch-up after a reconnect needs every symbol's orders, once.
-        warnOnFetchOpenOrdersWithoutSymbol: false,
-        fetchOpenOrders: { warnWithoutSymbol: false },
-        adjustForTimeDifference: opts.clockSync,
-      },
-    }),
+  const ex = createCcxtExchange(opts.id, opts.settings, {
+    ...opts.credentials,
+    options: {
+      fetchCurrencies: false,
+      fetchMargins: false,
+      // Binance refuses fetchOpenOrders without a symbol unless told we accept its higher weight:
+      // the catch-up after a reconnect needs every symbol's orders, once.
+      warnOnFetchOpenOrdersWithoutSymbol: false,
+      fetchOpenOrders: { warnWithoutSymbol: false },
+      adjustForTimeDifference: opts.clockSync,
+    },
   });
-  lockTrading(ex);
+  // The keys sign only the allowlisted reads, and only for the exchange's own hosts (invariant 9).
+  restrictToReadCalls(ex);
+  guardKeyedTransport(ex, opts.id);
   guardOrphanFutures(ex);
   return new CcxtAccountClient(ex, opts);
 };

@@ -1,9 +1,7 @@
-import ccxt, { type Exchange } from 'ccxt';
 import type { CredentialFields } from '../../../shared/contract/methods/account';
 import { secretFieldSchema, type SecretField } from '../../../shared/contract/methods/store';
 import { ContractError } from '../../../shared/contract/result';
-
-type ExchangeConstructor = new (config?: Record<string, unknown>) => Exchange;
+import { findCcxtClass, unknownExchangeMessage, type ExchangeConstructor } from '../exchange/ccxt-class';
 
 /** Exchanges whose key permissions Candlewatch can read (Binance's GET /sapi/v1/account/apiRestrictions). */
 export const PERMISSIONS_VISIBLE = (id: string): boolean =>
@@ -16,13 +14,9 @@ const cache = new Map<string, CredentialFields>();
 
 /** The ccxt class of an exchange id (pro when it has websockets), or a not-found ContractError. */
 export function ccxtClass(id: string): ExchangeConstructor {
-  const pro = (ccxt.pro as unknown as Record<string, ExchangeConstructor | undefined>)[id];
-  if (pro) return pro;
-  if (ccxt.exchanges.includes(id)) return (ccxt as unknown as Record<string, ExchangeConstructor>)[id]!;
-  throw new ContractError(
-    'not-found',
-    `"${id}" is not an exchange ccxt knows; ids are lowercase, like binance, okx, kraken`,
-  );
+  const Ctor = findCcxtClass(id);
+  if (!Ctor) throw new ContractError('not-found', unknownExchangeMessage(id));
+  return Ctor;
 }
 
 /**

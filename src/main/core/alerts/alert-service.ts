@@ -11,6 +11,7 @@ import type { Logger } from '../base/log';
 import type { AlertDelivery } from '../notify/ports';
 import type { AlertDraft, AlertRepository } from '../store/alert-repository';
 import type { RuleRepository } from '../store/rule-repository';
+import { alertMessage } from './message-template';
 import { MissedCollector } from './missed-summary';
 import type { Firing } from './rule-engine';
 
@@ -48,10 +49,11 @@ export function draftOf(f: Firing, firedAt: number): AlertDraft {
     values,
     strength: f.explanation.strength,
     strengthBasis: f.explanation.basis,
-    message: rule.message ?? f.explanation.text,
+    message: alertMessage(f),
     firedAt,
     status: f.missed ? 'missed' : 'active',
     urgent: rule.urgent,
+    expiresAt: rule.alertExpiryMinutes === null ? null : firedAt + rule.alertExpiryMinutes * 60_000,
   };
 }
 
@@ -119,6 +121,15 @@ export class AlertService {
   /** The rule's active alerts become expired (its expiry passed). */
   expireRule(ruleId: number): number {
     return this.transition({ ruleId }, ['active'], 'expired', 'rule expired');
+  }
+
+  /**
+   * Expires at most `limit` active alerts whose time is up (their rule's `alertExpiryMinutes`, else
+   * `afterMs` after firing; null: never); returns how many.
+   */
+  expireDue(afterMs: number | null, limit: number): number {
+    const ids = this.opts.alerts.dueToExpire(this.opts.now(), afterMs, limit);
+    return ids.length === 0 ? 0 : this.transition({ ids }, ['active'], 'expired', 'timed out');
   }
 
   /** Sends a pending missed-alerts summary now (shutdown). */

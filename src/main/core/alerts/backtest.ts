@@ -4,6 +4,7 @@ import type { Rule, StoredRule } from '../../../shared/domain/rule';
 import type { WatchItem } from '../../../shared/domain/settings';
 import { nextOpenTime } from '../../../shared/timeframe';
 import type { Logger } from '../base/log';
+import { alertMessage } from './message-template';
 import { RuleEngine, type RuleSeriesState } from './rule-engine';
 
 /** The stored candles a backtest reads (the store's CandleRepository has exactly these). */
@@ -80,7 +81,7 @@ export async function backtestRule(
             candleTime: f.candle[0],
             price: f.candle[CLOSE],
             strength: f.explanation.strength,
-            message: rule.message ?? f.explanation.text,
+            message: alertMessage(f),
             values: Object.fromEntries(
               Object.entries(f.explanation.values).filter(([, v]) => Number.isFinite(v)),
             ),

@@ -4,9 +4,11 @@ import {
   type IndicatorRef,
   type IndicatorScale,
 } from '../../../shared/domain/indicator';
+import { formatValue as fmt } from '../../../shared/domain/format-value';
 import { CLOSE, HIGH, LOW } from '../../../shared/domain/market';
-import type { Condition, SingleCondition } from '../../../shared/domain/rule';
+import type { Condition, CrossDirection, SingleCondition } from '../../../shared/domain/rule';
 import type { Point, SeriesState, Slot } from './series-state';
+import { candleRange, channelStrength, distanceStrength, excessStrength, weakestStrength } from './strength';
 
 /** Why a condition fired: the values it read, its strength 0..1, how that was computed, in words. */
 export type Explanation = { values: Record<string, number>; strength: number; basis: string; text: string };
@@ -18,15 +20,12 @@ export interface CompiledCondition {
   explain(point: Point): Explanation;
   /** every indicator slot it reads, so unused ones can be dropped */
   readonly slots: readonly Slot[];
+  /** the series of other timeframes it reads (an all-of), besides the one it is compiled on */
+  readonly others?: readonly SeriesState[];
 }
 
 const CLOSE_REF: IndicatorRef = { indicator: 'price', source: 'close' };
 const VOLUME_REF: IndicatorRef = { indicator: 'volume' };
-
-const clamp01 = (x: number): number => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 1);
-/** Numbers as a trader reads them: 2 decimals on big prices, 6 significant digits on small ones. */
-const fmt = (x: number): string =>
-  String(Math.abs(x) >= 1_000 ? Number(x.toFixed(2)) : Number(x.toPrecision(6)));
 
 type Operand = { ref: IndicatorRef; slot: Slot; label: string; scale: IndicatorScale };
 
@@ -34,50 +33,23 @@ function operand(series: SeriesState, ref: IndicatorRef): Operand {
   return { ref, slot: series.slot(ref), label: indicatorLabel(ref), scale: indicatorScale(ref) };
 }
 
-/** The candle's high − low: the yardstick for distances on the price scale. */
-function candleRange(series: SeriesState, point: Point): number {
+/** The yardstick for distances on the price scale at a point (see strength.ts). */
+function rangeAt(series: SeriesState, point: Point): number {
   const c = series.candle(point);
-  if (!c) return 1;
-  const range = c[HIGH] - c[LOW];
-  return range > 0 ? range : Math.abs(c[CLOSE]) * 0.001 || 1;
+  return c ? candleRange(c[HIGH], c[LOW], c[CLOSE]) : 1;
 }
 
-const crossed = (
-  direction: 'above' | 'below',
+/** The way a crossing went, or null when the values did not cross the line. */
+function crossing(
+  direction: CrossDirection,
   aBefore: number,
   aNow: number,
   bBefore: number,
   bNow: number,
-) => (direction === 'above' ? aBefore <= bBefore && aNow > bNow : aBefore >= bBefore && aNow < bNow);
-
-/** How far past the line a value is, 0..1, on the scale both live on. */
-function distanceStrength(
-  scale: IndicatorScale,
-  value: number,
-  line: number,
-  direction: 'above' | 'below',
-  range: number,
-  lineIsFixed: boolean,
-): { strength: number; basis: string } {
-  const past = direction === 'above' ? value - line : line - value;
-  if (scale === 'oscillator' && lineIsFixed) {
-    const room = direction === 'above' ? 100 - line : line;
-    return {
-      strength: clamp01(room > 0 ? past / room : 1),
-      basis: `share of the way from ${fmt(line)} to ${direction === 'above' ? 100 : 0} the value went`,
-    };
-  }
-  if (scale === 'oscillator')
-    return { strength: clamp01(past / 10), basis: 'gap between the two lines in points, 10 points = 1' };
-  if (scale === 'volume')
-    return {
-      strength: clamp01(Math.abs(line) > 0 ? past / Math.abs(line) : 1),
-      basis: 'gap between the two values as a share of the line (100% or more = 1)',
-    };
-  return {
-    strength: clamp01(past / range),
-    basis: "distance past the line as a share of the candle's high−low range (a full range or more = 1)",
-  };
+): 'above' | 'below' | null {
+  if (direction !== 'below' && aBefore <= bBefore && aNow > bNow) return 'above';
+  if (direction !== 'above' && aBefore >= bBefore && aNow < bNow) return 'below';
+  return null;
 }
 
 export type SeriesLookup = (timeframe: string) => SeriesState;
@@ -103,6 +75,7 @@ export function compileCondition(
     s === series || (point === 'forming' && s.forming) ? point : 'closed';
   return {
     slots: parts.flatMap((p) => p.c.slots),
+    others: [...new Set(parts.map((p) => p.series))].filter((s) => s !== series),
     test(point) {
       let all: boolean | undefined = true;
       for (const p of parts) {
@@ -115,14 +88,14 @@ export function compileCondition(
     explain(point) {
       const values: Record<string, number> = {};
       const texts: string[] = [];
-      let strength = 1;
+      const strengths: number[] = [];
       for (const p of parts) {
         const e = p.c.explain(pointFor(p.series, point));
         for (const [k, v] of Object.entries(e.values)) values[`${p.tag}${k}`] = v;
         texts.push(`${p.tag}${e.text}`);
-        strength = Math.min(strength, e.strength);
+        strengths.push(e.strength);
       }
-      return { values, strength, basis: 'the weakest of its conditions', text: texts.join(' and ') };
+      return { values, ...weakestStrength(strengths), text: texts.join(' and ') };
     },
   };
 }
@@ -132,19 +105,24 @@ function compileSingle(when: SingleCondition, series: SeriesState): CompiledCond
     case 'price-cross': {
       const price = operand(series, CLOSE_REF);
       const { direction, level } = when;
+      const way = (point: Point) => {
+        const r = series.read(price.slot, price.ref, point);
+        if (!r || r.before === undefined) return undefined;
+        return crossing(direction, r.before, r.now, level, level);
+      };
       return {
         slots: [price.slot],
         test(point) {
-          const r = series.read(price.slot, price.ref, point);
-          if (!r || r.before === undefined) return undefined;
-          return crossed(direction, r.before, r.now, level, level);
+          const w = way(point);
+          return w === undefined ? undefined : w !== null;
         },
         explain(point) {
           const r = series.read(price.slot, price.ref, point)!;
+          const w = way(point) ?? 'above';
           return {
             values: { close: r.now, level },
-            ...distanceStrength('price', r.now, level, direction, candleRange(series, point), true),
-            text: `close crossed ${direction} ${fmt(level)} at ${fmt(r.now)}`,
+            ...distanceStrength('price', r.now, level, w, rangeAt(series, point), true),
+            text: `close crossed ${w} ${fmt(level)} at ${fmt(r.now)}`,
           };
         },
       };
@@ -162,17 +140,9 @@ function compileSingle(when: SingleCondition, series: SeriesState): CompiledCond
         },
         explain(point) {
           const r = series.read(price.slot, price.ref, point)!;
-          const strength =
-            action === 'enter'
-              ? clamp01(Math.min(r.now - low, high - r.now) / ((high - low) / 2))
-              : clamp01(Math.max(low - r.now, r.now - high) / candleRange(series, point));
           return {
             values: { close: r.now, low, high },
-            strength,
-            basis:
-              action === 'enter'
-                ? 'depth inside the channel: 1 at its middle, 0 at an edge'
-                : "distance outside the channel as a share of the candle's high−low range",
+            ...channelStrength(action, r.now, low, high, rangeAt(series, point)),
             text: `close ${action === 'enter' ? 'entered' : 'left'} ${fmt(low)}–${fmt(high)} at ${fmt(r.now)}`,
           };
         },
@@ -213,8 +183,7 @@ function compileSingle(when: SingleCondition, series: SeriesState): CompiledCond
           const r = series.read(price.slot, price.ref, point)!;
           return {
             values: { close: r.now, 'move %': m },
-            strength: clamp01((Math.abs(m) - percent) / percent),
-            basis: `how far the move went past ${percent}%, in units of ${percent}% (twice the threshold = 1)`,
+            ...excessStrength(Math.abs(m), percent, 'move', `${percent}%`),
             text: `moved ${m >= 0 ? '+' : ''}${m.toFixed(2)}% within ${candles} candle${candles === 1 ? '' : 's'}`,
           };
         },
@@ -240,7 +209,7 @@ function compileSingle(when: SingleCondition, series: SeriesState): CompiledCond
           const lineLabel = b ? b.label : 'level';
           return {
             values: { [a.label]: r.now, [lineLabel]: line },
-            ...distanceStrength(a.scale, r.now, line, direction, candleRange(series, point), !b),
+            ...distanceStrength(a.scale, r.now, line, direction, rangeAt(series, point), !b),
             text: `${a.label} ${fmt(r.now)} is ${direction} ${b ? `${b.label} ${fmt(line)}` : fmt(line)}`,
           };
         },
@@ -248,23 +217,33 @@ function compileSingle(when: SingleCondition, series: SeriesState): CompiledCond
     }
     case 'indicator-cross': {
       const a = operand(series, when.indicator);
-      const b = operand(series, when.other);
+      const other = when.other;
+      const b = typeof other === 'number' ? undefined : operand(series, other);
       const { direction } = when;
+      const lineAt = (point: Point) =>
+        b ? series.read(b.slot, b.ref, point) : { now: other as number, before: other as number };
+      const way = (point: Point) => {
+        const ra = series.read(a.slot, a.ref, point);
+        const rb = lineAt(point);
+        if (!ra || !rb || ra.before === undefined || rb.before === undefined) return undefined;
+        return crossing(direction, ra.before, ra.now, rb.before, rb.now);
+      };
       return {
-        slots: [a.slot, b.slot],
+        slots: b ? [a.slot, b.slot] : [a.slot],
         test(point) {
-          const ra = series.read(a.slot, a.ref, point);
-          const rb = series.read(b.slot, b.ref, point);
-          if (!ra || !rb || ra.before === undefined || rb.before === undefined) return undefined;
-          return crossed(direction, ra.before, ra.now, rb.before, rb.now);
+          const w = way(point);
+          return w === undefined ? undefined : w !== null;
         },
         explain(point) {
           const ra = series.read(a.slot, a.ref, point)!;
-          const rb = series.read(b.slot, b.ref, point)!;
+          const line = lineAt(point)!.now;
+          const w = way(point) ?? 'above';
           return {
-            values: { [a.label]: ra.now, [b.label]: rb.now },
-            ...distanceStrength(a.scale, ra.now, rb.now, direction, candleRange(series, point), false),
-            text: `${a.label} crossed ${direction} ${b.label} (${fmt(ra.now)} vs ${fmt(rb.now)})`,
+            values: { [a.label]: ra.now, [b ? b.label : 'level']: line },
+            ...distanceStrength(a.scale, ra.now, line, w, rangeAt(series, point), !b),
+            text: b
+              ? `${a.label} crossed ${w} ${b.label} (${fmt(ra.now)} vs ${fmt(line)})`
+              : `${a.label} crossed ${w} ${fmt(line)} at ${fmt(ra.now)}`,
           };
         },
       };
@@ -291,8 +270,7 @@ function compileSingle(when: SingleCondition, series: SeriesState): CompiledCond
           const v = series.read(volume.slot, volume.ref, point)!;
           return {
             values: { volume: v.now, [`volume SMA(${period})`]: v.now / r, ratio: r },
-            strength: clamp01((r - multiplier) / multiplier),
-            basis: `how far the volume went past ${multiplier}× its average, in units of ${multiplier}× (twice = 1)`,
+            ...excessStrength(r, multiplier, 'volume', `${multiplier}× its average`),
             text: `volume ${r === Infinity ? 'appeared after none' : `${r.toFixed(1)}× its ${period}-candle average`}`,
           };
         },
@@ -309,7 +287,7 @@ export function describeCondition(when: Condition, timeframe: string): string {
       .join(' and ');
   switch (when.type) {
     case 'price-cross':
-      return `close crosses ${when.direction} ${fmt(when.level)}`;
+      return `close crosses ${crossWords(when.direction)} ${fmt(when.level)}`;
     case 'channel':
       return `close ${when.action === 'enter' ? 'enters' : 'leaves'} ${fmt(when.low)}–${fmt(when.high)}`;
     case 'percent-move':
@@ -317,8 +295,10 @@ export function describeCondition(when: Condition, timeframe: string): string {
     case 'indicator-threshold':
       return `${indicatorLabel(when.indicator)} ${when.direction} ${typeof when.level === 'number' ? fmt(when.level) : indicatorLabel(when.level)}`;
     case 'indicator-cross':
-      return `${indicatorLabel(when.indicator)} crosses ${when.direction} ${indicatorLabel(when.other)}`;
+      return `${indicatorLabel(when.indicator)} crosses ${crossWords(when.direction)} ${typeof when.other === 'number' ? fmt(when.other) : indicatorLabel(when.other)}`;
     case 'volume-spike':
       return `volume ≥ ${when.multiplier}× its ${when.period}-candle average`;
   }
 }
+
+const crossWords = (d: CrossDirection): string => (d === 'either' ? 'either way through' : d);

@@ -14,6 +14,7 @@ import type { Notifier } from '../notify/ports';
 import { telegramChannel, webhookChannel, type RemoteOptions } from '../notify/remote-channels';
 import { AlertRepository } from '../store/alert-repository';
 import { RuleRepository } from '../store/rule-repository';
+import { AlertHousekeeping, type AlertHousekeepingOptions } from './alert-expiry';
 import { AlertService } from './alert-service';
 import { backtestRule, type BacktestCandles } from './backtest';
 import { RuleEngine } from './rule-engine';
@@ -39,6 +40,8 @@ export type AlertsModuleOptions = {
   remote?: RemoteOptions;
   missedQuietMs?: number;
   missedMaxWaitMs?: number;
+  /** expiry and history pruning in the background; tests shorten the waits */
+  housekeeping?: Pick<AlertHousekeepingOptions, 'intervalMs' | 'initialDelayMs' | 'batch'>;
 };
 
 type AlertsHandlers = { [M in keyof typeof signalsMethods]: Handler<M> };
@@ -49,6 +52,7 @@ export type AlertsModule = CoreModule<AlertsHandlers> & {
   engine: RuleEngine;
   rules: RuleService;
   alerts: AlertService;
+  housekeeping: AlertHousekeeping;
   dispatcher: NotifyDispatcher;
   /** sends a pending missed summary and waits (briefly) for deliveries in flight */
   stop(): Promise<void>;
@@ -73,8 +77,9 @@ export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
     now,
     log: opts.log.child('notify'),
   });
+  const alertRepo = new AlertRepository(opts.db);
   const alerts = new AlertService({
-    alerts: new AlertRepository(opts.db),
+    alerts: alertRepo,
     rules: ruleRepo,
     events: opts.events,
     delivery: dispatcher,
@@ -100,6 +105,14 @@ export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
     onRules: (list) => engine.setRules(list),
     now,
     log: opts.log.child('rules'),
+  });
+  const housekeeping = new AlertHousekeeping({
+    alerts,
+    repo: alertRepo,
+    settings: () => opts.settings.get().alerts,
+    log: opts.log.child('alerts'),
+    now,
+    ...opts.housekeeping,
   });
 
   let offSettings = (): void => {};
@@ -136,15 +149,18 @@ export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
     engine,
     rules,
     alerts,
+    housekeeping,
     dispatcher,
     start() {
       engine.setWatchlist(opts.settings.get().watchlist);
       offSettings = opts.settings.onChange((s) => engine.setWatchlist(s.watchlist));
       if (opts.configRules && opts.configRules.length > 0) rules.seed(opts.configRules);
       rules.start();
+      housekeeping.start();
     },
     async stop() {
       offSettings();
+      housekeeping.stop();
       rules.stop();
       alerts.flush();
       let timer: ReturnType<typeof setTimeout> | undefined;

@@ -4,6 +4,7 @@ import type { WatchItem } from '../../../shared/domain/settings';
 import { nextOpenTime } from '../../../shared/timeframe';
 import type { CandleUpdate } from '../candles/ports';
 import type { Logger } from '../base/log';
+import { CloseBarrier } from './close-barrier';
 import { compileCondition, type CompiledCondition, type Explanation } from './conditions';
 import { SeriesState, type BackfillRun, type Point, type Slot } from './series-state';
 
@@ -49,6 +50,8 @@ const DEPTH = 1_000;
 type Binding = {
   rule: StoredRule;
   series: SeriesState;
+  /** other timeframes an all-of reads (see CloseBarrier) */
+  others: readonly SeriesState[];
   condition: CompiledCondition;
   state: RuleSeriesState;
 };
@@ -77,6 +80,10 @@ export class RuleEngine {
   private watchlistKnown = false;
   /** per-binding state, kept across rebuilds while the rule's activeSince is unchanged */
   private readonly states = new Map<string, { activeSince: number; state: RuleSeriesState }>();
+  /** all-of rules wait here for their other timeframes closing at the same instant */
+  private readonly barrier = new CloseBarrier<Binding>((d) =>
+    this.evaluate(d.binding, 'closed', d.candle, d.closedAt, d.backfill),
+  );
 
   constructor(private readonly opts: RuleEngineOptions) {}
 
@@ -126,10 +133,15 @@ export class RuleEngine {
     for (const c of u.closed) {
       // A candle at or before the newest one seen is a replay (reconnect, re-fetch): already counted.
       if (s.lastClosedTime !== undefined && c[0] <= s.lastClosedTime) continue;
+      // Rules still waiting on this series' previous close run before it moves on.
+      this.barrier.flush(s);
       s.commit(c);
-      if (!bindings) continue;
       const closedAt = nextOpenTime(c[0], u.key.timeframe);
-      for (const b of bindings) this.evaluate(b, 'closed', c, closedAt, s.backfill);
+      this.barrier.closed(s, closedAt);
+      if (!bindings) continue;
+      for (const b of bindings)
+        if (!this.barrier.defer(b, c, closedAt, s.backfill))
+          this.evaluate(b, 'closed', c, closedAt, s.backfill);
     }
     const forming = u.forming;
     if (forming && (s.lastClosedTime === undefined || forming[0] > s.lastClosedTime)) {
@@ -234,6 +246,8 @@ export class RuleEngine {
   }
 
   private rebuild(): void {
+    // Evaluations waiting for other timeframes run with the bindings they were made for.
+    this.barrier.flush();
     const next = new Map<string, Binding[]>();
     const used = new Map<SeriesState, Set<Slot>>();
     const now = this.opts.now();
@@ -262,7 +276,7 @@ export class RuleEngine {
         this.states.set(k, { activeSince: stored.activeSince, state });
         let list = next.get(series.id);
         if (!list) next.set(series.id, (list = []));
-        list.push({ rule: stored, series, condition, state });
+        list.push({ rule: stored, series, others: condition.others ?? [], condition, state });
       }
     }
     for (const k of this.states.keys()) if (!live.has(k)) this.states.delete(k);

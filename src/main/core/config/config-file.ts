@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { settingsSchema } from '../../../shared/domain/settings';
+import { parseConfigRules } from '../alerts/rule-service';
+import { foreignHosts } from '../settings/settings-service';
 
 /** The JSON file that seeds settings (docs/config.md). Every section is optional; what it names wins. */
 export const configFileSchema = settingsSchema.partial().extend({
@@ -38,5 +40,15 @@ export function parseConfigText(text: string, file = 'config'): ConfigFile {
   }
   const parsed = configFileSchema.safeParse(json);
   if (!parsed.success) throw new ConfigFileError(file, z.prettifyError(parsed.error));
+  // Checked here, not when the core starts, so every invalid file is the same kind of error (exit 2).
+  const problems = foreignHosts(parsed.data.exchanges ?? {});
+  if (problems.length > 0) throw new ConfigFileError(file, problems.map((p) => `  ✖ ${p}`).join('\n'));
+  if (parsed.data.rules) {
+    try {
+      parseConfigRules(parsed.data.rules);
+    } catch (err) {
+      throw new ConfigFileError(file, `  ✖ ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   return parsed.data;
 }

@@ -1,9 +1,9 @@
-import ccxt, { type Exchange } from 'ccxt';
+import type { Exchange } from 'ccxt';
 import type { ExchangeSettings } from '../../../shared/domain/settings';
 import { MarketDataError } from '../base/classify-error';
+import { findCcxtClass, unknownExchangeMessage, type ExchangeConstructor } from './ccxt-class';
+import { foreignHostProblems } from './exchange-hosts';
 import { applyQuirks, quirksOf } from './exchange-quirks';
-
-type ExchangeConstructor = new (config: Record<string, unknown>) => Exchange;
 
 /**
  * Defaults laid under the user's `ccxt` options (theirs win, key by key):
@@ -17,26 +17,42 @@ const DEFAULTS: Record<string, unknown> = {
   options: { OHLCVLimit: 100, ws: { backoff: { base: 0 } } },
 };
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
 /**
  * One ccxt instance for an exchange id: `ccxt.pro` when the exchange has websockets, plain ccxt
- * (REST polling) otherwise. `settings.ccxt` goes to the constructor as is.
+ * (REST polling) otherwise. `settings.ccxt` (already a closed list, see ccxt-settings.ts) goes to the
+ * constructor, then `extra` (what the core itself sets: credentials, account options). Settings that
+ * would send requests to a host other than the exchange's own are refused here too, so a row written
+ * before they were refused on save never reaches the network.
  */
-export function createCcxtExchange(id: string, settings: ExchangeSettings): Exchange {
-  const pro = (ccxt.pro as unknown as Record<string, ExchangeConstructor | undefined>)[id];
-  const rest = (ccxt as unknown as Record<string, unknown>)[id];
-  const Ctor = pro ?? (ccxt.exchanges.includes(id) ? (rest as ExchangeConstructor) : undefined);
-  if (!Ctor) {
-    throw new MarketDataError(
-      'not-supported',
-      `"${id}" is not an exchange ccxt knows; ids are lowercase, like binance, bybit, okx, kucoin`,
-    );
-  }
-  refusePlainRemoteUrls(id, settings.ccxt['urls']);
+export function createCcxtExchange(
+  id: string,
+  settings: ExchangeSettings,
+  extra: Record<string, unknown> = {},
+): Exchange {
+  const Ctor = findCcxtClass(id);
+  if (!Ctor) throw new MarketDataError('not-supported', unknownExchangeMessage(id));
+  const ex = buildInstance(Ctor, id, settings, extra);
+  const problems = foreignHostProblems(id, settings, () => ex);
+  if (problems.length > 0) throw new MarketDataError('rejected', problems.join('; '));
+  return ex;
+}
+
+/** Why these exchange settings cannot be saved (hosts that are not the exchange's); empty when fine. */
+export function exchangeSettingsProblems(id: string, settings: ExchangeSettings): string[] {
+  const Ctor = findCcxtClass(id);
+  if (!Ctor) return [];
+  return foreignHostProblems(id, settings, () => buildInstance(Ctor, id, settings, {}));
+}
+
+function buildInstance(
+  Ctor: ExchangeConstructor,
+  id: string,
+  settings: ExchangeSettings,
+  extra: Record<string, unknown>,
+): Exchange {
   const { ccxtOptions } = quirksOf(id);
   const defaults = ccxtOptions ? deepMerge(DEFAULTS, { options: ccxtOptions }) : DEFAULTS;
-  const ex = new Ctor(deepMerge(defaults, settings.ccxt));
+  const ex = new Ctor(deepMerge(deepMerge(defaults, settings.ccxt), extra));
   applyQuirks(id, ex);
   if (settings.sandbox) {
     try {
@@ -54,28 +70,6 @@ export function createCcxtExchange(id: string, settings: ExchangeSettings): Exch
 /** True when some URL of the instance is plain ws:// (ccxt then needs an http agent to dial it). */
 export function usesPlainWebsocket(ex: Exchange): boolean {
   return collectStrings(ex.urls).some((u) => u.startsWith('ws://'));
-}
-
-/**
- * Plain http:// and ws:// are for a test or proxy on this machine only: anywhere else they would
- * carry market data (and later signed requests) unencrypted.
- */
-function refusePlainRemoteUrls(id: string, urls: unknown): void {
-  for (const u of collectStrings(urls)) {
-    if (!/^(http|ws):\/\//i.test(u)) continue;
-    let host = '';
-    try {
-      host = new URL(u).hostname;
-    } catch {
-      throw new MarketDataError('rejected', `${id}: "${u}" is not a valid URL`);
-    }
-    if (!LOOPBACK_HOSTS.has(host)) {
-      throw new MarketDataError(
-        'rejected',
-        `${id}: plain "${u.split('?')[0]}" is only allowed on this machine (127.0.0.1 or localhost); use https:// or wss://`,
-      );
-    }
-  }
 }
 
 function collectStrings(value: unknown, out: string[] = []): string[] {

@@ -38,6 +38,8 @@ const TICK_SIZE = 4;
 const BOOK_SNAPSHOT_DEPTH = 100;
 /** New candle subscriptions are gathered this long and sent as one SUBSCRIBE message. */
 const SUBSCRIBE_BATCH_MS = 50;
+/** A socket that delivered data this recently is alive: a stale stream on it is quiet, not cut off. */
+const LIVE_SOCKET_MS = 5_000;
 /** Binance takes at most 1,024 streams per connection; ccxt counts 200 per batch. */
 const SUBSCRIBE_BATCH_MAX = 200;
 
@@ -63,6 +65,7 @@ export class CcxtSource implements MarketSource {
   private unsubscribeBatch: Array<[string, string]> = [];
   private unsubscribeTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly quirks: ExchangeQuirks;
+  private readonly lastDataAt = new WeakMap<object, number>();
 
   constructor(
     readonly id: string,
@@ -275,11 +278,19 @@ export class CcxtSource implements MarketSource {
     return this.gate.blockedForMs();
   }
 
-  reconnect(symbol?: string): void {
+  reconnect(symbol?: string, opts: { keepLiveSockets?: boolean } = {}): void {
     const clients = (this.ex.clients ?? {}) as unknown as Record<string, WsClientView>;
-    const names = symbol === undefined ? undefined : this.streamNames(symbol).symbols;
+    // Some exchanges name the market id in their hashes (OKX `candle1m:BTC-USDT`, BingX `BTC-USDT@kline_1min`).
+    const names = symbol === undefined ? [] : this.streamNames(symbol).symbols;
+    const now = this.deps.clock.now();
     for (const [url, client] of Object.entries(clients)) {
-      if (names && !Object.keys(client.subscriptions ?? {}).some((h) => hashNames(h, names))) continue;
+      const hashes = Object.keys(client.subscriptions ?? {});
+      if (symbol && !hashes.some((h) => hashNames(h, names))) continue;
+      const lastData = this.lastDataAt.get(client);
+      if (opts.keepLiveSockets && lastData !== undefined && now - lastData < LIVE_SOCKET_MS) {
+        this.deps.log.debug('stale stream on a live socket: socket kept', { url, symbol });
+        continue;
+      }
       // Marked closed-by-user first: ccxt's onClose then leaves the registry alone. Otherwise it
       // deletes `clients[url]` by url when the old socket finally closes, orphaning the new one.
       client.error = new ccxt.ExchangeClosedByUser(`${this.id}: reconnecting`);
@@ -356,6 +367,7 @@ export class CcxtSource implements MarketSource {
       const client = original(url);
       if (!guarded.has(client)) {
         guarded.add(client);
+        this.stampData(client as unknown as DecodedMessageHook);
         const send = client.send.bind(client);
         client.send = (message: unknown) => {
           const sent = send(message);
@@ -364,6 +376,19 @@ export class CcxtSource implements MarketSource {
         };
       }
       return client;
+    };
+  }
+
+  /**
+   * Records when a socket last delivered data (not a heartbeat answer: a stalled socket may still
+   * answer pings, which ccxt's keepalive takes for life).
+   */
+  private stampData(client: DecodedMessageHook): void {
+    // After ccxt's decoding (BingX frames are gzip: the raw frame says nothing), before its handler.
+    const onMessage = client.onMessageCallback;
+    client.onMessageCallback = (c, message) => {
+      if (!isHeartbeat(message)) this.lastDataAt.set(client, this.deps.clock.now());
+      return onMessage(c, message);
     };
   }
 
@@ -483,6 +508,27 @@ export class CcxtSource implements MarketSource {
       asks: side(book.asks as unknown[][]),
     };
   }
+}
+
+/** The part of ccxt's WsClient that hands each decoded message (text or parsed JSON) to the exchange. */
+type DecodedMessageHook = { onMessageCallback: (client: unknown, message: unknown) => unknown };
+
+/**
+ * Heartbeats, which prove nothing about data: the text ping/pong of OKX, Bitget and BingX swap
+ * ("Ping"), Bybit's {"op":"pong"} / {"ret_msg":"pong"}, KuCoin's {"type":"pong" | "welcome"}, BingX
+ * spot's {"ping": …, "time": …}.
+ */
+function isHeartbeat(message: unknown): boolean {
+  if (typeof message === 'string') return /^\s*(ping|pong)\s*$/i.test(message);
+  if (!message || typeof message !== 'object') return false;
+  const m = message as Record<string, unknown>;
+  return (
+    m['op'] === 'pong' ||
+    m['ret_msg'] === 'pong' ||
+    m['type'] === 'pong' ||
+    m['type'] === 'welcome' ||
+    ('ping' in m && !('data' in m))
+  );
 }
 
 /**

@@ -148,7 +148,7 @@ export class CandleStream implements SeriesStream {
           this.collector.broken(reason);
         },
         flowingState: () => this.flowingState(),
-        dropConnection: () => source.reconnect(key.symbol),
+        dropConnection: (reason) => source.reconnect(key.symbol, { keepLiveSockets: reason === 'stale' }),
         unsubscribe: () =>
           transport === 'websocket' ? source.unwatchCandles(key.symbol, key.timeframe) : Promise.resolve(),
       },

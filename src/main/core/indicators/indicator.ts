@@ -106,3 +106,11 @@ export class RollingExtreme {
     return this.kind === 'max' ? Math.max(held, x) : Math.min(held, x);
   }
 }
+
+/** Relative width under which a window counts as flat: far below any exchange's tick size. */
+export const FLAT_RANGE = 1e-9;
+
+/** Whether [low, high] is a flat window: its width is noise compared with the values themselves. */
+export function isFlat(low: number, high: number): boolean {
+  return high - low <= FLAT_RANGE * Math.max(Math.abs(low), Math.abs(high));
+}

@@ -1,5 +1,5 @@
 import type { Indicator } from './indicator';
-import { RollingExtreme } from './indicator';
+import { isFlat, RollingExtreme } from './indicator';
 import { Ema, Rma, Sma } from './moving-averages';
 
 /**
@@ -78,9 +78,15 @@ function macdOf(line: number, signal: number | undefined): MacdValue | undefined
 
 export type StochValue = { k: number; d: number };
 
-/** Where a value sits in its recent range, 0..100; a range of zero width reads as the middle. */
+/**
+ * Where a value sits in its recent range, 0..100. A flat window reads as the middle (50): "flat"
+ * means a width within FLAT_RANGE of the values' size, not exactly zero, because the RSI of
+ * unchanged closes wobbles by an ulp (its Wilder averages decay in floating point) and dividing by
+ * that noise would stretch it to full scale — false overbought/oversold on a halted market.
+ */
 function rangePosition(value: number, low: number, high: number): number {
-  return high === low ? 50 : (100 * (value - low)) / (high - low);
+  if (isFlat(low, high)) return 50;
+  return Math.min(100, Math.max(0, (100 * (value - low)) / (high - low)));
 }
 
 /**
@@ -117,16 +123,20 @@ export class StochasticOf implements Indicator<readonly [number, number, number]
     if (!ready) return undefined;
     const k = this.kSma.close(raw);
     const d = k === undefined ? undefined : this.dSma.close(k);
-    return k === undefined || d === undefined ? undefined : { k, d };
+    return k === undefined || d === undefined ? undefined : stochValue(k, d);
   }
 
   update([value, high, low]: readonly [number, number, number]): StochValue | undefined {
     if (this.count + 1 < this.period) return undefined;
     const k = this.kSma.update(rangePosition(value, this.lows.with(low), this.highs.with(high)));
     const d = k === undefined ? undefined : this.dSma.update(k);
-    return k === undefined || d === undefined ? undefined : { k, d };
+    return k === undefined || d === undefined ? undefined : stochValue(k, d);
   }
 }
+
+/** The running sums of the smoothing SMAs drift by ulps (−3e-14 after a run of zeros): keep 0..100. */
+const clamp100 = (x: number): number => Math.min(100, Math.max(0, x));
+const stochValue = (k: number, d: number): StochValue => ({ k: clamp100(k), d: clamp100(d) });
 
 /** Stochastic RSI (TradingView's): the stochastic of RSI values within their own range. */
 export class StochRsi implements Indicator<number, StochValue> {

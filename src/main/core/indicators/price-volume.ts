@@ -1,5 +1,5 @@
 import { CLOSE, HIGH, LOW, OPEN_TIME, VOLUME, type Candle } from '../../../shared/domain/market';
-import { NumberWindow, type Indicator } from './indicator';
+import { isFlat, NumberWindow, type Indicator } from './indicator';
 import { Rma } from './moving-averages';
 
 export type BandsValue = { upper: number; middle: number; lower: number };
@@ -35,7 +35,18 @@ export class Bollinger implements Indicator<number, BandsValue> {
   private bands(skip: number, extra: number | undefined): BandsValue {
     const size = this.window.size;
     let sum = extra ?? 0;
-    for (let i = skip; i < size; i++) sum += this.window.at(i);
+    let lo = extra ?? Infinity;
+    let hi = extra ?? -Infinity;
+    for (let i = skip; i < size; i++) {
+      const x = this.window.at(i);
+      sum += x;
+      if (x < lo) lo = x;
+      if (x > hi) hi = x;
+    }
+    // A flat window has bands of zero width on its price: the sum of n equal prices divided by n
+    // can land an ulp off the price, and its deviation an ulp above zero, which would let "close
+    // crosses above the upper band" fire on a halted market.
+    if (isFlat(lo, hi)) return { upper: hi, middle: hi, lower: hi };
     const mean = sum / this.period;
     let sq = extra === undefined ? 0 : (extra - mean) ** 2;
     for (let i = skip; i < size; i++) sq += (this.window.at(i) - mean) ** 2;

@@ -16,7 +16,8 @@ export type Outgoing =
   | { kind: 'missed'; summary: MissedSummary }
   | { kind: 'test'; at: number };
 
-export type SendOutcome = { ok: boolean; attempts: number; detail: string };
+/** `detail` is what clients see; `cause`, when given, only goes to the log. */
+export type SendOutcome = { ok: boolean; attempts: number; detail: string; cause?: string };
 
 export interface Channel {
   readonly name: ChannelName;

@@ -110,7 +110,9 @@ export class NotifyDispatcher implements AlertDelivery {
   }
 
   private record(channel: ChannelName, alertId: number | null, outcome: SendOutcome): void {
-    this.last.set(channel, { ...outcome, alertId, at: this.opts.now() });
-    if (!outcome.ok) this.opts.log.warn(`${channel} delivery failed`, { alertId, detail: outcome.detail });
+    const { cause, ...shown } = outcome;
+    this.last.set(channel, { ...shown, alertId, at: this.opts.now() });
+    if (!outcome.ok)
+      this.opts.log.warn(`${channel} delivery failed`, { alertId, detail: cause ?? outcome.detail });
   }
 }

@@ -4,10 +4,15 @@ import { sleep, systemClock } from '../base/clock';
 /** How a POST ended, in words safe to show and log: never the URL (webhook and bot URLs carry tokens). */
 export type PostResult = { ok: boolean; attempts: number; detail: string };
 
+/** A failed webhook's result as a client sees it: the same words whatever failed (see webhookChannel). */
+export const WEBHOOK_NOT_DELIVERED = 'not delivered: the webhook did not accept it (the log says why)';
+
 export type PostOptions = {
   timeoutMs: number;
   /** further attempts after the first fails with a network error, a timeout, 408, 429 or 5xx */
   retries: number;
+  /** retry every failure, 4xx included: the number of attempts then says nothing about the endpoint */
+  retryAll?: boolean;
   /** wait before retry n (1-based) */
   backoffMs(retry: number): number;
   fetch?: typeof fetch;
@@ -47,7 +52,7 @@ export async function postJson(url: string, body: unknown, opts: PostOptions): P
       await res.arrayBuffer();
       detail = `HTTP ${res.status}`;
       if (res.ok) return { ok: true, attempts, detail };
-      if (!(res.status === 408 || res.status === 429 || res.status >= 500))
+      if (!opts.retryAll && !(res.status === 408 || res.status === 429 || res.status >= 500))
         return { ok: false, attempts, detail };
       const waitMs = retryAfterMs(res.headers.get('retry-after') ?? undefined, Date.now());
       if (res.status === 429 && waitMs) retryAfter = Math.min(waitMs, MAX_RETRY_AFTER_MS);
@@ -64,9 +69,11 @@ export async function postJson(url: string, body: unknown, opts: PostOptions): P
 }
 
 function describeFailure(err: unknown, timeoutMs: number): string {
-  const e = err as { name?: string; cause?: { code?: string } };
+  const e = err as { name?: string; code?: string; message?: string; cause?: { code?: string } };
   if (e.name === 'TimeoutError' || e.name === 'AbortError') return `timed out after ${timeoutMs} ms`;
+  if (e.name === 'DestinationRefusedError') return `${e.message ?? 'refused'} (not sent)`;
   // undici's "fetch failed" hides the reason in `cause`; its message would also name the host.
-  if (e.cause?.code) return `connection failed (${e.cause.code})`;
+  const code = e.cause?.code ?? e.code;
+  if (code) return `connection failed (${code})`;
   return `request failed (${e.name ?? 'error'})`;
 }

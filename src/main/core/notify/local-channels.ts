@@ -16,7 +16,11 @@ export function nativeChannel(notifier: Notifier): Channel {
           title: alertTitle(a),
           body: alertBody(a),
           urgency: a.urgent ? 'critical' : 'normal',
-          target: { exchange: a.exchange, symbol: a.symbol, timeframe: a.timeframe },
+          // A fill has no chart to open (no timeframe): clicking it only brings the app forward.
+          target:
+            a.kind === 'fill'
+              ? undefined
+              : { exchange: a.exchange, symbol: a.symbol, timeframe: a.timeframe },
         });
       } else if (m.kind === 'missed') {
         await notifier.show({ ...summaryText(m.summary), urgency: 'normal' });
@@ -85,7 +89,11 @@ export function toastChannel(events: EventHub): Channel {
     problem: () => null,
     async send(m, prefs) {
       if (m.kind !== 'alert') return null;
-      events.emit('alert:fired', { alert: m.alert, toast: prefs.toast.enabled });
+      events.emit('alert:fired', {
+        alert: m.alert,
+        toast: prefs.toast.enabled,
+        toastSeconds: prefs.toast.seconds,
+      });
       return {
         ok: true,
         attempts: 1,

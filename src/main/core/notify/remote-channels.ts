@@ -1,6 +1,7 @@
 import type { Channel, Outgoing } from './channel';
 import { messageText } from './channel';
-import { exponentialBackoff, postJson, type PostOptions } from './http-post';
+import { guardedFetch, publicOnly, publicOrLoopback } from './guarded-fetch';
+import { exponentialBackoff, postJson, WEBHOOK_NOT_DELIVERED, type PostOptions } from './http-post';
 
 export type RemoteOptions = {
   /** wait before retry n; 1 s, 2 s, 4 s with jitter unless a test shortens it */
@@ -21,19 +22,32 @@ function webhookBody(m: Outgoing): unknown {
   }
 }
 
-/** POSTs each alert as JSON to the user's URL: timeout, then 3 retries with backoff. */
+const webhookFetch = guardedFetch(publicOnly);
+const localWebhookFetch = guardedFetch(publicOrLoopback);
+/** Telegram's own host or, for tests, this machine: the settings refuse any other apiBaseUrl. */
+const telegramFetch = guardedFetch(publicOrLoopback);
+
+/**
+ * POSTs each alert as JSON to the user's URL: timeout, then 3 retries with backoff. Only to public
+ * addresses (loopback too when the user allowed local webhooks), checked on every connection. A
+ * webhook URL is whatever a client saved, so the result a client sees says delivered or not, never
+ * why (a status, "connection refused"): otherwise it would map which ports answer. The log has it.
+ */
 export function webhookChannel(opts: RemoteOptions = {}): Channel {
   return {
     name: 'webhook',
     enabled: (p) => p.webhook.enabled,
     problem: (p) => (p.webhook.url ? null : 'no URL set'),
-    send: (m, prefs) =>
-      postJson(prefs.webhook.url, webhookBody(m), {
+    send: async (m, prefs) => {
+      const r = await postJson(prefs.webhook.url, webhookBody(m), {
         timeoutMs: prefs.webhook.timeoutMs,
         retries: RETRIES,
+        retryAll: true,
         backoffMs: opts.backoffMs ?? exponentialBackoff(1_000),
-        fetch: opts.fetch,
-      }),
+        fetch: opts.fetch ?? (prefs.webhook.allowLocal ? localWebhookFetch : webhookFetch),
+      });
+      return r.ok ? r : { ok: false, attempts: r.attempts, detail: WEBHOOK_NOT_DELIVERED, cause: r.detail };
+    },
   };
 }
 
@@ -67,7 +81,7 @@ export function telegramChannel(token: () => string | undefined, opts: RemoteOpt
           timeoutMs: prefs.telegram.timeoutMs,
           retries: RETRIES,
           backoffMs: opts.backoffMs ?? exponentialBackoff(1_000),
-          fetch: opts.fetch,
+          fetch: opts.fetch ?? telegramFetch,
         },
       ),
   };

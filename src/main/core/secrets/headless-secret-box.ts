@@ -1,5 +1,14 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  statSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { SecretBox } from './ports';
 
@@ -30,12 +39,17 @@ export class SecretKeyError extends Error {
 export function createHeadlessSecretBox(opts: {
   dataDir: string;
   env?: Record<string, string | undefined>;
+  /** true when encrypted credentials exist: a missing key file is then refused, not replaced */
+  hasStoredSecrets?: () => boolean;
 }): SecretBox {
   const envSecret = (opts.env ?? process.env)[SECRET_ENV];
   const keyFile = join(opts.dataDir, SECRET_KEY_FILE);
   let key: Buffer | undefined;
   const getKey = (): Buffer =>
-    (key ??= envSecret !== undefined ? keyFromEnv(envSecret) : keyFromFile(keyFile));
+    (key ??=
+      envSecret !== undefined
+        ? keyFromEnv(envSecret)
+        : keyFromFile(keyFile, opts.hasStoredSecrets ?? (() => false)));
 
   return {
     backend: () => (envSecret !== undefined ? 'env-key' : 'key-file'),
@@ -77,8 +91,18 @@ function keyFromEnv(secret: string): Buffer {
   return scryptSync(secret, SCRYPT_SALT, KEY_BYTES, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
 }
 
-function keyFromFile(file: string): Buffer {
+function keyFromFile(file: string, hasStoredSecrets: () => boolean): Buffer {
   let created = false;
+  // A new key cannot open what the old one encrypted, and credentials saved afterwards would use the
+  // new one: restoring the old file later would then lock those out instead. So no silent new key.
+  if (!existsSync(file) && hasStoredSecrets()) {
+    throw new SecretKeyError(
+      `${file} is missing, but encrypted credentials are stored that only it can open. ` +
+        `Restore the file from a backup (or set ${SECRET_ENV} if you used it) and restart; ` +
+        'or, to start afresh, delete the stored credentials (Settings → API keys → Remove, or secrets:delete ' +
+        'for each exchange and for "telegram") and enter them again: a new key file is then created.',
+    );
+  }
   try {
     mkdirSync(dirname(file), { recursive: true });
     // 'wx' fails if the file exists, so two starts racing cannot both write a different key.

@@ -7,8 +7,10 @@ import {
   type SettingsPatch,
 } from '../../../shared/domain/settings';
 import { settingsPatchSchema } from '../../../shared/domain/settings';
+import { ContractError } from '../../../shared/contract/result';
 import { Emitter } from '../base/emitter';
 import type { Logger } from '../base/log';
+import { exchangeSettingsProblems } from '../exchange/ccxt-factory';
 
 type Section = keyof Settings;
 const SECTIONS = Object.keys(settingsSchema.shape) as Section[];
@@ -35,6 +37,8 @@ export class SettingsService {
 
   update(patch: SettingsPatch): Settings {
     const parsed = settingsPatchSchema.parse(patch);
+    const problems = foreignHosts(parsed.exchanges ?? {});
+    if (problems.length > 0) throw new ContractError('invalid-input', problems.join('\n'));
     const next = settingsSchema.parse({ ...this.current, ...parsed });
     const changed: Record<string, unknown> = {};
     for (const section of Object.keys(parsed) as Section[]) changed[section] = next[section];
@@ -71,4 +75,12 @@ export class SettingsService {
     }
     return settingsSchema.parse(merged);
   }
+}
+
+/**
+ * Exchange settings that would send requests (and so the API key) to a host other than the
+ * exchange's own or this machine: refused when saved, by the app and by the config file alike.
+ */
+export function foreignHosts(exchanges: Settings['exchanges']): string[] {
+  return Object.entries(exchanges).flatMap(([id, es]) => exchangeSettingsProblems(id, es));
 }

@@ -9,8 +9,14 @@ import type {
 } from '../../../shared/domain/alert';
 import type { Signal } from '../../../shared/domain/rule';
 
-/** An alert about to be stored: the repository gives it its id. */
-export type AlertDraft = Omit<Alert, 'id' | 'status' | 'statusAt'> & { status: 'active' | 'missed' };
+/**
+ * An alert about to be stored: the repository gives it its id. `expiresAt`: when it expires if
+ * still active, set by a rule's own `alertExpiryMinutes`; null follows the global setting.
+ */
+export type AlertDraft = Omit<Alert, 'id' | 'status' | 'statusAt'> & {
+  status: 'active' | 'missed';
+  expiresAt?: number | null;
+};
 
 type AlertRow = {
   id: number;
@@ -101,9 +107,9 @@ export class AlertRepository {
     // OR IGNORE on the (rule, series, candle) unique key: a second firing is dropped by SQLite.
     this.insertStmt = db.prepare(
       `INSERT OR IGNORE INTO alerts (kind, rule_id, rule_name, signal, exchange, symbol, timeframe, candle_time,
-         price, indicator_values, strength, strength_basis, message, fired_at, status, status_at, urgent)
+         price, indicator_values, strength, strength_basis, message, fired_at, status, status_at, urgent, expires_at)
        VALUES (@kind, @ruleId, @ruleName, @signal, @exchange, @symbol, @timeframe, @candleTime, @price, @values,
-         @strength, @strengthBasis, @message, @firedAt, @status, @firedAt, @urgent)`,
+         @strength, @strengthBasis, @message, @firedAt, @status, @firedAt, @urgent, @expiresAt)`,
     );
     this.historyStmt = db.prepare<[number, AlertStatus, number, string]>(
       'INSERT INTO alert_status_history (alert_id, status, at, reason) VALUES (?, ?, ?, ?)',
@@ -124,16 +130,18 @@ export class AlertRepository {
    */
   insert(draft: AlertDraft, reason: string, alongside?: () => void): Alert | null {
     return this.db.transaction(() => {
+      const { expiresAt = null, ...alert } = draft;
       const info = this.insertStmt.run({
-        ...draft,
-        values: JSON.stringify(draft.values),
-        urgent: draft.urgent ? 1 : 0,
+        ...alert,
+        values: JSON.stringify(alert.values),
+        urgent: alert.urgent ? 1 : 0,
+        expiresAt,
       });
       if (info.changes !== 1) return null;
       const id = Number(info.lastInsertRowid);
-      this.historyStmt.run(id, draft.status, draft.firedAt, reason);
+      this.historyStmt.run(id, alert.status, alert.firedAt, reason);
       alongside?.();
-      return { ...draft, id, statusAt: draft.firedAt };
+      return { ...alert, id, statusAt: alert.firedAt };
     })();
   }
 
@@ -208,6 +216,50 @@ export class AlertRepository {
         this.historyStmt.run(r.id, to, at, reason);
       }
       return rows.map((r) => r.id);
+    })();
+  }
+
+  /**
+   * Active alerts due to expire at `now`: their own `expires_at` passed, or, without one, they
+   * fired `afterMs` ago or more (the global setting; null: never). At most `limit`, oldest first.
+   */
+  dueToExpire(now: number, afterMs: number | null, limit: number): number[] {
+    return this.db
+      .prepare<[number, number | null, number, number], number>(
+        `SELECT id FROM alerts WHERE status = 'active' AND expires_at <= ?
+         UNION
+         SELECT id FROM alerts
+           WHERE status = 'active' AND expires_at IS NULL AND fired_at <= ? - ?
+         ORDER BY id LIMIT ?`,
+      )
+      .pluck()
+      .all(now, afterMs === null ? null : now, afterMs ?? 0, limit);
+  }
+
+  /**
+   * Deletes, in one transaction, at most `limit` alerts the history no longer keeps: those fired
+   * before `olderThan` (null: no age limit), then the oldest beyond `keepCount`. Active alerts are
+   * kept (they expire first). Their status history goes with them (ON DELETE CASCADE); a fill that
+   * pointed at one keeps its row with alert_id NULL.
+   */
+  prune(olderThan: number | null, keepCount: number, limit: number): number {
+    return this.db.transaction(() => {
+      let deleted = 0;
+      if (olderThan !== null)
+        deleted += this.db
+          .prepare<[number, number]>(
+            `DELETE FROM alerts WHERE id IN (SELECT id FROM alerts
+               WHERE fired_at < ? AND status != 'active' LIMIT ?)`,
+          )
+          .run(olderThan, limit).changes;
+      const excess = this.db.prepare<[], number>('SELECT count(*) FROM alerts').pluck().get()! - keepCount;
+      if (excess > 0 && deleted < limit)
+        deleted += this.db
+          .prepare<[number]>(
+            `DELETE FROM alerts WHERE id IN (SELECT id FROM alerts WHERE status != 'active' ORDER BY id LIMIT ?)`,
+          )
+          .run(Math.min(excess, limit - deleted)).changes;
+      return deleted;
     })();
   }
 

@@ -161,8 +161,8 @@ export const signalsMethods = {
 
 export const signalsEvents = {
   'alert:fired': event(
-    z.object({ alert: alertSchema, toast: z.boolean() }),
-    'A rule fired live; the alert is already stored. `toast` is false when in-app toasts are off.',
+    z.object({ alert: alertSchema, toast: z.boolean(), toastSeconds: z.number().int().positive() }),
+    'A rule fired live; the alert is already stored. `toast` is false when in-app toasts are off; a toast stays `toastSeconds` (urgent ones until dismissed).',
   ),
   'alerts:missed-summary': event(
     missedSummarySchema,

@@ -32,6 +32,11 @@ export type FakeOkx = FakeVenue & {
   wsStats(): { connections: number; subscriptions: string[]; framesSent: number };
   /** an `{event: "error", code: "60018"}` frame to every socket, as OKX sends for a bad subscription */
   sendErrorFrame(): void;
+  /**
+   * No trades on `symbol` for `ms`: OKX pushes candles and tickers only when they change, so its
+   * channels go silent while the socket and the other symbols on it carry on.
+   */
+  quiet(symbol: string, ms: number): void;
 };
 
 const DAY_MS = SECONDS_PER_DAY * 1000;
@@ -116,6 +121,7 @@ export async function startFakeOkx(opts: FakeVenueOptions = {}): Promise<FakeOkx
           connId: '0',
         }),
       ),
+    quiet: (symbol, ms) => streams.quiet(listingOf(symbol), ms),
     restLog: () => log.map((entry) => ({ ...entry, query: { ...entry.query } })),
     wsStats: () => ({
       connections: hub.all().length,

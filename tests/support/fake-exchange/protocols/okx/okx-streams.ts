@@ -37,6 +37,8 @@ export const OKX_MALFORMED_FRAME = '{"arg":{"channel":"candle1m","instId":"BTC-U
 export class OkxStreams {
   private readonly connections = new Map<number, OkxConnection>();
   private readonly loop: PushLoop;
+  /** instIds whose market trades nothing until the given time: OKX pushes nothing for them */
+  private readonly quietUntil = new Map<Listing, number>();
 
   constructor(
     private readonly venue: Venue,
@@ -64,6 +66,11 @@ export class OkxStreams {
     this.connections.set(connection.id, state);
     ws.on('close', () => this.connections.delete(connection.id));
     ws.on('message', (data) => this.onMessage(state, data.toString()));
+  }
+
+  /** No trades on `listing` for `ms`: its candle and ticker channels push nothing meanwhile. */
+  quiet(listing: Listing, ms: number): void {
+    this.quietUntil.set(listing, this.now() + ms);
   }
 
   subscriptions(): string[] {
@@ -168,6 +175,7 @@ export class OkxStreams {
     const diffs = new Map<Listing, DepthDiff | null>();
     for (const state of this.connections.values()) {
       for (const sub of state.subs.values()) {
+        if (sub.kind !== 'books' && now < (this.quietUntil.get(sub.listing) ?? 0)) continue;
         switch (sub.kind) {
           case 'candle': {
             this.pushClosed(state, sub, now);

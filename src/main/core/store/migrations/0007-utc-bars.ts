@@ -18,8 +18,8 @@ const MIXED_BAR_SERIES: Record<string, readonly string[]> = {
  * ("re-fetch and replace"). A migration cannot reach the network; the feed's warm-up and gap
  * backfill already do exactly that fetch.
  */
-export const migration0006: Migration = {
-  version: 6,
+export const migration0007: Migration = {
+  version: 7,
   name: 'utc-bars',
   up(db) {
     const series = db.prepare<[string], { id: number; timeframe: string }>(
