@@ -33,11 +33,13 @@ describe('OKX quirks in the engine (real ccxt.pro.okx against the fake)', () => 
     const allLive = () => streams().length === 5 && streams().every((s) => s.state === 'live');
     try {
       await ready;
-      await until('every stream live', allLive);
+      await until('every stream live', allLive, 40_000);
       const before = new Map(streams().map((s) => [s.id, s.reconnects]));
       fake.sendErrorFrame();
-      await until('every stream to resubscribe and be live again', () =>
-        streams().every((s) => s.state === 'live' && s.reconnects > before.get(s.id)!),
+      await until(
+        'every stream to resubscribe and be live again',
+        () => streams().every((s) => s.state === 'live' && s.reconnects > before.get(s.id)!),
+        40_000,
       );
       expect(errors).toEqual([]);
       for (const s of streams())
@@ -98,7 +100,7 @@ describe('OKX quirks in the engine (real ccxt.pro.okx against the fake)', () => 
     const bothLive = () => stream(btc)?.state === 'live' && stream(eth)?.state === 'live';
     try {
       await ready;
-      await until('both live', bothLive);
+      await until('both live', bothLive, 40_000);
       const btcReconnects = stream(btc)!.reconnects;
       seen.clear();
       fake.quiet('ETH/USDT', 5_000);
