@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AlertRepository, type AlertDraft } from '../../../src/main/core/store/alert-repository';
 import type { AlertStatusChange } from '../../../src/shared/domain/alert';
-import { ruleSchema, type RuleInput } from '../../../src/shared/domain/rule';
+import type { RuleInput } from '../../../src/shared/domain/rule';
 import { bars, BTC, MIN, T0 } from '../../unit/alerts/harness';
 import { SignalsFixture } from './signals-fixture';
 
@@ -12,18 +12,7 @@ afterEach(async () => {
 
 const DAY = 86_400_000;
 
-function addRule(name: string, over: Partial<RuleInput> = {}) {
-  return fx.signals.rules.create(
-    ruleSchema.parse({
-      name,
-      exchange: 'binance',
-      symbol: 'BTC/USDT',
-      timeframe: '1m',
-      when: { type: 'price-cross', direction: 'above', level: 100 },
-      ...over,
-    }),
-  );
-}
+const addRule = (name: string, extra: Partial<RuleInput> = {}) => fx.addRule(name, extra);
 
 const statusOf = () =>
   fx.db

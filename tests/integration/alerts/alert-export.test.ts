@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ALERT_EXPORT_COLUMNS, exportAlerts } from '../../../src/main/core/alerts/alert-export';
 import { openDatabase } from '../../../src/main/core/store/database';
 import { migrations } from '../../../src/main/core/store/migrations';
-import { ruleSchema, type RuleInput } from '../../../src/shared/domain/rule';
+import type { RuleInput } from '../../../src/shared/domain/rule';
 import { BTC, MIN, T0, bars } from '../../unit/alerts/harness';
 import { SignalsFixture } from './signals-fixture';
 
@@ -17,19 +17,7 @@ function collect(run: (write: (chunk: string) => void) => number): { text: strin
   return { text, count };
 }
 
-/** A rule on BTC/USDT 1m that fires when the close crosses above 100. */
-function addRule(name: string, extra: Partial<RuleInput> = {}): void {
-  fx.signals.rules.create(
-    ruleSchema.parse({
-      name,
-      exchange: 'binance',
-      symbol: 'BTC/USDT',
-      timeframe: '1m',
-      when: { type: 'price-cross', direction: 'above', level: 100 },
-      ...extra,
-    }),
-  );
-}
+const addRule = (name: string, extra: Partial<RuleInput> = {}) => fx.addRule(name, extra);
 
 describe('alerts export (npm run export -- --alerts)', () => {
   it('prints CSV with the DESIGN.md columns, quoting what needs it, from a read-only handle', () => {

@@ -39,16 +39,7 @@ afterEach(async () => {
 });
 
 function fireOne(f: SignalsFixture, name = 'BTC above 100') {
-  f.signals.rules.create(
-    ruleSchema.parse({
-      name,
-      exchange: 'binance',
-      symbol: 'BTC/USDT',
-      timeframe: '1m',
-      when: { type: 'price-cross', direction: 'above', level: 100 },
-      signal: 'BUY',
-    }),
-  );
+  f.addRule(name, { signal: 'BUY' });
   f.signals.onCandles({ key: BTC, closed: bars([99, 101]), forming: null, origin: 'live' });
 }
 

@@ -13,6 +13,7 @@ import { CandleRepository } from '../../../src/main/core/store/candle-repository
 import { openDatabase, type Database } from '../../../src/main/core/store/database';
 import { SeriesRepository } from '../../../src/main/core/store/series-repository';
 import type { Candle, SeriesKey } from '../../../src/shared/domain/market';
+import { ruleSchema, type RuleInput } from '../../../src/shared/domain/rule';
 import { settingsSchema, type Settings } from '../../../src/shared/domain/settings';
 
 export type Heard = { event: string; payload: unknown };
@@ -92,6 +93,20 @@ export class SignalsFixture {
   setSettings(patch: Record<string, unknown>): void {
     this.settings = settingsSchema.parse({ ...this.settings, ...patch });
     for (const l of this.listeners) l(this.settings);
+  }
+
+  /** Creates a rule on BTC/USDT 1m that fires when the close crosses above 100, with `extra` over it. */
+  addRule(name: string, extra: Partial<RuleInput> = {}): void {
+    this.signals.rules.create(
+      ruleSchema.parse({
+        name,
+        exchange: 'binance',
+        symbol: 'BTC/USDT',
+        timeframe: '1m',
+        when: { type: 'price-cross', direction: 'above', level: 100 },
+        ...extra,
+      }),
+    );
   }
 
   /** Stores closed candles as the store's writer would. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { describeCondition } from '../../../src/main/core/alerts/conditions';
 import { ruleSchema } from '../../../src/shared/domain/rule';
 import * as ref from '../indicators/reference';
-import { bars, Harness, storedRule, T0 } from './harness';
+import { bars, Harness, RSI_BELOW_30, rsiWalk, storedRule, T0 } from './harness';
 
 /** indices where `a` crosses the fixed `level` in the given way (both candles defined) */
 function crossingsOf(a: ref.Series, level: number, way: 'above' | 'below' | 'either'): number[] {
@@ -17,17 +17,12 @@ function crossingsOf(a: ref.Series, level: number, way: 'above' | 'below' | 'eit
   return out;
 }
 
-const walk = ref.walk(600, 7, T0);
+const { walk, rsi: rsi14 } = rsiWalk();
 const closes = walk.map((c) => c[4]);
-const rsi14 = ref.rsi(closes, 14);
 
 describe('crossing a value, up, down or either way', () => {
   it('"RSI crosses below 30" fires exactly where the RSI goes from ≥ 30 to < 30', () => {
-    const h = new Harness([
-      storedRule({
-        when: { type: 'indicator-cross', indicator: { indicator: 'rsi' }, direction: 'below', other: 30 },
-      }),
-    ]);
+    const h = new Harness([storedRule({ when: RSI_BELOW_30 })]);
     h.stream(walk);
     const expected = crossingsOf(rsi14, 30, 'below');
     expect(expected.length).toBeGreaterThan(3);

@@ -10,6 +10,7 @@ import {
 } from '../../../src/shared/domain/rule';
 import type { WatchItem } from '../../../src/shared/domain/settings';
 import { timeframeMs } from '../../../src/shared/timeframe';
+import * as ref from '../indicators/reference';
 
 /** Monday 2025-01-06 00:00 UTC: every test series starts here. */
 export const T0 = Date.UTC(2025, 0, 6);
@@ -43,6 +44,26 @@ export const priceAbove = (level: number): z.input<typeof indicatorThresholdSche
   direction: 'above',
   level,
 });
+
+/** "RSI(14) crosses below 30" */
+export const RSI_BELOW_30 = {
+  type: 'indicator-cross',
+  indicator: { indicator: 'rsi' },
+  direction: 'below',
+  other: 30,
+} as const;
+
+/** A 600-candle random walk from T0 and the RSI(14) of its closes, computed from scratch. */
+export function rsiWalk(seed = 7): { walk: Candle[]; rsi: ref.Series } {
+  const walk = ref.walk(600, seed, T0);
+  return {
+    walk,
+    rsi: ref.rsi(
+      walk.map((c) => c[4]),
+      14,
+    ),
+  };
+}
 
 const base = { name: 'test rule', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' };
 

@@ -4,8 +4,7 @@ import { alertMessage } from '../../../src/main/core/alerts/message-template';
 import { alertBody, messageText } from '../../../src/main/core/notify/channel';
 import type { Alert } from '../../../src/shared/domain/alert';
 import { ruleSchema, type RuleInput } from '../../../src/shared/domain/rule';
-import * as ref from '../indicators/reference';
-import { bar, BTC, Harness, priceAbove, storedRule, T0 } from './harness';
+import { bar, BTC, Harness, priceAbove, RSI_BELOW_30, rsiWalk, storedRule, T0 } from './harness';
 
 const base = { name: 'r', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' };
 const messageError = (input: Partial<RuleInput>) => {
@@ -18,12 +17,7 @@ const emaCross = {
   direction: 'above',
   other: { indicator: 'ema', period: 21 },
 } as const;
-const rsiBelow30 = {
-  type: 'indicator-cross',
-  indicator: { indicator: 'rsi' },
-  direction: 'below',
-  other: 30,
-} as const;
+const rsiBelow30 = RSI_BELOW_30;
 
 describe('message templates are checked when the rule is saved', () => {
   it('accepts the alert fields and the rule’s own inputs', () => {
@@ -66,11 +60,7 @@ describe('message templates are checked when the rule is saved', () => {
 
 describe('messages are rendered when the rule fires', () => {
   it('fills the alert fields and the RSI the rule read', () => {
-    const walk = ref.walk(600, 7, T0);
-    const rsi = ref.rsi(
-      walk.map((c) => c[4]),
-      14,
-    );
+    const { walk, rsi } = rsiWalk();
     const h = new Harness([
       storedRule({
         when: rsiBelow30,

@@ -6,8 +6,7 @@ import {
   excessStrength,
   weakestStrength,
 } from '../../../src/main/core/alerts/strength';
-import * as ref from '../indicators/reference';
-import { bar, bars, Harness, priceAbove, storedRule, T0 } from './harness';
+import { bar, bars, Harness, priceAbove, RSI_BELOW_30, rsiWalk, storedRule, T0 } from './harness';
 
 const strengthOf = (h: Harness, i = 0) => h.firings[i]!.explanation.strength;
 
@@ -69,16 +68,8 @@ describe('strength computed by the engine on real firings', () => {
   });
 
   it('RSI(14) crosses below 30: (30 − RSI) / 30, from the RSI computed independently', () => {
-    const walk = ref.walk(600, 7, T0);
-    const rsi = ref.rsi(
-      walk.map((c) => c[4]),
-      14,
-    );
-    const h = new Harness([
-      storedRule({
-        when: { type: 'indicator-cross', indicator: { indicator: 'rsi' }, direction: 'below', other: 30 },
-      }),
-    ]);
+    const { walk, rsi } = rsiWalk();
+    const h = new Harness([storedRule({ when: RSI_BELOW_30 })]);
     h.stream(walk);
     expect(h.firings.length).toBeGreaterThan(2);
     for (const f of h.firings) {

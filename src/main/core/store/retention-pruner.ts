@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { Logger } from '../base/log';
+import { BackgroundBatches } from './background-batches';
 import type { CandleRepository } from './candle-repository';
 import type { SeriesRepository } from './series-repository';
 
@@ -24,10 +25,9 @@ const DAY_MS = 86_400_000;
  */
 export class RetentionPruner {
   private readonly opts: Required<RetentionOptions>;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private immediate: ReturnType<typeof setImmediate> | undefined;
   private passDeleted = 0;
   private readonly batch: (limit: number) => number;
+  private readonly runner: BackgroundBatches;
 
   constructor(
     db: Database,
@@ -56,45 +56,36 @@ export class RetentionPruner {
       }
       return deleted;
     });
+    this.runner = new BackgroundBatches({
+      intervalMs: this.opts.intervalMs,
+      initialDelayMs: this.opts.initialDelayMs,
+      step: () => {
+        const deleted = this.pruneBatch();
+        this.passDeleted += deleted;
+        return deleted >= this.opts.batchRows;
+      },
+      onPassEnd: () => {
+        if (this.passDeleted > 0)
+          this.log.info('retention removed expired candles', { candles: this.passDeleted });
+        this.passDeleted = 0;
+      },
+      onError: (err) => {
+        this.log.warn('retention pass failed; it runs again later', { error: err });
+        this.passDeleted = 0;
+      },
+    });
   }
 
   start(): void {
-    this.stop();
-    this.timer = setTimeout(() => this.step(), this.opts.initialDelayMs);
+    this.runner.start();
   }
 
   stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    if (this.immediate) clearImmediate(this.immediate);
-    this.timer = undefined;
-    this.immediate = undefined;
+    this.runner.stop();
   }
 
   /** Deletes at most `batchRows` expired candles in one transaction; returns how many. */
   pruneBatch(): number {
     return this.batch(this.opts.batchRows);
-  }
-
-  private step(): void {
-    this.timer = undefined;
-    this.immediate = undefined;
-    let deleted: number;
-    try {
-      deleted = this.pruneBatch();
-    } catch (err) {
-      this.log.warn('retention pass failed; it runs again later', { error: err });
-      this.passDeleted = 0;
-      this.timer = setTimeout(() => this.step(), this.opts.intervalMs);
-      return;
-    }
-    this.passDeleted += deleted;
-    if (deleted >= this.opts.batchRows) {
-      this.immediate = setImmediate(() => this.step());
-      return;
-    }
-    if (this.passDeleted > 0)
-      this.log.info('retention removed expired candles', { candles: this.passDeleted });
-    this.passDeleted = 0;
-    this.timer = setTimeout(() => this.step(), this.opts.intervalMs);
   }
 }
