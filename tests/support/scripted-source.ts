@@ -1,4 +1,5 @@
 import { MarketDataError } from '../../src/main/core/base/classify-error';
+import { quirksOf } from '../../src/main/core/exchange/exchange-quirks';
 import type { ExchangeCapabilities, MarketInfo } from '../../src/shared/domain/exchange';
 import type { Candle, OrderBook, Ticker } from '../../src/shared/domain/market';
 import { readSince } from '../../src/main/core/exchange/candle-cache';
@@ -72,6 +73,7 @@ export class ScriptedSource implements MarketSource {
       closedFlag: false,
       emptyIntervals: 'pushed',
       maxCandlesPerRequest: opts.pageLimit ?? 1000,
+      facts: quirksOf(this.id).facts,
     };
     this.infos = opts.symbols.map((symbol) => {
       const [base = '', quote = ''] = symbol.split('/');

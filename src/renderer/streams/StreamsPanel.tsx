@@ -10,6 +10,7 @@ import { needsOnboarding } from '../onboarding/onboarding';
 import { useSettings } from '../settings/SettingsProvider';
 import { useMarket, useStores } from '../state/StoresProvider';
 import { useApi } from '../transport/TransportProvider';
+import { describeFacts } from './exchange-facts';
 import { TableHead, type Column } from '../ui/TableHead';
 import { errorInWords, STATE_HINTS, STATE_WORDS, streamLabel } from './stream-words';
 
@@ -118,6 +119,7 @@ function ExchangeSummaries({
                   .join(' · ')}
               </p>
             ) : null}
+            {caps ? <p className="caps muted">{describeFacts(caps.facts).join(' · ')}</p> : null}
           </article>
         );
       })}

@@ -1,5 +1,27 @@
 import { z } from 'zod';
 
+/**
+ * What an exchange promises about its streams, from its documentation (core/exchange/exchange-quirks.ts).
+ * null: not documented / not known.
+ */
+export const exchangeFactsSchema = z.object({
+  /** the exchange marks a candle closed (Binance `x`, OKX/Bybit `confirm`), whether or not ccxt passes it on */
+  closedFlagSent: z.boolean(),
+  /** a candle stream keeps pushing while nothing trades (false: a quiet market is silent) */
+  pushesQuietIntervals: z.boolean().nullable(),
+  /** how often a busy candle stream pushes, ms */
+  candlePushMs: z.number().int().nullable(),
+  maxStreamsPerSocket: z.number().int().nullable(),
+  subscribesPerSecond: z.number().nullable(),
+  /** how long bars are cut: 'utc', or the zone of the only bars offered */
+  barAlignment: z.string(),
+  /** 1s candles offered (streamed and backfillable) */
+  oneSecondCandles: z.boolean(),
+  /** order book messages carry a checksum */
+  bookChecksum: z.boolean(),
+});
+export type ExchangeFacts = z.output<typeof exchangeFactsSchema>;
+
 /** What an exchange can do, as far as the market data engine and the UI care. */
 export const exchangeCapabilitiesSchema = z.object({
   /** candles arrive over a websocket; otherwise they are polled over REST */
@@ -24,6 +46,7 @@ export const exchangeCapabilitiesSchema = z.object({
   emptyIntervals: z.enum(['pushed', 'skipped']),
   /** most candles one REST request returns */
   maxCandlesPerRequest: z.number().int(),
+  facts: exchangeFactsSchema,
 });
 export type ExchangeCapabilities = z.output<typeof exchangeCapabilitiesSchema>;
 

@@ -126,3 +126,41 @@ describe('a migration that fails', () => {
     db.close();
   });
 });
+
+describe('migration 0007 utc-bars', () => {
+  const DAY = 86_400_000;
+  const HK = 16 * 3_600_000;
+
+  it('cuts OKX series with mixed UTC and UTC+8 bars back to their last UTC bar, leaving the rest alone', () => {
+    dir = tempDir();
+    const v6 = openDatabase(dir.path, { migrations: upTo(6) });
+    const addSeries = (exchange: string, timeframe: string, times: number[], symbol = 'BTC/USDT') => {
+      const id = Number(
+        v6
+          .prepare('INSERT INTO series (exchange, symbol, timeframe, candle_count) VALUES (?, ?, ?, ?)')
+          .run(exchange, symbol, timeframe, times.length).lastInsertRowid,
+      );
+      for (const t of times) v6.prepare('INSERT INTO candles VALUES (?, ?, 1, 2, 0.5, 1.5, 10)').run(id, t);
+      return id;
+    };
+    // REST warm-up in UTC days, then the socket's 16:00 bars, then a REST gap fill in UTC again.
+    const mixed = addSeries('okx', '1d', [0, DAY, 2 * DAY, 2 * DAY + HK, 3 * DAY + HK, 5 * DAY]);
+    const clean = addSeries('okx', '1d', [0, DAY], 'ETH/USDT');
+    const hourly = addSeries('okx', '1h', [0, 3_600_000]);
+    const binance = addSeries('binance', '1d', [0, DAY]);
+    v6.close();
+
+    const db = openDatabase(dir.path, { migrations: upTo(7) });
+    expect(schemaVersion(db)).toBe(7);
+    const timesOf = (id: number) =>
+      db.prepare('SELECT open_time FROM candles WHERE series_id = ? ORDER BY open_time').pluck().all(id);
+    const countOf = (id: number) =>
+      db.prepare('SELECT candle_count FROM series WHERE id = ?').pluck().get(id);
+    expect(timesOf(mixed)).toEqual([0, DAY, 2 * DAY]);
+    expect(countOf(mixed)).toBe(3);
+    expect(timesOf(clean)).toEqual([0, DAY]);
+    expect(timesOf(hourly)).toEqual([0, 3_600_000]);
+    expect(timesOf(binance)).toEqual([0, DAY]);
+    db.close();
+  });
+});

@@ -2,7 +2,14 @@
 
 export type RestFaultStatus = 429 | 418 | 500;
 
-export type RestFaultAnswer = { status: RestFaultStatus; retryAfterSec?: number; body: string };
+/** A fault answer: Binance's statuses above, or another protocol's own (BingX answers HTTP 200 + a code). */
+export type RestFaultAnswer = {
+  status: number;
+  retryAfterSec?: number;
+  body: string;
+  /** extra headers (KuCoin's gw-ratelimit-reset, Bybit's X-Bapi-Limit-Reset-Timestamp) */
+  headers?: Record<string, string>;
+};
 
 // Binance's own wording for these answers, so ccxt's error mapping sees what it would see live.
 const BODIES: Record<RestFaultStatus, string> = {
@@ -31,17 +38,33 @@ export class FaultPlan {
   private delays: { ms: number; remaining: number }[] = [];
   /** epoch ms until which the WebSocket side sends nothing */
   stalledUntil = 0;
+  /** whether heartbeats (pings) are answered during the stall */
+  stallPongs = true;
 
+  /**
+   * Another exchange's answer passes its own `body` (any status); without one, Binance's body for
+   * 429, 418 or 500. `retryAfterSec: null`: no Retry-After header (OKX and Bybit send none).
+   */
   queueStatus(
-    status: RestFaultStatus,
+    status: number,
     count: number,
-    opts: { retryAfterSec?: number; body?: string } = {},
+    opts: { retryAfterSec?: number | null; body?: string; headers?: Record<string, string> } = {},
   ): void {
-    if (!(status in BODIES))
+    const known = status in BODIES ? (status as RestFaultStatus) : undefined;
+    if (known === undefined && opts.body === undefined)
       throw new Error(`Fake exchange: restStatus supports 429, 418 and 500, not ${status}`);
-    const retryAfterSec = opts.retryAfterSec ?? DEFAULT_RETRY_AFTER_SEC[status];
-    const answer: RestFaultAnswer = { status, body: opts.body ?? BODIES[status] };
+    const retryAfterSec =
+      opts.retryAfterSec === undefined
+        ? known && DEFAULT_RETRY_AFTER_SEC[known]
+        : (opts.retryAfterSec ?? undefined);
+    const answer: RestFaultAnswer = { status, body: opts.body ?? BODIES[known!] };
+    if (opts.headers) answer.headers = opts.headers;
     if (retryAfterSec !== undefined) answer.retryAfterSec = retryAfterSec;
+    if (count > 0) this.statuses.push({ answer, remaining: count });
+  }
+
+  /** Queues a protocol's own fault answer (its rate-limit reply) for the next `count` REST calls. */
+  queueAnswer(answer: RestFaultAnswer, count: number): void {
     if (count > 0) this.statuses.push({ answer, remaining: count });
   }
 
@@ -60,6 +83,10 @@ export class FaultPlan {
 
   stalled(now: number): boolean {
     return now < this.stalledUntil;
+  }
+
+  answersHeartbeat(now: number): boolean {
+    return this.stallPongs || !this.stalled(now);
   }
 }
 

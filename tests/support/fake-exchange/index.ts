@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Candle } from '../../../src/shared/domain/market';
 import { SimulatedAccount, type Amount, type PlaceOrder, type SimOrder, type SimTrade } from './account';
+import { realNow } from './clock';
+import type { FakeVenue, FakeVenueOptions } from './fake-venue';
 import { FaultPlan, type RestFaultStatus } from './faults';
 import { closedCandles, isBinanceInterval } from './klines';
 import { MarketStreams, type KlineSentListener } from './market-streams';
@@ -17,6 +19,8 @@ import { Venue } from './venue';
 
 export type { Amount, PlaceOrder, SimOrder, SimTrade } from './account';
 export type { RestLogEntry } from './rest-handler';
+export type { FakeVenue, FakeVenueOptions, VenueFaults } from './fake-venue';
+export type { Now } from './clock';
 export type { Credentials, KeyPermissions } from './signing';
 
 /** The simulated account behind the private endpoints; every change is pushed to user-data streams. */
@@ -39,15 +43,7 @@ export type FakeAccount = {
   userStreams(): number;
 };
 
-export type FakeExchangeOptions = {
-  /** ccxt symbols, default ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'] */
-  symbols?: string[];
-  /** how far back the ground truth goes (rounded down to a UTC midnight), default 2 days */
-  historyMs?: number;
-  /** deterministic series: same seed, same candles */
-  seed?: number;
-  /** how often kline/ticker/depth updates are pushed per subscribed stream, default 250 */
-  updateIntervalMs?: number;
+export type FakeExchangeOptions = FakeVenueOptions & {
   /** 0 = a free port */
   port?: number;
   /**
@@ -57,7 +53,7 @@ export type FakeExchangeOptions = {
   thinMarket?: boolean;
 };
 
-export type FakeExchange = {
+export type FakeExchange = FakeVenue & {
   /** http://127.0.0.1:PORT */
   restUrl: string;
   /** ws://127.0.0.1:PORT/stream/ws — ccxt's urls.api.ws.spot; it appends /<socket index> */
@@ -84,8 +80,10 @@ export type FakeExchange = {
     dropOneConnection(): string[];
     /** a non-JSON text frame (a truncated kline event) to every socket */
     sendMalformedFrame(): void;
-    /** sockets stay open and answer pings, but no data for `ms`; command answers wait until after */
-    stall(ms: number): void;
+    /** sockets stay open (answering pings unless `pongs: false`), no data for `ms`; command answers wait */
+    stall(ms: number, opts?: { pongs?: boolean }): void;
+    /** the next `count` REST calls get 429 -1003 with Retry-After: 1 */
+    rateLimit(count: number): void;
     /** the next `count` REST calls answer `status` (429/418 with Retry-After, 500 with -1001 or `body`) */
     restStatus(
       status: RestFaultStatus,
@@ -120,12 +118,13 @@ const DAY_MS = SECONDS_PER_DAY * 1000;
 export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise<FakeExchange> {
   const symbols = opts.symbols ?? ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'];
   const historyMs = opts.historyMs ?? 2 * DAY_MS;
-  const startSecond = (Math.floor((Date.now() - historyMs) / DAY_MS) * DAY_MS) / 1000;
+  const now = opts.now ?? realNow;
+  const startSecond = (Math.floor((now() - historyMs) / DAY_MS) * DAY_MS) / 1000;
   const venue = new Venue(symbols, opts.seed ?? 1, startSecond, opts.thinMarket ?? false);
   const faults = new FaultPlan();
   const log: RestLogEntry[] = [];
-  const hub = new SocketHub(faults);
-  const streams = new MarketStreams(venue, hub, opts.updateIntervalMs ?? 250);
+  const hub = new SocketHub(faults, now);
+  const streams = new MarketStreams(venue, hub, opts.updateIntervalMs ?? 250, now);
   const keys = new KeyRing(opts.seed ?? 1);
   const account = new SimulatedAccount(venue);
   const listenKeys = new ListenKeys();
@@ -135,8 +134,9 @@ export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise
     ...privateRoutes(venue, keys, account, listenKeys),
   ]);
 
-  const server = createServer(createRestHandler(routes, faults, log));
-  const wss = new WebSocketServer({ noServer: true });
+  const server = createServer(createRestHandler(routes, faults, log, now));
+  // Pings are answered by the hub, so a stall can leave them unanswered.
+  const wss = new WebSocketServer({ noServer: true, autoPong: false });
   let refusingWebsockets = false;
   server.on('upgrade', (req, socket, head) => {
     if (refusingWebsockets) {
@@ -179,6 +179,7 @@ export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise
   });
 
   return {
+    exchange: 'binance',
     restUrl,
     wsUrl,
     ccxtJsonConfig,
@@ -187,7 +188,7 @@ export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise
       const listing = venue.bySymbol(symbol);
       if (!listing) throw new Error(`Fake exchange: ${symbol} is not listed (${symbols.join(', ')})`);
       if (!isBinanceInterval(timeframe)) throw new Error(`Fake exchange: Binance has no ${timeframe} klines`);
-      return closedCandles(listing.series, timeframe, fromOpenTime, toOpenTime, Date.now());
+      return closedCandles(listing.series, timeframe, fromOpenTime, toOpenTime, now());
     },
     faults: {
       dropAllConnections: () => hub.dropAll(),
@@ -196,7 +197,8 @@ export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise
         return dropped ? streams.streamsOf(dropped.id) : [];
       },
       sendMalformedFrame: () => hub.sendMalformed(),
-      stall: (ms) => hub.stall(ms),
+      stall: (ms, stallOpts) => hub.stall(ms, stallOpts?.pongs ?? true),
+      rateLimit: (count) => faults.queueStatus(429, count),
       restStatus: (status, count, statusOpts) => faults.queueStatus(status, count, statusOpts),
       restDelay: (ms, count) => faults.queueDelay(ms, count),
       clockSkew: (ms) => {

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import type { Now } from './clock';
 import { alignTime, nextOpenTime } from '../../../src/shared/timeframe';
 import { isBinanceInterval, klineAt, klineEventBody, shown } from './klines';
 import type { DepthDiff } from './order-book';
@@ -40,6 +41,7 @@ export class MarketStreams {
     private readonly venue: Venue,
     private readonly hub: SocketHub,
     private readonly updateIntervalMs: number,
+    private readonly now: Now,
   ) {
     this.tickTimer = setInterval(() => this.tick(), updateIntervalMs);
     this.scheduleBoundary();
@@ -56,7 +58,7 @@ export class MarketStreams {
     // `/ws/<stream>` subscribes one stream by path; ccxt uses `/ws/<n>` (a socket index) and SUBSCRIBE.
     const initial = combined ? (query.get('streams') ?? '').split('/') : [path.split('/').pop() ?? ''];
     for (const name of initial) {
-      const sub = this.parse(name, Date.now());
+      const sub = this.parse(name, this.now());
       if (sub) state.subs.set(name, sub);
     }
   }
@@ -109,7 +111,7 @@ export class MarketStreams {
     const params = Array.isArray(request.params) ? (request.params as unknown[]) : [];
     switch (request.method) {
       case 'SUBSCRIBE': {
-        const now = Date.now();
+        const now = this.now();
         const subs = params.map((name) => (typeof name === 'string' ? this.parse(name, now) : undefined));
         if (subs.some((sub) => sub === undefined)) {
           this.answer(state, { error: { code: 2, msg: 'Invalid request: invalid stream' }, id });
@@ -142,10 +144,10 @@ export class MarketStreams {
   }
 
   private scheduleBoundary(): void {
-    // A few ms past the boundary, so the closing second has completed by Date.now() when we look.
-    const delay = 1000 - (Date.now() % 1000) + 2;
+    // A few ms past the boundary, so the closing second has completed by this.now() when we look.
+    const delay = 1000 - (this.now() % 1000) + 2;
     this.boundaryTimer = setTimeout(() => {
-      this.closeCandles(Date.now());
+      this.closeCandles(this.now());
       this.scheduleBoundary();
     }, delay);
   }
@@ -177,7 +179,7 @@ export class MarketStreams {
   }
 
   private tick(): void {
-    const now = Date.now();
+    const now = this.now();
     const diffs = this.advanceBooks(now);
     const frames = new Map<string, string>();
     for (const state of this.connections.values()) {

@@ -1,3 +1,4 @@
+import type { Now } from './clock';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultPlan } from './faults';
 import { BinanceError, type RestAnswer, type RestRequest, type RestRoute } from './public-rest';
@@ -12,6 +13,8 @@ export type RestLogEntry = {
   status: number;
   /** set when the answer carried a Retry-After header */
   retryAfterSec?: number;
+  /** answered with a queued fault (rate limit, server error) rather than the route */
+  fault?: boolean;
 };
 
 /** Request weight used in the current minute, sent back as x-mbx-used-weight(-1m) like Binance. */
@@ -39,6 +42,33 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/**
+ * What differs between exchanges around the routes: the answer to an unknown path, how an error a
+ * route throws becomes an answer, and the headers every answer carries.
+ */
+export type RestDialect = {
+  notFound(method: string, path: string): RestAnswer;
+  /** the answer for an error a route threw, or undefined to let it fail loudly (a bug in the fake) */
+  errorAnswer(error: unknown): RestAnswer | undefined;
+  headers(answer: RestAnswer, request: RestRequest): Record<string, string>;
+};
+
+/** Binance: -1000 for unknown paths, BinanceError answers, used-weight headers. */
+function binanceDialect(): RestDialect {
+  const weights = new WeightMeter();
+  return {
+    notFound: (method, path) => ({
+      status: 404,
+      body: { code: -1000, msg: `Fake exchange: no route for ${method} ${path}` },
+    }),
+    errorAnswer: (error) => (error instanceof BinanceError ? error.answer() : undefined),
+    headers: (answer, request) => {
+      const used = String(weights.add(answer.weight ?? 1, request.now));
+      return { 'x-mbx-used-weight': used, 'x-mbx-used-weight-1m': used };
+    },
+  };
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The HTTP side: queued faults first, then the route, every call logged with its answered status. */
@@ -46,8 +76,9 @@ export function createRestHandler(
   routes: Map<string, RestRoute>,
   faults: FaultPlan,
   log: RestLogEntry[],
+  now: Now,
+  dialect: RestDialect = binanceDialect(),
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const weights = new WeightMeter();
   return (req, res) => {
     void handle(req, res).catch((error: unknown) => {
       // A bug in the fake must be loud in the test that hit it, not a hung request.
@@ -57,7 +88,7 @@ export function createRestHandler(
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const at = Date.now();
+    const at = now();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     // From req.url, not url.search: the WHATWG parser re-encodes some characters, and a signature
     // covers the bytes as sent.
@@ -72,12 +103,16 @@ export function createRestHandler(
     if (delay > 0) await sleep(delay);
     const fault = faults.takeStatus();
     if (fault) {
-      const headers: Record<string, string> = { 'Content-Type': 'application/json;charset=UTF-8' };
+      const headers: Record<string, string> = {
+        'Content-Type': 'application/json;charset=UTF-8',
+        ...fault.headers,
+      };
       if (fault.retryAfterSec !== undefined) {
         headers['Retry-After'] = String(fault.retryAfterSec);
         entry.retryAfterSec = fault.retryAfterSec;
       }
       entry.status = fault.status;
+      entry.fault = true;
       log.push(entry);
       res.writeHead(fault.status, headers);
       res.end(fault.body);
@@ -92,29 +127,25 @@ export function createRestHandler(
       rawBody: body,
       headers: req.headers,
       form: Object.fromEntries(new URLSearchParams(body)),
-      now: Date.now(),
+      now: now(),
     };
     let answer: RestAnswer;
     if (!route) {
-      answer = {
-        status: 404,
-        body: { code: -1000, msg: `Fake exchange: no route for ${method} ${url.pathname}` },
-      };
+      answer = dialect.notFound(method, url.pathname);
     } else {
       try {
         answer = route(request);
       } catch (error) {
-        if (!(error instanceof BinanceError)) throw error;
-        answer = error.answer();
+        const mapped = dialect.errorAnswer(error);
+        if (!mapped) throw error;
+        answer = mapped;
       }
     }
-    const used = String(weights.add(answer.weight ?? 1, request.now));
     entry.status = answer.status;
     log.push(entry);
     res.writeHead(answer.status, {
       'Content-Type': 'application/json;charset=UTF-8',
-      'x-mbx-used-weight': used,
-      'x-mbx-used-weight-1m': used,
+      ...dialect.headers(answer, request),
     });
     res.end(JSON.stringify(answer.body));
   }

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import type { Now } from './clock';
 import type { FaultPlan } from './faults';
 
 /** One WebSocket the server holds, market stream or WebSocket API. */
@@ -8,7 +9,7 @@ export type Connection = {
   kind: 'market' | 'ws-api';
   openedAt: number;
   /** answers to commands held back while the server is stalled, sent when the stall ends */
-  held: string[];
+  held: (string | Buffer)[];
 };
 
 /**
@@ -21,12 +22,19 @@ export class SocketHub {
   framesSent = 0;
   private stallTimer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly faults: FaultPlan) {}
+  constructor(
+    private readonly faults: FaultPlan,
+    private readonly now: Now,
+  ) {}
 
   add(ws: WebSocket, kind: Connection['kind']): Connection {
-    const connection: Connection = { id: this.nextId++, ws, kind, openedAt: Date.now(), held: [] };
+    const connection: Connection = { id: this.nextId++, ws, kind, openedAt: this.now(), held: [] };
     this.connections.set(connection.id, connection);
     ws.on('close', () => this.connections.delete(connection.id));
+    // WebSocket-level heartbeat (Binance, RFC 6455 ping): a stall without pongs leaves it unanswered.
+    ws.on('ping', (data) => {
+      if (this.faults.answersHeartbeat(this.now())) ws.pong(data);
+    });
     return connection;
   }
 
@@ -34,17 +42,17 @@ export class SocketHub {
     return [...this.connections.values()];
   }
 
-  /** Sends a data frame unless stalled; true if it went out. */
-  sendData(connection: Connection, text: string): boolean {
-    if (this.faults.stalled(Date.now()) || connection.ws.readyState !== connection.ws.OPEN) return false;
+  /** Sends a data frame (text, or binary for gzip protocols) unless stalled; true if it went out. */
+  sendData(connection: Connection, text: string | Buffer): boolean {
+    if (this.faults.stalled(this.now()) || connection.ws.readyState !== connection.ws.OPEN) return false;
     connection.ws.send(text);
     this.framesSent++;
     return true;
   }
 
   /** Sends a command answer now, or when the stall ends. */
-  sendAnswer(connection: Connection, text: string): void {
-    if (this.faults.stalled(Date.now())) {
+  sendAnswer(connection: Connection, text: string | Buffer): void {
+    if (this.faults.stalled(this.now())) {
       connection.held.push(text);
       return;
     }
@@ -53,18 +61,19 @@ export class SocketHub {
     this.framesSent++;
   }
 
-  stall(ms: number): void {
-    this.faults.stalledUntil = Math.max(this.faults.stalledUntil, Date.now() + ms);
+  stall(ms: number, pongs = true): void {
+    this.faults.stalledUntil = Math.max(this.faults.stalledUntil, this.now() + ms);
+    this.faults.stallPongs = pongs;
     this.armStallEnd();
   }
 
   /**
-   * Node timers may fire up to a millisecond before Date.now() reaches their deadline; releasing then
+   * Node timers may fire up to a millisecond before this.now() reaches their deadline; releasing then
    * would hold the answers again with no timer left, so an early wake re-arms for the remainder.
    */
   private armStallEnd(): void {
     clearTimeout(this.stallTimer);
-    const remaining = this.faults.stalledUntil - Date.now();
+    const remaining = this.faults.stalledUntil - this.now();
     if (remaining > 0) this.stallTimer = setTimeout(() => this.armStallEnd(), remaining);
     else this.releaseHeld();
   }
@@ -88,11 +97,16 @@ export class SocketHub {
     return oldest;
   }
 
-  /** A frame that is not JSON (a truncated kline event) to every socket, stall or not. */
-  sendMalformed(): void {
+  /**
+   * A frame that is not JSON (by default a truncated Binance kline event) to every socket, stall or
+   * not; other protocols pass their own (a BingX socket gets a binary frame that is not gzip).
+   */
+  sendMalformed(
+    frame: string | Buffer = '{"e":"kline","E":' + this.now() + ',"s":"BTCUSDT","k":{"t":',
+  ): void {
     for (const connection of this.connections.values()) {
       if (connection.ws.readyState !== connection.ws.OPEN) continue;
-      connection.ws.send('{"e":"kline","E":' + Date.now() + ',"s":"BTCUSDT","k":{"t":');
+      connection.ws.send(frame);
       this.framesSent++;
     }
   }

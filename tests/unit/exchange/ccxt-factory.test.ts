@@ -104,4 +104,15 @@ describe('helpers', () => {
     expect(hashNames('ohlcv::BTC/USDT:USDT::1m', 'BTC/USDT:USDT', '1m')).toBe(true);
     expect(hashNames('ticker:BTC/USDT', 'BTC/USDT')).toBe(true);
   });
+
+  it('matches exchange topics by market id and interval name (BingX, KuCoin Futures)', () => {
+    const bingx = { symbols: ['BTC/USDT', 'BTC-USDT'], timeframes: ['1m', '1min'] };
+    expect(hashNames('BTC-USDT@kline_1min', bingx.symbols, bingx.timeframes)).toBe(true);
+    expect(hashNames('BTC-USDT@kline_5min', bingx.symbols, bingx.timeframes)).toBe(false);
+    expect(hashNames('WBTC-USDT@kline_1min', bingx.symbols, bingx.timeframes)).toBe(false);
+    expect(
+      hashNames('/contractMarket/limitCandle:XBTUSDTM_1min', ['BTC/USDT:USDT', 'XBTUSDTM'], ['1min']),
+    ).toBe(true);
+    expect(hashNames('/contractMarket/ticker:XBTUSDTM', ['BTC/USDT:USDT', 'XBTUSDTM'])).toBe(true);
+  });
 });

@@ -49,6 +49,7 @@ function kindOf(err: unknown): StreamErrorKind {
   if (err instanceof ccxt.ChecksumError || err instanceof ccxt.InvalidNonce) return 'checksum';
   if (err instanceof ccxt.DDoSProtection || err instanceof ccxt.RateLimitExceeded) return 'rate-limited';
   if (err instanceof ccxt.ExchangeNotAvailable) return 'exchange-unavailable';
+  if (err instanceof ccxt.NetworkError && isUndecompressable(err)) return 'malformed';
   if (err instanceof ccxt.NetworkError) return 'network';
   // Binance answers an internal failure with HTTP 500 and code -1001, which ccxt maps to
   // OperationFailed (the parent of NetworkError, not a NetworkError): it is transient.
@@ -59,6 +60,18 @@ function kindOf(err: unknown): StreamErrorKind {
   // rejects every pending watch on the socket; the socket itself survives.
   if (err instanceof TypeError || err instanceof SyntaxError) return 'malformed';
   return 'unknown';
+}
+
+/**
+ * A binary frame that is not gzip on a gzip protocol (BingX): ccxt 4.5.84's gunzip throws, its
+ * Client closes the socket and rejects every pending watch with a NetworkError carrying only
+ * node:zlib's message (the error code is lost); the next watch reconnects.
+ */
+const ZLIB_MESSAGES =
+  /incorrect header check|unexpected end of file|invalid (block type|stored block lengths|distance|code lengths set)|header crc mismatch/;
+
+function isUndecompressable(err: Error): boolean {
+  return ZLIB_MESSAGES.test(err.message);
 }
 
 function messageOf(err: unknown): string {

@@ -1,4 +1,5 @@
 import type { ExchangeCapabilities } from '../../../shared/domain/exchange';
+import { quirksOf } from './exchange-quirks';
 
 /** Timeframes the engine can build from 1m when an exchange does not serve them. */
 export const AGGREGATABLE_TIMEFRAMES = [
@@ -33,7 +34,10 @@ export type CcxtCapabilitySource = {
   options?: Record<string, unknown>;
 };
 
-export function capabilitiesFromCcxt(ex: CcxtCapabilitySource): ExchangeCapabilities {
+export function capabilitiesFromCcxt(
+  ex: CcxtCapabilitySource,
+  exchangeId = String(ex.id ?? ''),
+): ExchangeCapabilities {
   const timeframes = Object.keys(ex.timeframes ?? {});
   return {
     websocketOhlcv: ex.has['watchOHLCV'] === true,
@@ -48,6 +52,7 @@ export function capabilitiesFromCcxt(ex: CcxtCapabilitySource): ExchangeCapabili
     closedFlag: false,
     emptyIntervals: PUSHES_EMPTY_INTERVALS.has(ex.id ?? '') ? 'pushed' : 'skipped',
     maxCandlesPerRequest: ohlcvLimit(ex) ?? 500,
+    facts: quirksOf(exchangeId).facts,
   };
 }
 

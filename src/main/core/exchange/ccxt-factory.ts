@@ -3,6 +3,7 @@ import type { ExchangeSettings } from '../../../shared/domain/settings';
 import { MarketDataError } from '../base/classify-error';
 import { findCcxtClass, unknownExchangeMessage, type ExchangeConstructor } from './ccxt-class';
 import { foreignHostProblems } from './exchange-hosts';
+import { applyQuirks, quirksOf } from './exchange-quirks';
 
 /**
  * Defaults laid under the user's `ccxt` options (theirs win, key by key):
@@ -49,7 +50,10 @@ function buildInstance(
   settings: ExchangeSettings,
   extra: Record<string, unknown>,
 ): Exchange {
-  const ex = new Ctor(deepMerge(deepMerge(DEFAULTS, settings.ccxt), extra));
+  const { ccxtOptions } = quirksOf(id);
+  const defaults = ccxtOptions ? deepMerge(DEFAULTS, { options: ccxtOptions }) : DEFAULTS;
+  const ex = new Ctor(deepMerge(deepMerge(defaults, settings.ccxt), extra));
+  applyQuirks(id, ex);
   if (settings.sandbox) {
     try {
       ex.setSandboxMode(true);

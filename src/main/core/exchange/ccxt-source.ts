@@ -5,6 +5,13 @@ import { retryAfterMs } from '../base/backoff';
 import type { Clock } from '../base/clock';
 import type { Logger } from '../base/log';
 import { capabilitiesFromCcxt } from './capabilities';
+import {
+  DEFAULT_RATE_LIMIT_PAUSE_MS,
+  errorKindOfCode,
+  quirkError,
+  quirksOf,
+  type ExchangeQuirks,
+} from './exchange-quirks';
 import { readSince, toCandle } from './candle-cache';
 import { usesPlainWebsocket } from './ccxt-factory';
 import {
@@ -31,6 +38,8 @@ const TICK_SIZE = 4;
 const BOOK_SNAPSHOT_DEPTH = 100;
 /** New candle subscriptions are gathered this long and sent as one SUBSCRIBE message. */
 const SUBSCRIBE_BATCH_MS = 50;
+/** A socket that delivered data this recently is alive: a stale stream on it is quiet, not cut off. */
+const LIVE_SOCKET_MS = 5_000;
 /** Binance takes at most 1,024 streams per connection; ccxt counts 200 per batch. */
 const SUBSCRIBE_BATCH_MAX = 200;
 
@@ -55,6 +64,8 @@ export class CcxtSource implements MarketSource {
   private subscribeSent: Promise<void> | null = null;
   private unsubscribeBatch: Array<[string, string]> = [];
   private unsubscribeTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly quirks: ExchangeQuirks;
+  private readonly lastDataAt = new WeakMap<object, number>();
 
   constructor(
     readonly id: string,
@@ -64,8 +75,15 @@ export class CcxtSource implements MarketSource {
   ) {
     this.name = String(ex.name ?? id);
     this.gate = new RestGate(deps.clock);
-    this.caps = capabilitiesFromCcxt(ex);
-    pauseGateOnRetryAfter(ex, this.gate, { clock: deps.clock, log: deps.log, what: 'REST calls' });
+    this.caps = capabilitiesFromCcxt(ex, id);
+    this.quirks = quirksOf(id);
+    pauseGateOnRetryAfter(ex, this.gate, {
+      clock: deps.clock,
+      log: deps.log,
+      what: 'REST calls',
+      defaultPauseMs: this.quirks.rateLimitPauseMs,
+      quirks: this.quirks,
+    });
     this.guardThrottledSends();
     // ccxt prints some socket problems (a frame that is not JSON) with console.log. stdout carries
     // the headless ready line and the export CLI's output: route them to our logger instead.
@@ -119,7 +137,8 @@ export class CcxtSource implements MarketSource {
     // Watched again before its unsubscription went out: keep the subscription.
     this.unsubscribeBatch = this.unsubscribeBatch.filter(([s, tf]) => s !== symbol || tf !== timeframe);
     if (!this.subscribed(key)) await this.subscribeInBatch(key, symbol, timeframe);
-    const returned = await this.ex.watchOHLCV(symbol, timeframe);
+    this.repairCandleCacheLookup(symbol);
+    const returned = await this.watching(this.ex.watchOHLCV(symbol, timeframe));
     // watchOHLCV hands back only what changed since the previous call, and under load one wake
     // covers several frames: read the cache itself, from the oldest candle we still care about.
     const cache = this.ex.ohlcvs?.[symbol]?.[timeframe] as unknown as readonly number[][] | undefined;
@@ -199,7 +218,9 @@ export class CcxtSource implements MarketSource {
   }
 
   async fetchCandles(symbol: string, timeframe: string, since: number, limit: number, priority: number) {
-    const rows = await this.gate.run(() => this.ex.fetchOHLCV(symbol, timeframe, since, limit), priority);
+    const rows = await this.watching(
+      this.gate.run(() => this.ex.fetchOHLCV(symbol, timeframe, since, limit), priority),
+    );
     const out: Candle[] = [];
     for (const r of rows) {
       const c = toCandle(r as unknown as number[]);
@@ -209,7 +230,7 @@ export class CcxtSource implements MarketSource {
   }
 
   async watchTicker(symbol: string): Promise<TickerBatch> {
-    const t = await this.ex.watchTicker(symbol, this.tickerParams());
+    const t = await this.watching(this.ex.watchTicker(symbol, this.tickerParams()));
     return { ticker: this.toTicker(symbol, t), connection: this.connectionOf(`t|${symbol}`, symbol) };
   }
 
@@ -219,12 +240,12 @@ export class CcxtSource implements MarketSource {
   }
 
   async fetchTicker(symbol: string): Promise<Ticker> {
-    const t = await this.gate.run(() => this.ex.fetchTicker(symbol), REST_PRIORITY.poll);
+    const t = await this.watching(this.gate.run(() => this.ex.fetchTicker(symbol), REST_PRIORITY.poll));
     return this.toTicker(symbol, t);
   }
 
   async watchOrderBook(symbol: string, depth: number): Promise<BookBatch> {
-    const book = await this.ex.watchOrderBook(symbol, Math.max(depth, BOOK_SNAPSHOT_DEPTH));
+    const book = await this.watching(this.ex.watchOrderBook(symbol, Math.max(depth, BOOK_SNAPSHOT_DEPTH)));
     return { book: this.toBook(symbol, book, depth), connection: this.connectionOf(`b|${symbol}`, symbol) };
   }
 
@@ -234,8 +255,19 @@ export class CcxtSource implements MarketSource {
   }
 
   async fetchOrderBook(symbol: string, depth: number): Promise<Omit<OrderBook, 'synced'>> {
-    const book = await this.gate.run(() => this.ex.fetchOrderBook(symbol, depth), REST_PRIORITY.poll);
+    const book = await this.watching(
+      this.gate.run(() => this.ex.fetchOrderBook(symbol, depth), REST_PRIORITY.poll),
+    );
     return this.toBook(symbol, book, depth);
+  }
+
+  /** A watch's or REST call's result, its failure translated by the exchange's quirks (quirkError). */
+  private async watching<T>(call: Promise<T>): Promise<T> {
+    try {
+      return await call;
+    } catch (err) {
+      throw quirkError(this.id, err);
+    }
   }
 
   restWindowClear(): Promise<void> {
@@ -246,10 +278,19 @@ export class CcxtSource implements MarketSource {
     return this.gate.blockedForMs();
   }
 
-  reconnect(symbol?: string): void {
+  reconnect(symbol?: string, opts: { keepLiveSockets?: boolean } = {}): void {
     const clients = (this.ex.clients ?? {}) as unknown as Record<string, WsClientView>;
+    // Some exchanges name the market id in their hashes (OKX `candle1m:BTC-USDT`, BingX `BTC-USDT@kline_1min`).
+    const names = symbol === undefined ? [] : this.streamNames(symbol).symbols;
+    const now = this.deps.clock.now();
     for (const [url, client] of Object.entries(clients)) {
-      if (symbol && !Object.keys(client.subscriptions ?? {}).some((h) => hashNames(h, symbol))) continue;
+      const hashes = Object.keys(client.subscriptions ?? {});
+      if (symbol && !hashes.some((h) => hashNames(h, names))) continue;
+      const lastData = this.lastDataAt.get(client);
+      if (opts.keepLiveSockets && lastData !== undefined && now - lastData < LIVE_SOCKET_MS) {
+        this.deps.log.debug('stale stream on a live socket: socket kept', { url, symbol });
+        continue;
+      }
       // Marked closed-by-user first: ccxt's onClose then leaves the registry alone. Otherwise it
       // deletes `clients[url]` by url when the old socket finally closes, orphaning the new one.
       client.error = new ccxt.ExchangeClosedByUser(`${this.id}: reconnecting`);
@@ -271,6 +312,47 @@ export class CcxtSource implements MarketSource {
   }
 
   /**
+   * The names a ccxt subscription hash may use for a stream: some exchanges' hashes are the
+   * exchange's own topic ('BTC-USDT@kline_1min' on BingX, '/contractMarket/limitCandle:XBTUSDTM_1min'
+   * on KuCoin Futures), so the market id and the exchange's interval names count too.
+   */
+  private streamNames(symbol: string, timeframe?: string): { symbols: string[]; timeframes?: string[] } {
+    const market = this.ex.markets?.[symbol];
+    const symbols = market?.id && market.id !== symbol ? [symbol, market.id] : [symbol];
+    if (timeframe === undefined) return { symbols };
+    const timeframes = new Set([timeframe]);
+    const options = this.ex.options as Record<string, unknown> | undefined;
+    const typed = options?.[String(market?.type ?? 'spot')] as
+      { timeframes?: Record<string, unknown> } | undefined;
+    for (const names of [this.ex.timeframes as Record<string, unknown> | undefined, typed?.timeframes]) {
+      const raw = names?.[timeframe];
+      if (typeof raw === 'string' || typeof raw === 'number') timeframes.add(String(raw));
+    }
+    return { symbols, timeframes: [...timeframes] };
+  }
+
+  /**
+   * Works around ccxt 4.5.84's BingX spot candle cache (ExchangeQuirks.candleCacheLookedUpByExchangeInterval):
+   * handleOHLCV looks the cache up under '1min' and stores it under '1m', so every message replaced
+   * the cache with a one-candle one, and a bar's final update followed by the next bar's first one
+   * between two wakes lost the final values (closed candles stored with forming values). A hidden
+   * alias from the exchange's interval name to the unified key lets ccxt find and keep its cache.
+   */
+  private repairCandleCacheLookup(symbol: string): void {
+    const types = this.quirks.candleCacheLookedUpByExchangeInterval;
+    const type = this.ex.markets?.[symbol]?.type;
+    if (!types || !type || !(types as readonly string[]).includes(type)) return;
+    const options = this.ex.options as Record<string, { timeframes?: Record<string, unknown> } | undefined>;
+    const ohlcvs = this.ex.ohlcvs as unknown as Record<string, Record<string, unknown>>;
+    const bySymbol = (ohlcvs[symbol] ??= {});
+    for (const [unified, raw] of Object.entries(options[type]?.timeframes ?? {})) {
+      if (typeof raw !== 'string' || raw === unified || Object.prototype.hasOwnProperty.call(bySymbol, raw))
+        continue;
+      Object.defineProperty(bySymbol, raw, { get: () => bySymbol[unified], enumerable: false });
+    }
+  }
+
+  /**
    * ccxt 4.5.84's watch/watchMultiple send a subscription through the socket's throttle as
    * `client.throttle(cost).then(() => client.send(message))` and drop the promise send returns: a
    * socket that closes while a message waits in the throttle rejects it with nobody listening, an
@@ -285,6 +367,7 @@ export class CcxtSource implements MarketSource {
       const client = original(url);
       if (!guarded.has(client)) {
         guarded.add(client);
+        this.stampData(client as unknown as DecodedMessageHook);
         const send = client.send.bind(client);
         client.send = (message: unknown) => {
           const sent = send(message);
@@ -293,6 +376,19 @@ export class CcxtSource implements MarketSource {
         };
       }
       return client;
+    };
+  }
+
+  /**
+   * Records when a socket last delivered data (not a heartbeat answer: a stalled socket may still
+   * answer pings, which ccxt's keepalive takes for life).
+   */
+  private stampData(client: DecodedMessageHook): void {
+    // After ccxt's decoding (BingX frames are gzip: the raw frame says nothing), before its handler.
+    const onMessage = client.onMessageCallback;
+    client.onMessageCallback = (c, message) => {
+      if (!isHeartbeat(message)) this.lastDataAt.set(client, this.deps.clock.now());
+      return onMessage(c, message);
     };
   }
 
@@ -329,7 +425,7 @@ export class CcxtSource implements MarketSource {
     this.marketList = list;
     this.marketMap.clear();
     for (const m of list) this.marketMap.set(m.symbol, m);
-    this.caps = capabilitiesFromCcxt(this.ex);
+    this.caps = capabilitiesFromCcxt(this.ex, this.id);
     this.marketsLoadedAt = this.deps.clock.now();
   }
 
@@ -344,9 +440,10 @@ export class CcxtSource implements MarketSource {
     const known = this.streamClients.get(key);
     if (known && clients[known.url] === known.client) return this.idOf(known.client);
     if (known === undefined || known !== null) {
+      const names = this.streamNames(symbol, timeframe);
       for (const [url, client] of Object.entries(clients)) {
         for (const hash in client.subscriptions ?? {}) {
-          if (hashNames(hash, symbol, timeframe)) {
+          if (hashNames(hash, names.symbols, names.timeframes)) {
             this.streamClients.set(key, { url, client });
             return this.idOf(client);
           }
@@ -413,19 +510,49 @@ export class CcxtSource implements MarketSource {
   }
 }
 
+/** The part of ccxt's WsClient that hands each decoded message (text or parsed JSON) to the exchange. */
+type DecodedMessageHook = { onMessageCallback: (client: unknown, message: unknown) => unknown };
+
+/**
+ * Heartbeats, which prove nothing about data: the text ping/pong of OKX, Bitget and BingX swap
+ * ("Ping"), Bybit's {"op":"pong"} / {"ret_msg":"pong"}, KuCoin's {"type":"pong" | "welcome"}, BingX
+ * spot's {"ping": …, "time": …}.
+ */
+function isHeartbeat(message: unknown): boolean {
+  if (typeof message === 'string') return /^\s*(ping|pong)\s*$/i.test(message);
+  if (!message || typeof message !== 'object') return false;
+  const m = message as Record<string, unknown>;
+  return (
+    m['op'] === 'pong' ||
+    m['ret_msg'] === 'pong' ||
+    m['type'] === 'pong' ||
+    m['type'] === 'welcome' ||
+    ('ping' in m && !('data' in m))
+  );
+}
+
 /**
  * Whether a ccxt subscription hash (like `ohlcv::BTC/USDT::1m` or `ticker:BTC/USDT`) is about this
  * symbol and timeframe: whole names only, so BTC/USDT is not WBTC/USDT nor BTC/USDT:USDT (the swap),
  * and 5m is not 15m.
  */
-export function hashNames(hash: string, symbol: string, timeframe?: string): boolean {
+export function hashNames(
+  hash: string,
+  symbol: string | readonly string[],
+  timeframe?: string | readonly string[],
+): boolean {
+  const symbols = typeof symbol === 'string' ? [symbol] : symbol;
   let found = false;
-  for (let i = hash.indexOf(symbol); i >= 0 && !found; i = hash.indexOf(symbol, i + 1)) {
-    const before = hash.charAt(i - 1);
-    const after = hash.slice(i + symbol.length, i + symbol.length + 2);
-    found = !/[A-Za-z0-9]/.test(before) && !/^[A-Za-z0-9]|^:[A-Za-z0-9]/.test(after);
+  for (const name of symbols) {
+    for (let i = hash.indexOf(name); i >= 0 && !found; i = hash.indexOf(name, i + 1)) {
+      const before = hash.charAt(i - 1);
+      const after = hash.slice(i + name.length, i + name.length + 2);
+      found = !/[A-Za-z0-9]/.test(before) && !/^[A-Za-z0-9]|^:[A-Za-z0-9]/.test(after);
+    }
   }
-  return found && (timeframe === undefined || hash.split(/[^A-Za-z0-9]+/).includes(timeframe));
+  if (!found || timeframe === undefined) return found;
+  const words = hash.split(/[^A-Za-z0-9]+/);
+  return (typeof timeframe === 'string' ? [timeframe] : timeframe).some((tf) => words.includes(tf));
 }
 
 function num(v: unknown): number | null {
@@ -438,9 +565,6 @@ function decimalsOf(tick: number | null): number | null {
   return Math.max(0, Math.ceil(-Math.log10(tick) - 1e-9));
 }
 
-/** When a 429/418 carries no Retry-After, wait this long before the next REST call. */
-const DEFAULT_RETRY_AFTER_MS = 10_000;
-
 /**
  * Closes `gate` for the Retry-After window of every 429/418 `ex` receives. Binance answers 429 (and
  * 418 when an IP kept calling) with Retry-After; ccxt turns it into a DDoSProtection error and
@@ -449,17 +573,44 @@ const DEFAULT_RETRY_AFTER_MS = 10_000;
 export function pauseGateOnRetryAfter(
   ex: Exchange,
   gate: RestGate,
-  deps: { clock: Clock; log: Logger; what: string },
+  deps: { clock: Clock; log: Logger; what: string; defaultPauseMs?: number; quirks?: ExchangeQuirks },
 ): void {
   const hooked = ex as unknown as { onRestResponse: (...args: unknown[]) => unknown };
   const original = hooked.onRestResponse.bind(ex);
   hooked.onRestResponse = (...args: unknown[]) => {
-    const [status, , , , headers] = args as [number, string, string, string, Record<string, string>];
-    if (status === 429 || status === 418) {
-      const ms = retryAfterMs(headers?.['Retry-After'], deps.clock.now()) ?? DEFAULT_RETRY_AFTER_MS;
+    const [status, , , , headers, body] = args as [
+      number,
+      string,
+      string,
+      string,
+      Record<string, string>,
+      unknown,
+    ];
+    // Some exchanges rate-limit with HTTP 200 and a code of their own (BingX: 100410).
+    const coded =
+      deps.quirks !== undefined &&
+      typeof body === 'string' &&
+      errorKindOfCode(deps.quirks, body.slice(0, 200)) === 'rate-limited';
+    if (status === 429 || status === 418 || coded) {
+      const ms =
+        retryAfterMs(headers?.['Retry-After'], deps.clock.now()) ??
+        resetHeaderMs(headers, deps.quirks?.rateLimitResetMsHeader) ??
+        deps.defaultPauseMs ??
+        DEFAULT_RATE_LIMIT_PAUSE_MS;
       gate.block(ms);
       deps.log.warn(`rate limited: pausing ${deps.what}`, { status, ms });
     }
     return original(...args);
   };
+}
+
+/** An exchange's own "quota resets in N ms" header (KuCoin's gw-ratelimit-reset), any case. */
+function resetHeaderMs(
+  headers: Record<string, string> | undefined,
+  name: string | undefined,
+): number | undefined {
+  if (!headers || !name) return undefined;
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === name);
+  const ms = key === undefined ? NaN : Number(headers[key]);
+  return Number.isFinite(ms) && ms >= 0 ? ms : undefined;
 }

@@ -60,7 +60,9 @@ export type MarketSource = {
   /**
    * Drops the connection carrying `symbol`'s streams (every connection without a symbol), so
    * pending watches fail and the loops reconnect. Used for stale streams and OS resume.
+   * `keepLiveSockets`: a socket still delivering data (other streams on it are flowing) is kept —
+   * the stale stream is quiet, not its socket (issue 16: a quiet symbol tore down busy ones).
    */
-  reconnect(symbol?: string): void;
+  reconnect(symbol?: string, opts?: { keepLiveSockets?: boolean }): void;
   close(): Promise<void>;
 };

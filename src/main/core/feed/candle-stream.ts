@@ -173,7 +173,7 @@ export class CandleStream implements SeriesStream {
           if (reason !== 'resume' && this.fallback?.failed(deps.clock.now())) this.useTransport('rest-poll');
         },
         flowingState: () => this.flowingState(),
-        dropConnection: () => source.reconnect(key.symbol),
+        dropConnection: (reason) => source.reconnect(key.symbol, { keepLiveSockets: reason === 'stale' }),
         unsubscribe: () =>
           transport === 'websocket' ? source.unwatchCandles(key.symbol, key.timeframe) : Promise.resolve(),
       },

@@ -55,7 +55,7 @@ abstract class QuoteStream<T> {
           this.broken(reason);
         },
         flowingState: () => (websocket ? 'live' : 'polling'),
-        dropConnection: () => source.reconnect(symbol),
+        dropConnection: (reason) => source.reconnect(symbol, { keepLiveSockets: reason === 'stale' }),
         unsubscribe: () => (websocket ? this.unwatch() : Promise.resolve()),
       },
       streamLoopDeps(deps),

@@ -19,8 +19,11 @@ export type LoopHooks<T> = {
   onBroken(reason: BreakReason): void;
   /** the state to show while data flows (live, polling, backfilling) */
   flowingState(): StreamState;
-  /** closes the socket carrying this stream, so its pending watch fails */
-  dropConnection(): void;
+  /**
+   * closes the socket carrying this stream, so its pending watch fails; for 'stale' a socket that is
+   * still delivering other streams' data may be kept (only this stream is quiet)
+   */
+  dropConnection(reason: BreakReason): void;
   unsubscribe(): Promise<void>;
 };
 
@@ -85,7 +88,7 @@ export class WatchLoop<T> {
     this.forced = reason;
     this.interrupt?.(INTERRUPTED);
     this.wakeSleep?.abort();
-    if (dropConnection) this.hooks.dropConnection();
+    if (dropConnection) this.hooks.dropConnection(reason);
   }
 
   /** Called by the feed's once-a-second tick. True when the stream was found stale. */

@@ -127,6 +127,17 @@ export class SimSource implements MarketSource {
       closedFlag: false,
       emptyIntervals: 'pushed',
       maxCandlesPerRequest: MAX_CANDLES_PER_REQUEST,
+      // The simulator pushes every tick, traded or not, on UTC bars.
+      facts: {
+        closedFlagSent: false,
+        pushesQuietIntervals: true,
+        candlePushMs: this.tickMs,
+        maxStreamsPerSocket: null,
+        subscribesPerSecond: null,
+        barAlignment: 'utc',
+        oneSecondCandles: timeframes.includes('1s'),
+        bookChecksum: false,
+      },
     };
   }
 

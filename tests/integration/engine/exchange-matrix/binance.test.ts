@@ -1,0 +1,3 @@
+import { exchangeMatrix } from './exchange-matrix';
+
+exchangeMatrix('binance');

@@ -1,0 +1,198 @@
+import { randomBytes } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import type { Now } from '../../clock';
+import type { FaultPlan } from '../../faults';
+import type { DepthDiff } from '../../order-book';
+import type { Connection, SocketHub } from '../../socket-hub';
+import type { Listing, Venue } from '../../venue';
+import { barAt, barOpen, BarCursor } from '../bars';
+import { PushLoop } from '../push-loop';
+import { OkxBookFeed } from './okx-book';
+import { OKX_BARS, byInstId, okxCandleRow, okxTicker } from './okx-market';
+
+type Arg = { channel: string; instId: string };
+type Sub =
+  | { kind: 'candle'; arg: Arg; listing: Listing; cursor: BarCursor }
+  | { kind: 'tickers'; arg: Arg; listing: Listing }
+  | { kind: 'books'; arg: Arg; listing: Listing; feed: OkxBookFeed };
+
+type Path = 'public' | 'business' | 'private';
+type OkxConnection = { connection: Connection; path: Path; connId: string; subs: Map<string, Sub> };
+
+/** A truncated candle push: what a cut frame looks like to ccxt. */
+export const OKX_MALFORMED_FRAME = '{"arg":{"channel":"candle1m","instId":"BTC-USDT"},"data":[["17';
+
+/**
+ * OKX v5 public WebSocket: `/ws/v5/public` (tickers, books) and `/ws/v5/business` (candles — since
+ * 2023 candle channels are served on business only; subscribing one on public is answered 60018:
+ * "Changes to V5 API websocket subscription parameter and URL", help center, cited in ccxt's
+ * okx.getUrl). Heartbeat: the text "ping", answered "pong" ("WS / Connect": "send the string
+ * 'ping' … expect a 'pong' as a response"). Each subscribe arg is answered
+ * `{event: "subscribe", arg, connId}` or `{event: "error", code: "60018", msg, connId}` ("WS /
+ * Subscribe", "Error Code": 60018 "doesn't exist"); a frame that is not JSON gets 60012 "Illegal
+ * request". Candle channels push the forming bar with confirm "0" and, once, the closed bar with
+ * confirm "1" right after it ends ("WS / Candlesticks channel": confirm "0: uncompleted, 1:
+ * completed").
+ */
+export class OkxStreams {
+  private readonly connections = new Map<number, OkxConnection>();
+  private readonly loop: PushLoop;
+  /** instIds whose market trades nothing until the given time: OKX pushes nothing for them */
+  private readonly quietUntil = new Map<Listing, number>();
+
+  constructor(
+    private readonly venue: Venue,
+    private readonly hub: SocketHub,
+    private readonly faults: FaultPlan,
+    private readonly now: Now,
+    updateIntervalMs: number,
+  ) {
+    this.loop = new PushLoop(
+      now,
+      updateIntervalMs,
+      (t) => this.tick(t),
+      (t) => this.closeCandles(t),
+    );
+  }
+
+  attach(ws: WebSocket, path: Path): void {
+    const connection = this.hub.add(ws, 'market');
+    const state: OkxConnection = {
+      connection,
+      path,
+      connId: randomBytes(4).toString('hex'),
+      subs: new Map(),
+    };
+    this.connections.set(connection.id, state);
+    ws.on('close', () => this.connections.delete(connection.id));
+    ws.on('message', (data) => this.onMessage(state, data.toString()));
+  }
+
+  /** No trades on `listing` for `ms`: its candle and ticker channels push nothing meanwhile. */
+  quiet(listing: Listing, ms: number): void {
+    this.quietUntil.set(listing, this.now() + ms);
+  }
+
+  subscriptions(): string[] {
+    return [...this.connections.values()]
+      .flatMap((c) => [...c.subs.keys()].map((k) => `${c.path}:${k}`))
+      .sort();
+  }
+
+  close(): void {
+    this.loop.stop();
+  }
+
+  private onMessage(state: OkxConnection, text: string): void {
+    if (text === 'ping') {
+      if (
+        this.faults.answersHeartbeat(this.now()) &&
+        state.connection.ws.readyState === state.connection.ws.OPEN
+      )
+        state.connection.ws.send('pong');
+      return;
+    }
+    let request: { op?: unknown; args?: unknown; id?: unknown };
+    try {
+      request = JSON.parse(text) as typeof request;
+    } catch {
+      this.answer(state, {
+        event: 'error',
+        msg: `Illegal request: ${text}`,
+        code: '60012',
+        connId: state.connId,
+      });
+      return;
+    }
+    const args = Array.isArray(request.args) ? (request.args as Partial<Arg>[]) : [];
+    const id = typeof request.id === 'string' ? { id: request.id } : {};
+    if (request.op !== 'subscribe' && request.op !== 'unsubscribe') {
+      this.answer(state, {
+        ...id,
+        event: 'error',
+        msg: `Illegal request: ${text}`,
+        code: '60012',
+        connId: state.connId,
+      });
+      return;
+    }
+    for (const arg of args) {
+      const clean: Arg = { channel: String(arg.channel), instId: String(arg.instId) };
+      const key = `${clean.channel}:${clean.instId}`;
+      const sub = this.parse(state, clean);
+      if (!sub) {
+        this.answer(state, {
+          ...id,
+          event: 'error',
+          code: '60018',
+          msg: `Wrong URL or channel:${clean.channel},instId:${clean.instId} doesn't exist. Please use the correct URL, channel and parameters referring to API document.`,
+          connId: state.connId,
+        });
+        continue;
+      }
+      if (request.op === 'subscribe') {
+        if (!state.subs.has(key)) state.subs.set(key, sub);
+      } else state.subs.delete(key);
+      this.answer(state, { ...id, event: request.op, arg: clean, connId: state.connId });
+    }
+  }
+
+  private parse(state: OkxConnection, arg: Arg): Sub | undefined {
+    const listing = byInstId(this.venue, arg.instId);
+    if (!listing) return undefined;
+    if (arg.channel.startsWith('candle')) {
+      const bar = OKX_BARS[arg.channel.slice('candle'.length)];
+      if (!bar || state.path !== 'business') return undefined;
+      return { kind: 'candle', arg, listing, cursor: new BarCursor(bar, this.now()) };
+    }
+    if (state.path !== 'public') return undefined;
+    if (arg.channel === 'tickers') return { kind: 'tickers', arg, listing };
+    if (arg.channel === 'books') return { kind: 'books', arg, listing, feed: new OkxBookFeed(listing) };
+    return undefined;
+  }
+
+  private answer(state: OkxConnection, message: unknown): void {
+    this.hub.sendAnswer(state.connection, JSON.stringify(message));
+  }
+
+  private push(state: OkxConnection, sub: Sub, body: Record<string, unknown>): void {
+    this.hub.sendData(state.connection, JSON.stringify({ arg: sub.arg, ...body }));
+  }
+
+  private closeCandles(now: number): void {
+    for (const state of this.connections.values())
+      for (const sub of state.subs.values()) if (sub.kind === 'candle') this.pushClosed(state, sub, now);
+  }
+
+  private pushClosed(state: OkxConnection, sub: Extract<Sub, { kind: 'candle' }>, now: number): void {
+    for (const openTime of sub.cursor.closedSince(now)) {
+      const kline = barAt(sub.listing.series, sub.cursor.bar, openTime, now);
+      if (kline) this.push(state, sub, { data: [okxCandleRow(sub.listing, kline)] });
+    }
+  }
+
+  private tick(now: number): void {
+    const diffs = new Map<Listing, DepthDiff | null>();
+    for (const state of this.connections.values()) {
+      for (const sub of state.subs.values()) {
+        if (sub.kind !== 'books' && now < (this.quietUntil.get(sub.listing) ?? 0)) continue;
+        switch (sub.kind) {
+          case 'candle': {
+            this.pushClosed(state, sub, now);
+            const kline = barAt(sub.listing.series, sub.cursor.bar, barOpen(now, sub.cursor.bar), now);
+            if (kline) this.push(state, sub, { data: [okxCandleRow(sub.listing, kline)] });
+            break;
+          }
+          case 'tickers':
+            this.push(state, sub, { data: [okxTicker(this.venue, sub.listing, now)] });
+            break;
+          case 'books': {
+            if (!diffs.has(sub.listing)) diffs.set(sub.listing, sub.listing.book.advance(now));
+            this.push(state, sub, sub.feed.message(diffs.get(sub.listing), now));
+            break;
+          }
+        }
+      }
+    }
+  }
+}
