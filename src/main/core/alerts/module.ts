@@ -1,6 +1,5 @@
 import type { signalsMethods } from '../../../shared/contract/methods/signals';
 import { ContractError } from '../../../shared/contract/result';
-import type { Alert } from '../../../shared/domain/alert';
 import type { Rule } from '../../../shared/domain/rule';
 import type { Settings } from '../../../shared/domain/settings';
 import type { CandleUpdate } from '../candles/ports';
@@ -43,8 +42,6 @@ export type AlertsModuleOptions = {
   remote?: RemoteOptions;
   missedQuietMs?: number;
   missedMaxWaitMs?: number;
-  /** several collectors: the shared store decides which node tells an alert (AlertServiceOptions.claim) */
-  claimAlert?: (alert: Alert) => Promise<boolean>;
   /** expiry and history pruning in the background; tests shorten the waits */
   housekeeping?: Pick<AlertHousekeepingOptions, 'intervalMs' | 'initialDelayMs' | 'batch'>;
 };
@@ -92,7 +89,6 @@ export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
     now,
     missedQuietMs: opts.missedQuietMs,
     missedMaxWaitMs: opts.missedMaxWaitMs,
-    claim: opts.claimAlert,
   });
   const engine = new RuleEngine({
     onFire: (f) => alerts.record(f),

@@ -16,8 +16,7 @@ type FeedHandlers = Pick<
 export type StreamHandlers = Pick<Handlers, 'streams:list' | 'streams:errors' | 'streams:reconnect'>;
 
 export type FeedModuleOptions = {
-  /** the settings service, or a cluster node's view of it (core/cluster: only the streams it leases) */
-  settings: Pick<SettingsService, 'get' | 'onChange'>;
+  settings: SettingsService;
   events: EventHub;
   history: CandleHistory;
   gaps: GapLedger;
