@@ -124,7 +124,8 @@ export type ExchangeHealth = {
 
 /**
  * Per exchange, what its market streams say: live only when every one of them is live, down when
- * none is, connecting while none has ever connected yet (the first seconds after start). Account
+ * none is, connecting while the others are still in their first start (connecting, then the warm-up
+ * backfill: the first seconds after start). Account
  * streams are left out: a refused key is the account's problem, not the market's.
  */
 export function exchangeHealth(
@@ -136,7 +137,8 @@ export function exchangeHealth(
     const c = counts.get(s.exchange) ?? { live: 0, total: 0, starting: 0 };
     c.total++;
     if (LIVE.has(s.state)) c.live++;
-    if (s.state === 'connecting' && s.reconnects === 0) c.starting++;
+    // A first start connects, then fetches its warm-up history (backfilling): neither is "down".
+    if ((s.state === 'connecting' || s.state === 'backfilling') && s.reconnects === 0) c.starting++;
     counts.set(s.exchange, c);
   }
   return [...counts]

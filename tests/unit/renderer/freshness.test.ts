@@ -85,6 +85,16 @@ describe('exchange health in the header', () => {
     expect(exchangeHealth(streams)[0]?.kind).toBe('connecting');
   });
 
+  it('says connecting, not down, while a first start fetches its warm-up history', () => {
+    const streams = byId([stream('sim|BTC/USDT|1m', 'backfilling', 0), stream('sim|ETH/USDT|1m', 'live', 0)]);
+    expect(exchangeHealth(streams)[0]?.text).toBe('connecting · 1/2 live');
+    const afterDrop = byId([
+      stream('sim|BTC/USDT|1m', 'backfilling', 1),
+      stream('sim|ETH/USDT|1m', 'live', 0),
+    ]);
+    expect(exchangeHealth(afterDrop)[0]?.kind).toBe('degraded');
+  });
+
   it('reads the streams of one symbol, or of one series', () => {
     const streams = byId([
       stream('binance|BTC/USDT|1m', 'live'),
