@@ -6,7 +6,7 @@ import {
   chartData,
   connected,
   screenshotBothThemes,
-  startUiSession,
+  startSimSession,
   waitForChart,
   type UiPage,
   type UiSession,
@@ -23,11 +23,9 @@ let page: Page;
 let api: WsContractClient;
 
 beforeAll(async () => {
-  session = await startUiSession();
+  session = await startSimSession(100);
   ({ ui, api } = session);
   page = ui.page;
-  await page.getByRole('button', { name: /Simulated exchange/ }).click();
-  await waitForChart(page, 'sim|BTC/USDT|1m', 100);
 });
 
 afterAll(() => session?.close());

@@ -83,6 +83,19 @@ export async function startUiSession(headlessArgs: string[] = []): Promise<UiSes
   }
 }
 
+/** A UiSession past onboarding on the simulated exchange, its BTC/USDT 1m chart drawn with `bars` candles. */
+export async function startSimSession(bars: number): Promise<UiSession> {
+  const session = await startUiSession();
+  try {
+    await session.ui.page.getByRole('button', { name: /Simulated exchange/ }).click();
+    await waitForChart(session.ui.page, 'sim|BTC/USDT|1m', bars);
+    return session;
+  } catch (err) {
+    await session.close();
+    throw err;
+  }
+}
+
 export const chart = (page: Page) => page.getByTestId('chart');
 
 export async function chartData(

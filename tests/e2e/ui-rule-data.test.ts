@@ -1,13 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WsContractClient } from '../../src/shared/contract/ws-client';
-import {
-  screenshotBothThemes,
-  startUiSession,
-  waitForChart,
-  type UiPage,
-  type UiSession,
-} from './ui-helpers';
+import { screenshotBothThemes, startSimSession, type UiPage, type UiSession } from './ui-helpers';
 
 /**
  * Rules own their data, seen from the UI on the sim exchange: a rule on a timeframe no watchlist
@@ -20,11 +14,9 @@ let page: Page;
 let api: WsContractClient;
 
 beforeAll(async () => {
-  session = await startUiSession();
+  session = await startSimSession(50);
   ({ ui, api } = session);
   page = ui.page;
-  await page.getByRole('button', { name: /Simulated exchange/ }).click();
-  await waitForChart(page, 'sim|BTC/USDT|1m', 50);
 });
 
 afterAll(() => session?.close());
