@@ -56,6 +56,11 @@ const ruleRow = (name: RegExp) => page.locator('.rules-table tr[data-rule-name]'
 
 describe('price alerts drawn on the chart', () => {
   it('turns a dragged line into a price rule that fires: toast, history row, dismiss', async () => {
+    // The first line may fire while the second is drawn: its toast must still be there to read.
+    const { notifications } = await api.call('settings:get', {});
+    await api.call('settings:update', {
+      notifications: { ...notifications, toast: { ...notifications.toast, seconds: 600 } },
+    });
     // Two lines hugging the price, one above and one below: whichever way it moves, one fires.
     await page.getByRole('button', { name: 'Price alert' }).click();
     await page.getByText('Press on the chart at the alert price').waitFor();

@@ -69,15 +69,38 @@ describe('on close vs intrabar', () => {
     expect(h.firings[0]!.point).toBe('closed');
   });
 
-  it('intrabar crosses are measured from the last close, as the chart shows them', () => {
+  it('an intrabar price cross counts where the bar has been since the last close, not only the close', () => {
     const h = new Harness([storedRule({ evaluate: 'intrabar', trigger: 'every-time', when: CROSS_100 })]);
     h.close([bar(0, 101)]);
     // already above at the last close: rising further inside the bar is no cross
-    h.forming(bar(1, 102)).forming(bar(1, 99)).forming(bar(1, 101));
+    h.forming(bar(1, 102, { open: 101, high: 102, low: 101 })).forming(bar(1, 103, { open: 101, low: 101 }));
     expect(h.firings).toEqual([]);
+    // … but falling back under the line (the bar's low) and rising through it again is one
+    h.forming(bar(1, 99, { open: 101, high: 103 }));
+    expect(h.firings).toEqual([]);
+    h.forming(bar(1, 101, { open: 101, high: 103, low: 99 }));
+    expect(h.firedAt()).toEqual([1]);
+    expect(h.firings[0]!.explanation.values.close).toBe(101);
     h.close([bar(1, 99)]);
+    // the first tick of a bar is measured from the close before it
     h.forming(bar(2, 100.1));
-    expect(h.firedAt()).toEqual([2]);
+    expect(h.firedAt()).toEqual([1, 2]);
+  });
+
+  it('a line the forming bar opened beyond is still caught when the price comes back through it', () => {
+    // A price line drawn under the price while the bar had already risen past it from its open.
+    const below = storedRule({
+      evaluate: 'intrabar',
+      trigger: 'once',
+      when: { type: 'price-cross', direction: 'below', level: 100 },
+    });
+    const h = new Harness([below]);
+    h.close([bar(0, 99)]);
+    h.forming(bar(1, 101, { open: 99 })).forming(bar(1, 100.5, { open: 99, high: 101, low: 99 }));
+    expect(h.firings).toEqual([]);
+    h.forming(bar(1, 99.8, { open: 99, high: 101, low: 99 }));
+    expect(h.firedAt()).toEqual([1]);
+    expect(h.firings[0]!.explanation.text).toBe('close crossed below 100 at 99.8');
   });
 
   it('indicators on the forming candle replace, never accumulate, the previous tick', () => {

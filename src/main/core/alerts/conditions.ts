@@ -108,7 +108,15 @@ function compileSingle(when: SingleCondition, series: SeriesState): CompiledCond
       const way = (point: Point) => {
         const r = series.read(price.slot, price.ref, point);
         if (!r || r.before === undefined) return undefined;
-        return crossing(direction, r.before, r.now, level, level);
+        const bar = point === 'forming' ? series.forming : null;
+        if (!bar) return crossing(direction, r.before, r.now, level, level);
+        // On the forming candle the price crossed the line if it is beyond it now and was on the other
+        // side at the last close or at any tick since (the bar's low or high): a bar that opened beyond
+        // a line and came back through it crossed it, as a price alert fires elsewhere. It stays
+        // crossed for the rest of the bar, so a firing that could not be stored is tried again.
+        if (direction !== 'below' && Math.min(r.before, bar[LOW]) <= level && r.now > level) return 'above';
+        if (direction !== 'above' && Math.max(r.before, bar[HIGH]) >= level && r.now < level) return 'below';
+        return null;
       };
       return {
         slots: [price.slot],
