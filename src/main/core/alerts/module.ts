@@ -1,5 +1,6 @@
 import type { signalsMethods } from '../../../shared/contract/methods/signals';
 import { ContractError } from '../../../shared/contract/result';
+import type { Alert } from '../../../shared/domain/alert';
 import type { Rule } from '../../../shared/domain/rule';
 import type { Settings } from '../../../shared/domain/settings';
 import type { CandleUpdate } from '../candles/ports';
@@ -42,6 +43,8 @@ export type AlertsModuleOptions = {
   remote?: RemoteOptions;
   missedQuietMs?: number;
   missedMaxWaitMs?: number;
+  /** several collectors: the shared store decides which node tells an alert (AlertServiceOptions.claim) */
+  claimAlert?: (alert: Alert) => Promise<boolean>;
   /** expiry and history pruning in the background; tests shorten the waits */
   housekeeping?: Pick<AlertHousekeepingOptions, 'intervalMs' | 'initialDelayMs' | 'batch'>;
 };
@@ -89,6 +92,7 @@ export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
     now,
     missedQuietMs: opts.missedQuietMs,
     missedMaxWaitMs: opts.missedMaxWaitMs,
+    claim: opts.claimAlert,
   });
   const engine = new RuleEngine({
     onFire: (f) => alerts.record(f),
