@@ -149,7 +149,9 @@ export function createCore(opts: CoreOptions): Core {
 
   // Charts stream what they show while they show it, without touching the watchlist.
   const views = new ViewedSeries();
-  views.onChange((keys) => void market.feed.setViewedSeries(keys));
+  // A cluster node streams only what it holds a lease on, of the rules' series and the charts' alike.
+  const demand = cluster?.feedDemand(market.feed) ?? market.feed;
+  views.onChange((keys) => void demand.setViewedSeries(keys));
 
   const info: AppInfo = {
     name: 'Candlewatch',
@@ -187,7 +189,7 @@ export function createCore(opts: CoreOptions): Core {
   // Rules own their data: the feed streams what the enabled rules read, watched or not (from the
   // rules the alerts module loaded at its start on).
   const stopFollowingRules = followRuleDemand({
-    feed: market.feed,
+    feed: demand,
     events,
     rules: () => alerts.engine.rules,
     watchlist: () => settings.get().watchlist,

@@ -4,11 +4,12 @@ import type { Candle, SeriesKey } from '../../../shared/domain/market';
 import type { Settings } from '../../../shared/domain/settings';
 import type { CandleUpdateListener, GapLedger } from '../candles/ports';
 import type { Handlers } from '../contract/dispatch';
-import { effectiveWatchlist } from '../feed/feed-service';
+import { effectiveWatchlist, type FeedService } from '../feed/feed-service';
+import type { SeriesDemand } from '../feed/rule-demand';
 import type { Logger } from '../base/log';
 import { openPgStore, type PgStore } from '../store/postgres/pg-store';
 import { SharedCandleWriter } from './shared-candle-writer';
-import { StreamLeases, streamName } from './stream-leases';
+import { StreamLeases, streamName, type LeasedStream } from './stream-leases';
 
 /** What the settings service offers the feed; the cluster hands the feed a view of it. */
 export type SettingsSource = { get(): Settings; onChange(listener: (s: Settings) => void): () => void };
@@ -21,10 +22,20 @@ export type LocalStore = {
   seed(key: SeriesKey, candles: readonly Candle[]): void;
 };
 
+/** What streams beyond the watchlist: the series the enabled rules read, the series charts show. */
+export type FeedDemand = Pick<FeedService, 'setRuleDemand' | 'setViewedSeries'>;
+
 /** How the core changes when it is one collector of a cluster (createCore's `cluster` option). */
 export type ClusterAttachment = {
   /** the settings the feed sees: the watchlist cut to the streams this node holds a lease on */
   feedSettings: SettingsSource;
+  /**
+   * Wraps the feed's other demand: the streams the rules read join the leases (a symbol only a rule
+   * reads is shared out like a watched one), and the feed streams only what this node holds. Without
+   * it every node would stream every rule's series and evaluate its rules, and a takeover would find
+   * no hole to backfill, the survivor having collected the stream all along.
+   */
+  feedDemand(feed: FeedDemand): FeedDemand;
   /** closed candles also go to the shared store */
   candleListener: CandleUpdateListener;
   /** gaps recorded locally and in the shared ledger */
@@ -83,17 +94,37 @@ export async function startClusterNode(opts: ClusterNodeOptions): Promise<Cluste
     const listeners = new Set<(s: Settings) => void>();
     /** streams whose shared history is in the local SQLite: the feed may collect them */
     const ready = new Set<string>();
-    const view = (s: Settings): Settings => ({
-      ...s,
-      watchlist: effectiveWatchlist(s).filter((w) => ready.has(streamName(w))),
-    });
+    const mine = (s: LeasedStream) => ready.has(streamName(s));
+    /** the feed's rule demand and viewed series, given in full; the feed sees what is `mine` */
+    let feed: FeedDemand | undefined;
+    let ruleDemand: ReadonlyMap<string, SeriesDemand> = new Map();
+    let viewed: readonly SeriesKey[] = [];
+    const view = (s: Settings): Settings => ({ ...s, watchlist: effectiveWatchlist(s).filter(mine) });
     const notify = () => {
+      if (feed) {
+        void feed.setRuleDemand(new Map([...ruleDemand].filter(([, d]) => mine(d.key))));
+        void feed.setViewedSeries(viewed.filter(mine));
+      }
       const s = view(local.settings.get());
       for (const l of listeners) l(s);
     };
+    /** every stream of the cluster with its timeframes: the watchlist's and the rules' */
+    const wanted = () => {
+      const out = new Map<string, LeasedStream & { timeframes: Set<string> }>();
+      const add = (s: LeasedStream, timeframes: readonly string[]) => {
+        const name = streamName(s);
+        const known = out.get(name) ?? { exchange: s.exchange, symbol: s.symbol, timeframes: new Set() };
+        for (const t of timeframes) known.timeframes.add(t);
+        out.set(name, known);
+      };
+      for (const w of effectiveWatchlist(local.settings.get())) add(w, w.timeframes);
+      for (const d of ruleDemand.values()) add(d.key, [d.key.timeframe]);
+      return out;
+    };
+    const setWanted = () => leases.setWanted([...wanted().values()]);
 
     const seed = async (stream: string) => {
-      const item = effectiveWatchlist(local.settings.get()).find((w) => streamName(w) === stream);
+      const item = wanted().get(stream);
       for (const timeframe of item?.timeframes ?? []) {
         const key = { exchange: item!.exchange, symbol: item!.symbol, timeframe };
         local.seed(key, await store.candles.recent(key, opts.seedCandles ?? 1_000));
@@ -117,11 +148,11 @@ export async function startClusterNode(opts: ClusterNodeOptions): Promise<Cluste
         notify();
       });
     });
-    const offSettings = local.settings.onChange((s) => {
-      void leases.setWanted(effectiveWatchlist(s));
+    const offSettings = local.settings.onChange(() => {
+      void setWanted();
       notify();
     });
-    void leases.setWanted(effectiveWatchlist(local.settings.get())).then(() => leases.start());
+    void setWanted().then(() => leases.start());
     detach = () => {
       offLeases();
       offSettings();
@@ -153,6 +184,20 @@ export async function startClusterNode(opts: ClusterNodeOptions): Promise<Cluste
           listeners.add(listener);
           return () => listeners.delete(listener);
         },
+      },
+      feedDemand(target) {
+        feed = target;
+        return {
+          setRuleDemand(demand) {
+            ruleDemand = demand;
+            void setWanted();
+            return target.setRuleDemand(new Map([...demand].filter(([, d]) => mine(d.key))));
+          },
+          setViewedSeries(keys) {
+            viewed = [...keys];
+            return target.setViewedSeries(viewed.filter(mine));
+          },
+        };
       },
       candleListener: writer.onUpdate,
       gaps: {
