@@ -112,6 +112,7 @@ export function createCore(opts: CoreOptions): Core {
     // it), never in the settings the UI sees, and masked in every log line like the API keys.
     telegramToken: telegramTokenSource(secrets.store, telegramEnvToken),
     claimAlert: cluster?.claimAlert,
+    collectedElsewhere: cluster?.collectedElsewhere,
     log: log.child('signals'),
   });
 

@@ -36,6 +36,8 @@ export type ClusterAttachment = {
    * no hole to backfill, the survivor having collected the stream all along.
    */
   feedDemand(feed: FeedDemand): FeedDemand;
+  /** another node holds this series' stream: it collects it and evaluates its rules (rule readiness) */
+  collectedElsewhere(key: SeriesKey): boolean;
   /** closed candles also go to the shared store */
   candleListener: CandleUpdateListener;
   /** gaps recorded locally and in the shared ledger */
@@ -199,6 +201,7 @@ export async function startClusterNode(opts: ClusterNodeOptions): Promise<Cluste
           },
         };
       },
+      collectedElsewhere: (key) => !mine(key),
       candleListener: writer.onUpdate,
       gaps: {
         opened(gap) {
