@@ -11,7 +11,7 @@ import { REST_PRIORITY, type CandleBatch, type MarketSource } from '../exchange/
 import { Emitter } from '../base/emitter';
 import type { Logger } from '../base/log';
 import { Backoff } from '../base/backoff';
-import { toStreamError } from '../base/classify-error';
+import { classifyError, toStreamError } from '../base/classify-error';
 import { sleep, type Clock } from '../base/clock';
 import { loadAndCheckSymbol } from './market-check';
 import { StreamStatus } from '../streams/stream-status';
@@ -281,19 +281,18 @@ export class CandleStream implements SeriesStream {
 }
 
 /**
- * A timeframe the exchange does not serve, built from its 1m stream. It has no socket of its own:
- * its "watch" is the queue of the 1m stream's updates, so the same loop, states and counters apply.
+ * A timeframe the exchange does not serve, built from its 1m stream. It has no socket and no loop
+ * of its own: it listens to the 1m stream's released updates and aggregates each as it comes, so it
+ * is as live, and as whole, as that stream (whose state it mirrors when it stops delivering).
  */
 export class AggregatedStream implements SeriesStream {
   readonly id: string;
   readonly status: StreamStatus;
   private readonly aggregator: TimeframeAggregator;
   private readonly backfiller: Backfiller;
-  private readonly loop: WatchLoop<CandleUpdate[]>;
   private readonly updates = new Emitter<CandleUpdate>();
-  private queue: CandleUpdate[] = [];
-  private wake: (() => void) | null = null;
-  private readonly detach: () => void;
+  private detach: (() => void) | null = null;
+  private stopped = false;
 
   constructor(
     readonly key: SeriesKey,
@@ -301,7 +300,6 @@ export class AggregatedStream implements SeriesStream {
     private readonly deps: CandleStreamDeps,
   ) {
     this.id = seriesId(key);
-    const { source } = deps;
     this.status = candleStatus(this.id, key, 'aggregated', deps);
     this.aggregator = new TimeframeAggregator(key, base.key.timeframe, {
       lastClosed: deps.history.lastClosedOpenTime(key),
@@ -312,38 +310,20 @@ export class AggregatedStream implements SeriesStream {
       release: (updates) => this.release(updates),
       settledState: () => 'live',
     });
-    this.detach = base.onUpdate((u) => {
-      this.queue.push(u);
-      this.wake?.();
-    });
-    this.loop = new WatchLoop<CandleUpdate[]>(
-      this.status,
-      {
-        prepare: () => loadAndCheckSymbol(source, key.symbol),
-        watch: () => this.next(),
-        onData: (updates, now) => {
-          this.status.message(now);
-          for (const u of updates) this.release(this.aggregator.onBase(u));
-          if (this.aggregator.isSyncing) this.backfiller.kick();
-        },
-        // The 1m stream keeps its own series whole; the aggregate only follows it.
-        onBroken: () => {},
-        flowingState: () => (this.aggregator.isSyncing ? 'backfilling' : 'live'),
-        dropConnection: () => base.forceReconnect('stale'),
-        unsubscribe: async () => this.detach(),
-      },
-      streamLoopDeps(deps),
-    );
   }
 
   start(): void {
-    this.loop.start();
+    if (this.stopped || this.detach) return;
+    this.detach = this.base.onUpdate((u) => this.onBase(u));
   }
 
   async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     this.backfiller.stop();
-    // Detaching from the 1m stream is all its "unsubscribe" does: always done.
-    await this.loop.stop(true);
+    // Detaching from the 1m stream is all its "unsubscribe" does.
+    this.detach?.();
+    this.status.set('stopped');
   }
 
   forceReconnect(reason: BreakReason): void {
@@ -365,14 +345,19 @@ export class AggregatedStream implements SeriesStream {
       this.status.set(baseState);
   }
 
-  private next(): Promise<CandleUpdate[]> {
-    if (this.queue.length > 0) return Promise.resolve(this.queue.splice(0));
-    return new Promise((resolve) => {
-      this.wake = () => {
-        this.wake = null;
-        resolve(this.queue.splice(0));
-      };
-    });
+  /** One released update of the 1m stream (in the 1m stream's own turn: a failure here is ours). */
+  private onBase(u: CandleUpdate): void {
+    const now = this.deps.clock.now();
+    try {
+      this.status.message(now);
+      this.release(this.aggregator.onBase(u));
+      if (this.aggregator.isSyncing) this.backfiller.kick();
+      this.status.set(this.aggregator.isSyncing ? 'backfilling' : 'live');
+    } catch (err) {
+      // Never thrown into the 1m stream's loop; shown, and the next update tries again.
+      this.status.error(toStreamError(classifyError(err), now));
+      this.status.set('error');
+    }
   }
 
   private release(updates: CandleUpdate[]): void {
