@@ -16,7 +16,7 @@ export function useFreshness(
   exchange: string,
   symbol: string,
   seenKey: string,
-  only?: { kind: 'ticker' } | { seriesId: string },
+  only?: { kind: 'ticker' | 'orderbook' } | { seriesId: string },
 ): Freshness {
   const now = useNow();
   const coreOpen = useCoreLink() !== 'lost';

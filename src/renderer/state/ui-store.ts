@@ -4,8 +4,8 @@ import type { SeriesKey } from '../../shared/domain/market';
 import { isTimeframe } from '../../shared/timeframe';
 import type { RuleDraft } from '../rules/rule-draft';
 
-export type BottomTab = 'alerts' | 'streams' | 'rules' | 'account';
-export const BOTTOM_TABS: readonly BottomTab[] = ['alerts', 'streams', 'rules', 'account'];
+export type BottomTab = 'alerts' | 'book' | 'streams' | 'rules' | 'account';
+export const BOTTOM_TABS: readonly BottomTab[] = ['alerts', 'book', 'streams', 'rules', 'account'];
 
 /** A line on the price pane: moving averages and Bollinger bands. */
 export type OverlayKind = 'ema' | 'sma' | 'bollinger';

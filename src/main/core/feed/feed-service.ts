@@ -76,6 +76,8 @@ export class FeedService {
   private readonly bookWatches = new Map<string, BookWatch>();
   /** series on a client's screen that the watchlist may not name (a chart's timeframe) */
   private viewed: SeriesKey[] = [];
+  /** order books on a client's screen (a book panel open): streamed while shown */
+  private viewedBooks: { exchange: string; symbol: string }[] = [];
   private readonly lastTickers = new Map<string, Ticker>();
   // A failing listener is logged; it must never break a stream's loop (and its continuity).
   private readonly listeners = {
@@ -145,6 +147,15 @@ export class FeedService {
    */
   setViewedSeries(keys: readonly SeriesKey[]): Promise<void> {
     this.viewed = [...keys];
+    return this.queueReconcile();
+  }
+
+  /**
+   * The order books clients show (their `events:subscribe` declarations): streamed at the default
+   * depth while a book panel is open, stopped when none is — a page that closes releases its book.
+   */
+  setViewedBooks(refs: readonly { exchange: string; symbol: string }[]): Promise<void> {
+    this.viewedBooks = [...refs];
     return this.queueReconcile();
   }
 
@@ -311,6 +322,14 @@ export class FeedService {
     }
     for (const b of this.bookWatches.values()) {
       wantQuotes.set(`${b.exchange}|${b.symbol}|orderbook`, { kind: 'orderbook', ...b });
+    }
+    // Like viewed series: only on exchanges already running (a panel never builds an exchange).
+    for (const { exchange, symbol } of this.viewedBooks) {
+      const source = registry.find(exchange);
+      const id = `${source?.id}|${symbol}|orderbook`;
+      if (!source || wantQuotes.has(id)) continue;
+      const depth = this.opts.bookDepth ?? 20;
+      wantQuotes.set(id, { kind: 'orderbook', exchange: source.id, symbol, depth });
     }
 
     // Aggregates first: they listen to their 1m stream.

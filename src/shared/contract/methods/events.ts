@@ -34,7 +34,8 @@ export const eventsMethods = {
     z.object({ candles: z.number().int(), tickers: z.number().int(), orderbooks: z.number().int() }),
     'Declare which candles:updated, ticker:updated and orderbook:updated events this client receives; ' +
       'replaces its previous declaration (send it again after a reconnect). A client that never declared ' +
-      'receives all of them. Every other event goes to every client. Declared candle series are streamed ' +
-      'while some client declares them, without joining the watchlist. Returns how many of each are kept.',
+      'receives all of them. Every other event goes to every client. Declared candle series and order books ' +
+      'are streamed while some client declares them, without joining the watchlist. Returns how many of ' +
+      'each are kept.',
   ),
 };
