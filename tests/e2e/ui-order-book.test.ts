@@ -15,14 +15,16 @@ import {
 } from './ui-helpers';
 
 /**
- * Issue 13, defect 10: an order book for the chart's symbol. Real ccxt keeps a Binance book in sync
- * against the fake exchange (REST snapshot + depth diffs); the panel shows both sides with sizes,
- * totals and the spread, says stale / reconnecting in words while the exchange stalls, is streamed
- * only while a page shows it, and says "core disconnected" when the core goes away. Two pages:
- * 1280×720 light and 1920×1080 dark, each checked for anything cut off.
+ * Issue 13, defect 10: an order book and a trades tape for the chart's symbol. Real ccxt keeps a
+ * Binance book in sync against the fake exchange (REST snapshot + depth diffs) and reads its trade
+ * stream; the panel shows both sides with sizes, totals and the spread, and the recent trades; it
+ * says stale / reconnecting in words while the exchange stalls, is streamed only while a page shows
+ * it, and says "core disconnected" when the core goes away. Two pages: 1280×720 light and
+ * 1920×1080 dark, each checked for anything cut off.
  */
 const STALE_MS = 3_000;
 const BOOK_STREAM = 'binance|BTC/USDT|orderbook';
+const TRADES_STREAM = 'binance|BTC/USDT|trades';
 
 let fake: FakeExchange;
 let session: UiSession;
@@ -61,7 +63,8 @@ afterAll(async () => {
 
 const book = (page: Page) => page.getByTestId('order-book');
 const bookFreshness = (page: Page) => book(page).evaluate((el: HTMLElement) => el.dataset.freshness ?? '');
-const bookWords = (page: Page) => book(page).getByTestId('freshness').innerText();
+const bookWords = (page: Page) =>
+  book(page).locator('.order-book-head [data-testid="freshness"]').innerText();
 const streamIds = async () => (await session.api.call('streams:list', {})).map((s) => s.id);
 const number = (text: string) => Number(text.replace(/[^\d.]/g, ''));
 
@@ -71,6 +74,7 @@ async function openBook(page: Page): Promise<void> {
   await expect.poll(() => bookFreshness(page), { timeout: 30_000 }).toBe('live');
   await expect.poll(() => page.getByTestId('book-bid').count(), { timeout: 30_000 }).toBeGreaterThan(4);
   await expect.poll(() => page.getByTestId('book-ask').count(), { timeout: 30_000 }).toBeGreaterThan(4);
+  await expect.poll(() => page.getByTestId('tape-trade').count(), { timeout: 30_000 }).toBeGreaterThan(2);
 }
 
 /** Nothing on the page scrolls sideways, and no ladder column is cut short. */
@@ -79,13 +83,15 @@ async function nothingCut(page: Page): Promise<void> {
     const sides = [...document.querySelectorAll<HTMLElement>('.book-side')];
     return {
       page: document.documentElement.scrollWidth - window.innerWidth,
-      sides: sides.map((s) => s.scrollWidth - s.clientWidth),
+      sides: [...sides, document.querySelector<HTMLElement>('.trades-tape')!].map(
+        (s) => s.scrollWidth - s.clientWidth,
+      ),
       cells: [...document.querySelectorAll<HTMLElement>('.book-row > span')].filter(
         (c) => c.scrollWidth > c.clientWidth,
       ).length,
     };
   });
-  expect(sizes).toEqual({ page: 0, sides: [0, 0], cells: 0 });
+  expect(sizes).toEqual({ page: 0, sides: [0, 0, 0], cells: 0 });
 }
 
 describe('order book panel', () => {
@@ -93,7 +99,7 @@ describe('order book panel', () => {
     expect(await streamIds()).not.toContain(BOOK_STREAM);
     await openBook(small.page);
     await openBook(large.page);
-    expect(await streamIds()).toContain(BOOK_STREAM);
+    expect(await streamIds()).toEqual(expect.arrayContaining([BOOK_STREAM, TRADES_STREAM]));
 
     for (const page of [small.page, large.page]) {
       const bestBid = number(await page.getByTestId('book-bid').first().locator('.book-price').innerText());
@@ -108,6 +114,16 @@ describe('order book panel', () => {
           rows.map((r) => Number((r.lastElementChild?.textContent ?? '').replace(/,/g, ''))),
         );
       expect(totals.at(-1)).toBe(Math.max(...totals));
+      // The tape: newest first, each trade at a price near the book's, its side in colour and words.
+      const trades = page.getByTestId('tape-trade');
+      const tradePrice = number(await trades.first().locator('.tape-price').innerText());
+      expect(Math.abs(tradePrice - bestBid) / bestBid).toBeLessThan(0.01);
+      expect(await trades.first().getAttribute('data-side')).toMatch(/^(buy|sell)$/);
+      const times = await trades.evaluateAll((rows) =>
+        rows.map((r) => r.firstElementChild?.textContent ?? ''),
+      );
+      expect(times).toEqual([...times].sort().reverse());
+      expect(await page.getByTestId('tape-last').innerText()).toMatch(/^last \d+ s ago$/);
       await nothingCut(page);
     }
     await screenshotBothThemes(small.page, session.api, 'order-book-1280');
@@ -118,6 +134,7 @@ describe('order book panel', () => {
     expect(await streamIds()).toContain(BOOK_STREAM);
     await large.page.getByRole('tab', { name: 'Alerts' }).click();
     await expect.poll(streamIds, { timeout: 30_000 }).not.toContain(BOOK_STREAM);
+    expect(await streamIds()).not.toContain(TRADES_STREAM);
     expect(small.problems).toEqual([]);
     expect(large.problems).toEqual([]);
   });
@@ -131,7 +148,7 @@ describe('order book panel', () => {
     expect(await bookWords(small.page)).toMatch(
       /^(stale \d+ s|reconnecting · \d+ s old|resyncing the book)$/,
     );
-    await small.page.screenshot({ path: 'artifacts/e2e/ui-order-book-stale-1280-light.png' });
+    await small.page.screenshot({ path: 'artifacts/e2e/ui-order-book-stale-1280.png' });
     await expect.poll(() => bookFreshness(small.page), { timeout: 60_000 }).toBe('live');
     expect(small.problems).toEqual([]);
   });
@@ -142,5 +159,6 @@ describe('order book panel', () => {
     await session.server.stop();
     await expect.poll(() => bookFreshness(small.page), { timeout: 10_000 }).toBe('disconnected');
     expect(await bookWords(small.page)).toMatch(/^core disconnected/);
+    expect(await small.page.locator('.trades-tape').getAttribute('data-freshness')).toBe('disconnected');
   });
 });

@@ -5,6 +5,7 @@ import { useFreshness } from '../live/use-freshness';
 import { bookSeenKey, symbolKey } from '../state/market-store';
 import { useMarket, useStores, useUi } from '../state/StoresProvider';
 import { errorInWords } from '../streams/stream-words';
+import { TradesTape } from './TradesTape';
 import { bookFreshness, buildLadder, spreadPercentDecimals, type LadderLevel } from './book-ladder';
 
 /** Levels shown per side: the core streams the top 20 (feed bookDepth). */
@@ -12,8 +13,9 @@ const LEVELS = 20;
 
 /**
  * The order book of the chart's symbol: bids and asks side by side, best prices at the top, with
- * each level's size, the cumulative size and a depth bar; the spread above. The core streams the
- * book only while this panel is on screen (event-subscription.ts declares it).
+ * each level's size, the cumulative size and a depth bar; the spread above; the recent trades
+ * beside it. The core streams both only while this panel is on screen (event-subscription.ts
+ * declares them).
  */
 export function OrderBookPanel() {
   const chart = useUi((s) => s.chart);
@@ -64,18 +66,21 @@ function BookView({ exchange, symbol }: { exchange: string; symbol: string }) {
           The order book stream failed: {errorInWords(failure)}. It retries on its own.
         </p>
       ) : null}
-      {ladder ? (
-        <div className="order-book-sides" data-outdated={isOutdated(fresh) ? 'true' : undefined}>
-          <BookSide label="Bids" levels={ladder.bids} price={price} />
-          <BookSide label="Asks" levels={ladder.asks} price={price} />
-        </div>
-      ) : (
-        <p className="empty-hint" data-testid="book-waiting">
-          {fresh.kind === 'disconnected'
-            ? 'The core is disconnected: no order book until it is back.'
-            : `Waiting for the order book of ${symbol} from ${exchange}…`}
-        </p>
-      )}
+      <div className="order-book-body">
+        {ladder ? (
+          <div className="order-book-sides" data-outdated={isOutdated(fresh) ? 'true' : undefined}>
+            <BookSide label="Bids" levels={ladder.bids} price={price} />
+            <BookSide label="Asks" levels={ladder.asks} price={price} />
+          </div>
+        ) : (
+          <p className="empty-hint" data-testid="book-waiting">
+            {fresh.kind === 'disconnected'
+              ? 'The core is disconnected: no order book until it is back.'
+              : `Waiting for the order book of ${symbol} from ${exchange}…`}
+          </p>
+        )}
+        <TradesTape exchange={exchange} symbol={symbol} decimals={decimals} />
+      </div>
     </section>
   );
 }

@@ -1,6 +1,12 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ExchangeInfo, MarketInfo } from '../../shared/domain/exchange';
-import { seriesId, type OrderBook, type SeriesKey, type Ticker } from '../../shared/domain/market';
+import {
+  seriesId,
+  type OrderBook,
+  type RecentTrades,
+  type SeriesKey,
+  type Ticker,
+} from '../../shared/domain/market';
 import type { StreamInfo } from '../../shared/domain/stream';
 import { FrameBatcher, type FrameScheduler } from '../live/frame-batcher';
 import type { Transport } from '../transport/transport';
@@ -10,12 +16,16 @@ export const symbolKey = (exchange: string, symbol: string) => `${exchange}|${sy
 
 /** Where the arrival of a symbol's order book is recorded in `seenAt`. */
 export const bookSeenKey = (exchange: string, symbol: string) => `${symbolKey(exchange, symbol)}|orderbook`;
+/** Where the arrival of a symbol's recent trades is recorded in `seenAt`. */
+export const tradesSeenKey = (exchange: string, symbol: string) => `${symbolKey(exchange, symbol)}|trades`;
 
 export type MarketState = {
   exchanges: ExchangeInfo[] | null;
   tickers: Readonly<Record<string, Ticker>>;
   /** the latest top N of the order books a book panel shows, by symbolKey */
   books: Readonly<Record<string, OrderBook>>;
+  /** the recent trades (oldest first) of the symbols a book panel shows, by symbolKey */
+  trades: Readonly<Record<string, RecentTrades>>;
   streams: Readonly<Record<string, StreamInfo>>;
   /** market details (price precision) by symbolKey, fetched as symbols show up */
   markets: Readonly<Record<string, MarketInfo>>;
@@ -39,8 +49,8 @@ export type MarketStore = StoreApi<MarketState> & {
   ensureMarket(exchange: string, symbol: string): void;
   loadSparkline(exchange: string, symbol: string, timeframe: string): Promise<void>;
   /**
-   * Drops a book no panel shows any more: its stream stops, and when the panel opens again it must
-   * wait for a fresh book rather than show this one as if it were being refreshed.
+   * Drops a book and its trades no panel shows any more: their streams stop, and when the panel
+   * opens again it must wait for fresh ones rather than show these as if they were being refreshed.
    */
   forgetBook(exchange: string, symbol: string): void;
 };
@@ -59,6 +69,7 @@ export function createMarketStore(transport: Transport, schedule?: FrameSchedule
     exchanges: null,
     tickers: {},
     books: {},
+    trades: {},
     streams: {},
     markets: {},
     sparks: {},
@@ -87,6 +98,15 @@ export function createMarketStore(transport: Transport, schedule?: FrameSchedule
     }
     store.setState({ books: next, seenAt });
   }, schedule);
+  const trades = new FrameBatcher<{ tape: RecentTrades; at: number }>((batch) => {
+    const next = { ...store.getState().trades };
+    const seenAt = { ...store.getState().seenAt };
+    for (const [k, { tape, at }] of batch) {
+      next[k] = tape;
+      seenAt[tradesSeenKey(tape.exchange, tape.symbol)] = at;
+    }
+    store.setState({ trades: next, seenAt });
+  }, schedule);
   const streams = new FrameBatcher<StreamInfo>((batch) => {
     const next = { ...store.getState().streams };
     for (const [id, s] of batch) next[id] = s;
@@ -105,6 +125,7 @@ export function createMarketStore(transport: Transport, schedule?: FrameSchedule
   api.on('orderbook:updated', (b) =>
     books.push(symbolKey(b.exchange, b.symbol), { book: b, at: Date.now() }),
   );
+  api.on('trades:updated', (t) => trades.push(symbolKey(t.exchange, t.symbol), { tape: t, at: Date.now() }));
   api.on('candles:updated', (u) => {
     // A backfill page says nothing about whether the stream is live now.
     if (u.origin === 'live') seen.push(seriesId(u.series as SeriesKey), Date.now());
@@ -183,9 +204,13 @@ export function createMarketStore(transport: Transport, schedule?: FrameSchedule
   loadAll();
 
   const forgetBook = (exchange: string, symbol: string) => {
-    const { [symbolKey(exchange, symbol)]: _book, ...rest } = store.getState().books;
-    const { [bookSeenKey(exchange, symbol)]: _seen, ...seenAt } = store.getState().seenAt;
-    store.setState({ books: rest, seenAt });
+    const key = symbolKey(exchange, symbol);
+    const { [key]: _book, ...books } = store.getState().books;
+    const { [key]: _tape, ...tapes } = store.getState().trades;
+    const seenAt = { ...store.getState().seenAt };
+    delete seenAt[bookSeenKey(exchange, symbol)];
+    delete seenAt[tradesSeenKey(exchange, symbol)];
+    store.setState({ books, trades: tapes, seenAt });
   };
 
   return {

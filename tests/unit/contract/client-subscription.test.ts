@@ -147,7 +147,7 @@ describe('events:subscribe', () => {
     expect(await ids()).toContain('sim|BTC/USDT|1m');
   });
 
-  it('streams the order book a book panel shows while it shows it', async () => {
+  it('streams the order book and trades a book panel shows while it shows it', async () => {
     const c = makeCore();
     const client = { subscription: new ClientSubscription() };
     const ids = async () => {
@@ -156,11 +156,20 @@ describe('events:subscribe', () => {
     };
     await c.dispatch('events:subscribe', { orderbooks: [{ exchange: 'sim', symbol: 'BTC/USDT' }] }, client);
     await expect.poll(ids).toContain('sim|BTC/USDT|orderbook');
-    expect(client.subscription.wants('orderbook:updated', { exchange: 'sim', symbol: 'BTC/USDT' })).toBe(
-      true,
-    );
+    await expect.poll(ids).toContain('sim|BTC/USDT|trades');
+    const sim = { exchange: 'sim', symbol: 'BTC/USDT' };
+    expect(client.subscription.wants('orderbook:updated', sim)).toBe(true);
+    expect(client.subscription.wants('trades:updated', sim)).toBe(true);
+    expect(client.subscription.wants('trades:updated', { ...sim, symbol: 'ETH/USDT' })).toBe(false);
+    const tapes: { trades: unknown[] }[] = [];
+    c.events.subscribe((event, payload) => {
+      if (event === 'trades:updated') tapes.push(payload as { trades: unknown[] });
+    });
+    await expect.poll(() => tapes.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(tapes.at(-1)!.trades.length).toBeGreaterThan(0);
     client.subscription.close();
     await expect.poll(ids).not.toContain('sim|BTC/USDT|orderbook');
+    await expect.poll(ids).not.toContain('sim|BTC/USDT|trades');
   });
 
   it('is refused without a client, and bad or oversized declarations change nothing', async () => {

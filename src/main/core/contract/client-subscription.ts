@@ -8,6 +8,7 @@ const HIGH_RATE_EVENTS: ReadonlySet<EventName> = new Set<EventName>([
   'indicators:updated',
   'ticker:updated',
   'orderbook:updated',
+  'trades:updated',
 ]);
 
 export type SymbolRef = { exchange: string; symbol: string };
@@ -60,6 +61,7 @@ export class ClientSubscription {
       case 'ticker:updated':
         return this.declared.tickers.has(symbolId(payload as SymbolRef));
       case 'orderbook:updated':
+      case 'trades:updated':
         return this.declared.orderbooks.has(symbolId(payload as SymbolRef));
       default:
         return true;
