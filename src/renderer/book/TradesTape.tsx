@@ -54,9 +54,10 @@ export function TradesTape({
           {fresh.kind === 'disconnected' ? 'The core is disconnected.' : 'No trades seen yet.'}
         </p>
       ) : (
+        // By position, as the ladder: each new trade updates rows in place rather than remounting.
         trades.map((t, i) => (
           <div
-            key={`${t.time}-${i}`}
+            key={i}
             className="book-row"
             role="row"
             data-testid="tape-trade"

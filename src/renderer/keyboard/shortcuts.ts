@@ -5,7 +5,7 @@ export const SHORTCUTS: readonly { keys: string; action: string }[] = [
   { keys: 'A', action: 'Place a price alert line on the chart' },
   { keys: 'N', action: 'New alert rule for the chart’s symbol' },
   { keys: 'Ctrl ,', action: 'Settings' },
-  { keys: 'Alt 1 … 4', action: 'Bottom panel: Alerts, Streams, Rules, Account' },
+  { keys: 'Alt 1 … 5', action: 'Bottom panel: Alerts, Order book, Streams, Rules, Account' },
   { keys: 'Esc', action: 'Close a dialog, cancel placing an alert line' },
   { keys: '?', action: 'This list' },
 ];
