@@ -16,8 +16,8 @@ const PERCENT = 0.0001;
 const LEASE_TTL_MS = 2_000;
 /**
  * The survivor's heartbeat may run late while the whole suite loads a two-core CI machine: this much
- * is tolerated so the check bounds the takeover without timing the scheduler (the measured figure is
- * printed, and `npm run bench -- store` reports it on a quiet machine).
+ * is tolerated, so the check bounds the takeover without timing the scheduler (the measured figure is
+ * printed next to the stated time).
  */
 const SCHEDULING_SLACK_MS = 8_000;
 
