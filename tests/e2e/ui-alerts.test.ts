@@ -81,6 +81,11 @@ describe('price alerts drawn on the chart', () => {
     await toast.waitFor({ timeout: 80_000 });
     expect(await toast.innerText()).toContain('BTC/USDT');
     expect(await toast.locator('.signal-badge').innerText()).toBe('INFO');
+    // The toast names the rule that fired, as the history stores it.
+    const toastId = Number(await toast.getAttribute('data-alert-id'));
+    const fired = (await api.call('alerts:list', { limit: 50 })).alerts.find((x) => x.id === toastId);
+    expect(fired?.ruleName).toBeTruthy();
+    expect(await toast.getByTestId('toast-rule').innerText()).toBe(fired!.ruleName);
     await screenshotBothThemes(page, api, 'alert-toast');
 
     const row = page.locator('.alerts-table tr[data-alert-id][data-status="active"]').first();
