@@ -107,7 +107,13 @@ export type FakeExchange = FakeVenue & {
   account: FakeAccount;
   /** every answered REST request, in answer order, with its arrival time */
   restLog(): RestLogEntry[];
-  wsStats(): { connections: number; subscriptions: string[]; framesSent: number };
+  /** `subscribeRequests`: the streams each SUBSCRIBE command named (one may carry many) */
+  wsStats(): {
+    connections: number;
+    subscriptions: string[];
+    subscribeRequests: string[][];
+    framesSent: number;
+  };
   /** called for every kline frame sent: stream name, event time E, and sentAt (epoch ms, sub-ms precision) */
   onKlineSent(listener: KlineSentListener): () => void;
   close(): Promise<void>;
@@ -235,6 +241,7 @@ export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise
     wsStats: () => ({
       connections: hub.all().length,
       subscriptions: streams.subscriptions(),
+      subscribeRequests: streams.subscribeRequests.map((names) => [...names]),
       framesSent: hub.framesSent,
     }),
     onKlineSent: (listener) => streams.onKlineSent(listener),
