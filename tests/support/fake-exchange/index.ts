@@ -132,7 +132,13 @@ export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise
   const historyMs = opts.historyMs ?? 2 * DAY_MS;
   const now = opts.now ?? realNow;
   const startSecond = (Math.floor((now() - historyMs) / DAY_MS) * DAY_MS) / 1000;
-  const venue = new Venue(symbols, opts.seed ?? 1, startSecond, opts.thinMarket ?? false);
+  // Binance pushes a flat kline for an interval without trades (Kline/Candlestick streams: updated
+  // every second or two whatever trades); a thin market models the exchanges that skip them.
+  const thin = opts.thinMarket ?? false;
+  const venue = new Venue(symbols, opts.seed ?? 1, startSecond, {
+    thin,
+    emptyIntervals: thin ? 'skipped' : 'pushed',
+  });
   const faults = new FaultPlan();
   const log: RestLogEntry[] = [];
   const hub = new SocketHub(faults, now);
@@ -212,6 +218,7 @@ export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise
       stall: (ms, stallOpts) => hub.stall(ms, stallOpts?.pongs ?? true),
       endStall: () => hub.endStall(),
       rateLimit: (count) => faults.queueStatus(429, count),
+      noTrades: (fromMs, toMs) => venue.noTrades(fromMs, toMs),
       restStatus: (status, count, statusOpts) => faults.queueStatus(status, count, statusOpts),
       restDelay: (ms, count) => faults.queueDelay(ms, count),
       clockSkew: (ms) => {
