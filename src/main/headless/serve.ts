@@ -6,6 +6,12 @@ import { parseServeArgs, UsageError, USAGE } from './cli-args';
 import { defaultDataDir } from './default-data-dir';
 import { isLoopbackHost } from './host-policy';
 import { startHeadlessServer } from './server';
+import {
+  identityFromFiles,
+  selfSignedIdentity,
+  TlsIdentityError,
+  type ServerIdentity,
+} from './tls/server-identity';
 
 export type ServeEnvironment = {
   argv: readonly string[];
@@ -24,6 +30,8 @@ export type ServeEnvironment = {
 export type RunningServe = {
   url: string;
   dataDir: string;
+  /** SHA-256 of the served certificate (`AB:CD:…`); undefined over plain HTTP */
+  fingerprint: string | undefined;
   /** Closes the sockets and the servers, then stops the core (flushes and closes the database). */
   stop(): Promise<void>;
 };
@@ -77,6 +85,19 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
     return fatal(EXIT_FAILURE, `cannot create the data folder ${dataDir}: ${describe(err)}`);
   }
 
+  let identity: ServerIdentity | undefined;
+  try {
+    identity =
+      options.tls?.kind === 'files'
+        ? identityFromFiles(options.tls.certFile, options.tls.keyFile)
+        : options.tls?.kind === 'self-signed'
+          ? selfSignedIdentity(dataDir, 'Candlewatch server')
+          : undefined;
+  } catch (err) {
+    if (err instanceof TlsIdentityError) return fatal(EXIT_USAGE, err.message);
+    throw err;
+  }
+
   const log = createLogger(environment.logSink ?? stderrSink, { level: options.logLevel });
   let core: Core;
   try {
@@ -94,19 +115,31 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
       host: options.host,
       port: options.port,
       log: headlessLog,
+      ...(identity ? { tls: { cert: identity.cert, key: identity.key } } : {}),
     });
   } catch (err) {
     await core.stop();
     return fatal(EXIT_FAILURE, describe(err));
   }
-  if (options.host !== undefined && !isLoopbackHost(options.host)) {
-    headlessLog.warn('listening beyond loopback: the page and the token travel unencrypted over plain HTTP', {
-      host: options.host,
-    });
+  if (!identity && options.host !== undefined && !isLoopbackHost(options.host)) {
+    headlessLog.warn(
+      'listening beyond loopback over plain HTTP (--insecure-plain-http): the page and the tokens travel unencrypted unless a TLS proxy stands in front',
+      { host: options.host },
+    );
+  }
+  const fingerprint = identity?.fingerprint;
+  if (identity) {
+    // Printed on stderr for the person at the terminal, who compares it with what the client shows.
+    environment.stderr(
+      `candlewatch serve: TLS certificate SHA-256 fingerprint ${identity.fingerprint}` +
+        (identity.source === 'generated' ? ' (self-signed, made now and kept in the data folder)\n' : '\n'),
+    );
   }
 
   headlessLog.info('headless mode ready', { port: server.port, dataDir });
-  environment.stdout(`${JSON.stringify({ url: server.url, dataDir })}\n`);
+  environment.stdout(
+    `${JSON.stringify({ url: server.url, dataDir, ...(fingerprint ? { fingerprint } : {}) })}\n`,
+  );
 
   let stopping: Promise<void> | undefined;
   return {
@@ -114,6 +147,7 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
     serve: {
       url: server.url,
       dataDir,
+      fingerprint,
       stop: () =>
         (stopping ??= (async () => {
           await server.close();

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,8 @@ export type HeadlessServerOptions = {
   port: number;
   log: Logger;
   token?: AccessToken;
+  /** PEM certificate and key: HTTPS and WSS instead of plain HTTP */
+  tls?: { cert: string; key: string };
 };
 
 export type HeadlessServer = {
@@ -63,11 +66,15 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
     onRequest?: (req: IncomingMessage, res: ServerResponse) => void;
     sockets?: SocketBinding;
   } = {};
-  const makeServer = () => {
-    const server = createServer((req, res) => {
-      if (ready.onRequest) return ready.onRequest(req, res);
-      res.writeHead(503).end();
-    });
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (ready.onRequest) return ready.onRequest(req, res);
+    res.writeHead(503).end();
+  };
+  const tls = opts.tls;
+  const makeServer = (): Server => {
+    const server = tls
+      ? createTlsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, onRequest)
+      : createServer(onRequest);
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (ready.sockets) return ready.sockets.handleUpgrade(req, socket, head);
       socket.destroy();
@@ -80,7 +87,8 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
 
   const servers = await listenAll(makeServer, opts.host, opts.port, log);
   const port = (servers[0]!.address() as AddressInfo).port;
-  const hosts = createHostPolicy(allowedHostNames(opts.host, networkInterfaces(), hostname()), port);
+  const scheme = tls ? 'https' : 'http';
+  const hosts = createHostPolicy(allowedHostNames(opts.host, networkInterfaces(), hostname()), port, scheme);
   const refusals = createRefusalLog(log.child('refused'));
   const sockets = createSocketBinding({
     refusals,
@@ -103,7 +111,7 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
   const shownHost =
     opts.host === undefined || opts.host === '0.0.0.0' || opts.host === '::' ? LOOPBACK_V4 : opts.host;
   return {
-    url: `http://${urlHost(shownHost)}:${port}/?token=${token.value}`,
+    url: `${scheme}://${urlHost(shownHost)}:${port}/?token=${token.value}`,
     port,
     sockets,
     async close() {
