@@ -22,6 +22,7 @@ import { compactDatabase } from './store/database';
 import { createStoreModule } from './store/module';
 import { createChartModule } from './chart/module';
 import { ViewedSeries } from './contract/client-subscription';
+import { createPairingModule, type ServerAccessPort } from './pairing/module';
 
 export type CoreOptions = {
   dataDir: string;
@@ -34,6 +35,8 @@ export type CoreOptions = {
   notifier?: Notifier;
   /** Encrypts API keys at rest (the Electron shell passes one built on safeStorage). */
   secretBox?: SecretBox;
+  /** Headless mode serving other machines: its certificate and paired clients (`pairing:*`). */
+  serverAccess?: ServerAccessPort;
 };
 
 export type Core = {
@@ -158,7 +161,8 @@ export function createCore(opts: CoreOptions): Core {
 
   // Started in this order (the store first, the streams that feed the others last) and stopped in
   // the reverse one, so nothing receives data from a module that is not running.
-  const modules = { app, store, secrets, alerts, chart, market, account };
+  const pairing = createPairingModule(opts.serverAccess);
+  const modules = { app, store, secrets, alerts, chart, market, account, pairing };
   const handlers = combineHandlers(modules);
   for (const module of Object.values(modules)) module.start();
   // Rules own their data: the feed streams what the enabled rules read, watched or not (from the

@@ -19,7 +19,14 @@ export type ServeOptions = {
   tls?: TlsChoice;
 };
 
-export type ParsedArgs = { kind: 'help' } | { kind: 'serve'; options: ServeOptions };
+/** `--pair NAME`, `--revoke NAME`, `--pairings`: change or list the paired clients, then exit. */
+export type PairingAction =
+  { kind: 'pair'; name: string } | { kind: 'revoke'; client: string } | { kind: 'list' };
+
+export type ParsedArgs =
+  | { kind: 'help' }
+  | { kind: 'serve'; options: ServeOptions }
+  | { kind: 'pairing'; action: PairingAction; options: ServeOptions };
 
 /** Bad command line: the entry point prints the message and exits with code 2. */
 export class UsageError extends Error {
@@ -46,13 +53,27 @@ Options:
   --insecure-plain-http
                      plain HTTP even beyond loopback (only behind a TLS proxy you run)
   --log-level L      debug | info | warn | error (default: info); logs go to stderr
+  --pair NAME        pair a client named NAME: prints its token and the certificate
+                     fingerprint, then exits (works while the server runs)
+  --revoke NAME      revoke a paired client (by name or id); its connections close
+  --pairings         list the paired clients, then exit
   -h, --help         this text
 
 When ready it prints one JSON line on stdout: {"url": "...?token=...", "dataDir": "..."}, plus
 "fingerprint" (SHA-256 of the certificate) when it serves TLS.`;
 
-const VALUE_FLAGS = ['data-dir', 'config', 'port', 'host', 'log-level', 'tls-cert', 'tls-key'];
-const SWITCHES = ['tls', 'plain-http', 'insecure-plain-http'];
+const VALUE_FLAGS = [
+  'data-dir',
+  'config',
+  'port',
+  'host',
+  'log-level',
+  'tls-cert',
+  'tls-key',
+  'pair',
+  'revoke',
+];
+const SWITCHES = ['tls', 'plain-http', 'insecure-plain-http', 'pairings'];
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 /** Parses `npm run serve -- …` arguments; relative paths are resolved against `cwd`. */
@@ -88,6 +109,14 @@ export function parseServeArgs(argv: readonly string[], cwd: string): ParsedArgs
   if (host !== undefined) options.host = parseHost(host);
   const tls = parseTls(values, switches, options.host, cwd);
   if (tls) options.tls = tls;
+  const actions: PairingAction[] = [];
+  const pair = values.get('--pair');
+  if (pair !== undefined) actions.push({ kind: 'pair', name: pair });
+  const revoke = values.get('--revoke');
+  if (revoke !== undefined) actions.push({ kind: 'revoke', client: revoke });
+  if (switches.has('--pairings')) actions.push({ kind: 'list' });
+  if (actions.length > 1) throw new UsageError('give one of --pair, --revoke and --pairings at a time');
+  if (actions[0]) return { kind: 'pairing', action: actions[0], options };
   return { kind: 'serve', options };
 }
 

@@ -6,12 +6,10 @@ import { parseServeArgs, UsageError, USAGE } from './cli-args';
 import { defaultDataDir } from './default-data-dir';
 import { isLoopbackHost } from './host-policy';
 import { startHeadlessServer } from './server';
-import {
-  identityFromFiles,
-  selfSignedIdentity,
-  TlsIdentityError,
-  type ServerIdentity,
-} from './tls/server-identity';
+import type { SocketBinding } from './socket-binding';
+import { openPairedClients, PairingFileError, type PairedClients } from '../core/pairing/paired-clients';
+import { runPairingAction } from './pairing-cli';
+import { identityFor, TlsIdentityError, type ServerIdentity } from './tls/server-identity';
 
 export type ServeEnvironment = {
   argv: readonly string[];
@@ -41,6 +39,9 @@ export type ServeOutcome = { kind: 'exit'; code: number } | { kind: 'running'; s
 /** Exit codes: 2 for a bad command line or config file, 1 for a failure to start. */
 export const EXIT_USAGE = 2;
 export const EXIT_FAILURE = 1;
+
+/** How often the paired-clients file is read again for revocations made from the command line. */
+const REVOCATION_CHECK_MS = 2_000;
 
 /**
  * `npm run serve`: parses the command line, builds the core, starts the HTTP/WebSocket server and
@@ -85,23 +86,39 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
     return fatal(EXIT_FAILURE, `cannot create the data folder ${dataDir}: ${describe(err)}`);
   }
 
+  if (parsed.kind === 'pairing') {
+    return { kind: 'exit', code: runPairingAction(parsed.action, dataDir, options.tls, environment) };
+  }
+
   let identity: ServerIdentity | undefined;
+  let paired: PairedClients;
   try {
-    identity =
-      options.tls?.kind === 'files'
-        ? identityFromFiles(options.tls.certFile, options.tls.keyFile)
-        : options.tls?.kind === 'self-signed'
-          ? selfSignedIdentity(dataDir, 'Candlewatch server')
-          : undefined;
+    identity = options.tls && identityFor(options.tls, dataDir);
+    paired = openPairedClients(dataDir);
   } catch (err) {
-    if (err instanceof TlsIdentityError) return fatal(EXIT_USAGE, err.message);
+    if (err instanceof TlsIdentityError || err instanceof PairingFileError)
+      return fatal(EXIT_USAGE, err.message);
     throw err;
   }
+  // The socket binding exists only once the server listens, after the core: calls reach it through this.
+  const late: { sockets?: SocketBinding } = {};
 
   const log = createLogger(environment.logSink ?? stderrSink, { level: options.logLevel });
   let core: Core;
   try {
-    core = createCore({ dataDir, mode: 'headless', version: environment.version, log, config });
+    core = createCore({
+      dataDir,
+      mode: 'headless',
+      version: environment.version,
+      log,
+      config,
+      serverAccess: {
+        fingerprint: identity?.fingerprint ?? null,
+        clients: paired,
+        connections: (id) => late.sockets?.connectionsOf(id) ?? 0,
+        disconnect: (id) => late.sockets?.disconnectPaired(id) ?? 0,
+      },
+    });
   } catch (err) {
     return fatal(EXIT_FAILURE, `cannot open the data folder ${dataDir}: ${describe(err)}`);
   }
@@ -115,12 +132,23 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
       host: options.host,
       port: options.port,
       log: headlessLog,
+      paired,
       ...(identity ? { tls: { cert: identity.cert, key: identity.key } } : {}),
     });
   } catch (err) {
     await core.stop();
     return fatal(EXIT_FAILURE, describe(err));
   }
+  late.sockets = server.sockets;
+  // `--revoke` from another shell changes the file: its connections close within this period.
+  const watchRevocations = setInterval(() => {
+    try {
+      for (const id of paired.refresh()) server.sockets.disconnectPaired(id);
+    } catch (err) {
+      headlessLog.error('cannot read the paired clients', { error: err });
+    }
+  }, REVOCATION_CHECK_MS);
+  watchRevocations.unref();
   if (!identity && options.host !== undefined && !isLoopbackHost(options.host)) {
     headlessLog.warn(
       'listening beyond loopback over plain HTTP (--insecure-plain-http): the page and the tokens travel unencrypted unless a TLS proxy stands in front',
@@ -150,6 +178,7 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
       fingerprint,
       stop: () =>
         (stopping ??= (async () => {
+          clearInterval(watchRevocations);
           await server.close();
           await core.stop();
         })()),

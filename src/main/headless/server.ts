@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { Core } from '../core/app';
 import type { Logger } from '../core/base/log';
+import type { PairedClients } from '../core/pairing/paired-clients';
 import { createAccessToken, type AccessToken } from './access-token';
 import { allowedHostNames, createHostPolicy, urlHost } from './host-policy';
 import { createPageHandler } from './page-handler';
@@ -22,6 +23,8 @@ export type HeadlessServerOptions = {
   port: number;
   log: Logger;
   token?: AccessToken;
+  /** the clients paired with this server; each may connect with its own token */
+  paired?: PairedClients;
   /** PEM certificate and key: HTTPS and WSS instead of plain HTTP */
   tls?: { cert: string; key: string };
 };
@@ -95,6 +98,7 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
     dispatch: opts.core.dispatch,
     events: opts.core.events,
     token,
+    ...(opts.paired ? { paired: opts.paired } : {}),
     hosts,
     log: log.child('socket'),
   });
@@ -102,6 +106,8 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
   ready.onRequest = createPageHandler({
     rendererDir: opts.rendererDir,
     token,
+    ...(opts.paired ? { paired: opts.paired } : {}),
+    secure: tls !== undefined,
     hosts,
     cookieName: `candlewatch-page-${port}`,
     refusals,

@@ -3,6 +3,7 @@ import { accountEvents, accountMethods } from './methods/account';
 import { appEvents, appMethods } from './methods/app';
 import { eventsMethods } from './methods/events';
 import { marketEvents, marketMethods } from './methods/market';
+import { pairingMethods } from './methods/pairing';
 import { settingsEvents, settingsMethods } from './methods/settings';
 import { shellEvents } from './methods/shell';
 import { signalsEvents, signalsMethods } from './methods/signals';
@@ -22,6 +23,7 @@ export const methods = {
   ...uiMethods,
   ...accountMethods,
   ...eventsMethods,
+  ...pairingMethods,
 } as const;
 
 export const events = {

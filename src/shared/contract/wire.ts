@@ -29,3 +29,9 @@ export type ResultFrame = {
 export type EventFrame = { t: 'event'; event: string; payload: unknown };
 
 export type ServerFrame = ResultFrame | EventFrame;
+
+/**
+ * Close code of a connection whose pairing token was revoked while it was open. The client must not
+ * reconnect with that token: it tells its user the pairing is gone.
+ */
+export const CLOSE_REVOKED = 4403;

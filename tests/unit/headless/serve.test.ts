@@ -100,6 +100,31 @@ describe('npm run serve', () => {
     expect(stderr).toContain('--insecure-plain-http');
   });
 
+  it('--pair prints a token and the fingerprint the server then serves; --pairings lists, --revoke revokes', async () => {
+    const paired = await serve(['--data-dir', 'data', '--pair', 'laptop']);
+    expect(paired.outcome).toEqual({ kind: 'exit', code: 0 });
+    const { token, fingerprint, name } = JSON.parse(paired.stdout) as Record<string, string>;
+    expect(name).toBe('laptop');
+    expect(token).toMatch(/^cwp_/);
+    expect(paired.stderr).toContain(`fingerprint: ${fingerprint}`);
+    expect((await serve(['--data-dir', 'data', '--pair', 'laptop'])).stderr).toContain(
+      'a client named "laptop" is already paired',
+    );
+    const listed = await serve(['--data-dir', 'data', '--pairings']);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ clients: [{ name: 'laptop' }] });
+    expect(listed.stdout).not.toContain(token);
+
+    const started = await serve(['--data-dir', 'data', '--host', '127.0.0.1', '--tls']);
+    expect(JSON.parse(started.stdout)).toMatchObject({ fingerprint });
+    const access = await running!.stop().then(() => serve(['--data-dir', 'data', '--revoke', 'laptop']));
+    running = undefined;
+    expect(access.outcome).toEqual({ kind: 'exit', code: 0 });
+    expect((await serve(['--data-dir', 'data', '--revoke', 'laptop'])).outcome).toEqual({
+      kind: 'exit',
+      code: 2,
+    });
+  });
+
   it('uses the XDG data folder when none is given', async () => {
     const { stdout } = await serve([]);
     expect(JSON.parse(stdout)).toMatchObject({ dataDir: join(dir, 'xdg', 'candlewatch') });

@@ -1,6 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TlsChoice } from '../cli-args';
 import { createSelfSignedCert } from './self-signed-cert';
 
 /** The certificate the server presents, and the fingerprint clients pin (SHA-256, `AB:CD:…`). */
@@ -22,6 +23,13 @@ export class TlsIdentityError extends Error {
     super(message);
     this.name = 'TlsIdentityError';
   }
+}
+
+/** The certificate a TLS choice of the command line names (the self-signed one is made on first use). */
+export function identityFor(choice: TlsChoice, dataDir: string): ServerIdentity {
+  return choice.kind === 'files'
+    ? identityFromFiles(choice.certFile, choice.keyFile)
+    : selfSignedIdentity(dataDir, 'Candlewatch server');
 }
 
 /** `--tls-cert` / `--tls-key`: the user's own pair (a CA-signed one, or one they made). */
