@@ -149,16 +149,19 @@ export function createSocketBinding(opts: SocketBindingOptions): SocketBinding {
     } catch {
       return refuse(socket, 400, 'bad request');
     }
-    const presented = bearerToken(req.headers.authorization) ?? url.searchParams.get('token');
-    // Browsers always send Origin on a WebSocket handshake, so a handshake without one is a program
-    // (the desktop app attached to this server). It is admitted by its pairing token alone, whatever
-    // name it reached the server by (a DNS name, a NAT): the Host and Origin checks below exist to
-    // stop hostile web pages and DNS rebinding, which only happen in a browser.
-    const program =
-      req.headers.origin === undefined && url.pathname === SOCKET_PATH
-        ? opts.paired?.verify(presented)
-        : undefined;
-    if (program) return wss.handleUpgrade(req, socket, head, (ws) => bind(ws, program.id));
+    const bearer = bearerToken(req.headers.authorization);
+    const presented = bearer ?? url.searchParams.get('token');
+    // Browsers always send Origin on a WebSocket handshake and cannot set Authorization on one, so a
+    // handshake with a bearer token and no Origin is a program (the desktop app attached to this
+    // server). It is admitted by its pairing token alone, whatever name it reached the server by (a
+    // DNS name, a NAT): the Host and Origin checks below stop hostile web pages and DNS rebinding,
+    // which only happen in a browser.
+    if (req.headers.origin === undefined && bearer !== undefined) {
+      if (url.pathname !== SOCKET_PATH) return refuse(socket, 404, 'no socket at this path');
+      const program = opts.paired?.verify(bearer);
+      if (!program) return refuse(socket, 401, 'missing, wrong or revoked token');
+      return wss.handleUpgrade(req, socket, head, (ws) => bind(ws, program.id));
+    }
     const host = req.headers.host;
     if (!opts.hosts.allowsHost(host)) return refuse(socket, 403, 'foreign Host header');
     if (url.pathname !== SOCKET_PATH) return refuse(socket, 404, 'no socket at this path');

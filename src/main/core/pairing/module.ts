@@ -39,8 +39,21 @@ export function createPairingModule(port: ServerAccessPort | undefined) {
         if (!revoked) throw new ContractError('not-found', `no paired client ${id}`);
         return { revoked: true as const, closedConnections: port.disconnect(revoked.id) };
       },
+      // The desktop shell answers these itself (src/main/electron/remote); a core never attaches.
+      'remote:status': attachedByShell,
+      'remote:probe': attachedByShell,
+      'remote:attach': attachedByShell,
+      'remote:use': attachedByShell,
+      'remote:forget': attachedByShell,
     },
     start() {},
     stop() {},
   } satisfies CoreModule;
 }
+
+const attachedByShell = (): never => {
+  throw new ContractError(
+    'unavailable',
+    'only the desktop app attaches to a server; this Candlewatch runs headless',
+  );
+};
