@@ -56,6 +56,11 @@ export class ScriptedSource implements MarketSource {
       timeframes?: string[];
       websocketOhlcv?: boolean;
       pageLimit?: number;
+      /**
+       * false: the exchange is silent while nothing trades (a silent stream is asked about over
+       * REST before it is called stale); default true, as `emptyIntervals: 'pushed'` says
+       */
+      pushesQuietIntervals?: boolean;
     },
   ) {
     this.id = opts.id ?? 'scripted';
@@ -71,9 +76,9 @@ export class ScriptedSource implements MarketSource {
       websocketOrderBook: true,
       orderBook: true,
       closedFlag: false,
-      emptyIntervals: 'pushed',
+      emptyIntervals: opts.pushesQuietIntervals === false ? 'skipped' : 'pushed',
       maxCandlesPerRequest: opts.pageLimit ?? 1000,
-      facts: quirksOf(this.id).facts,
+      facts: { ...quirksOf(this.id).facts, pushesQuietIntervals: opts.pushesQuietIntervals ?? true },
     };
     this.infos = opts.symbols.map((symbol) => {
       const [base = '', quote = ''] = symbol.split('/');

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { LogLevel } from '../core/base/log';
+import { isPostgresUrl } from '../core/store/postgres/pg-database';
 import { argTokens } from './arg-tokens';
 import { isLoopbackHost } from './host-policy';
 
@@ -17,6 +18,12 @@ export type ServeOptions = {
   logLevel: LogLevel;
   /** undefined: plain HTTP (the default on loopback, or forced with --insecure-plain-http) */
   tls?: TlsChoice;
+  /** a PostgreSQL URL: this node is one collector of several sharing that database */
+  store?: string;
+  /** this collector's name in the cluster (default: host name and process id) */
+  node?: string;
+  /** how long a stream lease lasts without renewal (ms) */
+  leaseTtlMs?: number;
 };
 
 /** `--pair NAME`, `--revoke NAME`, `--pairings`: change or list the paired clients, then exit. */
@@ -57,6 +64,11 @@ Options:
                      fingerprint, then exits (works while the server runs)
   --revoke NAME      revoke a paired client (by name or id); its connections close
   --pairings         list the paired clients, then exit
+  --store URL        postgres://user@host/db: share the streams, candles and alerts with the
+                     other collectors of that database (default: the data folder's SQLite alone)
+  --node NAME        this collector's name among them (default: host name and process id)
+  --lease-ttl MS     a stream whose collector stopped renewing it this long is taken over
+                     (default: 10000)
   -h, --help         this text
 
 When ready it prints one JSON line on stdout: {"url": "...?token=...", "dataDir": "..."}, plus
@@ -72,6 +84,9 @@ const VALUE_FLAGS = [
   'tls-key',
   'pair',
   'revoke',
+  'store',
+  'node',
+  'lease-ttl',
 ];
 const SWITCHES = ['tls', 'plain-http', 'insecure-plain-http', 'pairings'];
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
@@ -107,6 +122,31 @@ export function parseServeArgs(argv: readonly string[], cwd: string): ParsedArgs
   if (configFile !== undefined) options.configFile = resolve(cwd, configFile);
   const host = values.get('--host');
   if (host !== undefined) options.host = parseHost(host);
+  const store = values.get('--store');
+  if (store !== undefined) {
+    if (!isPostgresUrl(store))
+      throw new UsageError(
+        `--store must be a postgres:// or postgresql:// address, got "${store.split('@').pop()}"`,
+      );
+    options.store = store;
+  }
+  const node = values.get('--node');
+  if (node !== undefined) {
+    if (!/^[\w.:-]{1,64}$/.test(node))
+      throw new UsageError(
+        `--node must be 1 to 64 letters, digits, dots, colons, dashes or underscores, got "${node}"`,
+      );
+    options.node = node;
+  }
+  const ttl = values.get('--lease-ttl');
+  if (ttl !== undefined) {
+    const ms = /^\d{1,7}$/.test(ttl) ? Number(ttl) : NaN;
+    if (!(ms >= 500))
+      throw new UsageError(`--lease-ttl must be a whole number of milliseconds, at least 500, got "${ttl}"`);
+    options.leaseTtlMs = ms;
+  }
+  if ((node !== undefined || ttl !== undefined) && store === undefined)
+    throw new UsageError('--node and --lease-ttl only apply with --store postgres://…');
   const tls = parseTls(values, switches, options.host, cwd);
   if (tls) options.tls = tls;
   const actions: PairingAction[] = [];

@@ -1,4 +1,7 @@
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { startClusterNode, type ClusterNode } from '../core/cluster/cluster-node';
+import { describePgUrl } from '../core/store/postgres/pg-database';
 import { createCore, type Core } from '../core/app';
 import { ConfigFileError, readConfigFile, type ConfigFile } from '../core/config/config-file';
 import { createLogger, stderrSink, type LogSink } from '../core/base/log';
@@ -104,6 +107,22 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
   const late: { sockets?: SocketBinding } = {};
 
   const log = createLogger(environment.logSink ?? stderrSink, { level: options.logLevel });
+  let cluster: ClusterNode | undefined;
+  if (options.store !== undefined) {
+    try {
+      cluster = await startClusterNode({
+        url: options.store,
+        node: options.node ?? `${hostname()}-${process.pid}`,
+        ttlMs: options.leaseTtlMs,
+        log: log.child('cluster'),
+      });
+    } catch (err) {
+      return fatal(
+        EXIT_FAILURE,
+        `cannot open the shared store ${describePgUrl(options.store)}: ${describe(err)}`,
+      );
+    }
+  }
   let core: Core;
   try {
     core = createCore({
@@ -118,8 +137,10 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
         connections: (id) => late.sockets?.connectionsOf(id) ?? 0,
         disconnect: (id) => late.sockets?.disconnectPaired(id) ?? 0,
       },
+      cluster: cluster?.attach,
     });
   } catch (err) {
+    await cluster?.stop();
     return fatal(EXIT_FAILURE, `cannot open the data folder ${dataDir}: ${describe(err)}`);
   }
 
@@ -137,6 +158,7 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
     });
   } catch (err) {
     await core.stop();
+    await cluster?.stop();
     return fatal(EXIT_FAILURE, describe(err));
   }
   late.sockets = server.sockets;
@@ -165,9 +187,13 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
   }
 
   headlessLog.info('headless mode ready', { port: server.port, dataDir });
-  environment.stdout(
-    `${JSON.stringify({ url: server.url, dataDir, ...(fingerprint ? { fingerprint } : {}) })}\n`,
-  );
+  const ready = {
+    url: server.url,
+    dataDir,
+    ...(fingerprint ? { fingerprint } : {}),
+    ...(cluster ? { node: cluster.leases.node, takeoverWithinMs: cluster.leases.takeoverWithinMs } : {}),
+  };
+  environment.stdout(`${JSON.stringify(ready)}\n`);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -181,6 +207,7 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
           clearInterval(watchRevocations);
           await server.close();
           await core.stop();
+          await cluster?.stop();
         })()),
     },
   };

@@ -33,6 +33,8 @@ export type HeadlessServer = {
   /** The page URL with the token: printed once on stdout, never logged. */
   readonly url: string;
   readonly port: number;
+  /** The addresses listened on: 127.0.0.1 and ::1 by default, 127.0.0.1 alone where IPv6 is off. */
+  readonly addresses: readonly string[];
   readonly sockets: SocketBinding;
   close(): Promise<void>;
 };
@@ -119,6 +121,7 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
   return {
     url: `${scheme}://${urlHost(shownHost)}:${port}/?token=${token.value}`,
     port,
+    addresses: servers.map((server) => (server.address() as AddressInfo).address),
     sockets,
     async close() {
       await sockets.close();

@@ -34,6 +34,8 @@ const STREAM_PATTERN =
 export class MarketStreams {
   private readonly connections = new Map<number, MarketConnection>();
   private readonly klineListeners = new Set<KlineSentListener>();
+  /** the streams each SUBSCRIBE command received named, in arrival order */
+  readonly subscribeRequests: string[][] = [];
   private tickTimer: NodeJS.Timeout | undefined;
   private boundaryTimer: NodeJS.Timeout | undefined;
 
@@ -111,6 +113,7 @@ export class MarketStreams {
     const params = Array.isArray(request.params) ? (request.params as unknown[]) : [];
     switch (request.method) {
       case 'SUBSCRIBE': {
+        this.subscribeRequests.push(params.filter((name): name is string => typeof name === 'string'));
         const now = this.now();
         const subs = params.map((name) => (typeof name === 'string' ? this.parse(name, now) : undefined));
         if (subs.some((sub) => sub === undefined)) {

@@ -1,4 +1,4 @@
-import ccxt, { type Exchange, type OrderBook as CcxtOrderBook, type Ticker as CcxtTicker } from 'ccxt';
+import { type Exchange, type OrderBook as CcxtOrderBook, type Ticker as CcxtTicker } from 'ccxt';
 import type { ExchangeCapabilities, MarketInfo } from '../../../shared/domain/exchange';
 import type { Candle, OrderBook, Ticker } from '../../../shared/domain/market';
 import { retryAfterMs } from '../base/backoff';
@@ -22,15 +22,7 @@ import {
   type TickerBatch,
 } from './market-source';
 import { RestGate } from './rest-gate';
-
-/** The part of ccxt's WsClient we look at to tell connections apart and to drop one. */
-type WsClientView = {
-  url: string;
-  subscriptions?: Record<string, unknown>;
-  error?: unknown;
-  connection?: { terminate?: () => void };
-  close(): unknown;
-};
+import { dropSocket, SocketGenerations, wsClients } from './ws-sockets';
 
 /** ccxt's TICK_SIZE precision mode: `precision.price` is the price step itself, not a digit count. */
 const TICK_SIZE = 4;
@@ -56,10 +48,9 @@ export class CcxtSource implements MarketSource {
   private readonly clientIds = new WeakMap<object, number>();
   private nextClientId = 1;
   private readonly streamClients = new Map<string, { url: string; client: object } | null>();
-  private readonly lastClientByUrl = new Map<string, object>();
+  private readonly sockets = new SocketGenerations();
   /** the socket generation in which each candle stream last went out in a subscription batch */
   private readonly batchedAt = new Map<string, number>();
-  private generation = 0;
   private subscribeBatch: Array<[string, string]> = [];
   private subscribeSent: Promise<void> | null = null;
   private unsubscribeBatch: Array<[string, string]> = [];
@@ -136,7 +127,7 @@ export class CcxtSource implements MarketSource {
     const key = `c|${symbol}|${timeframe}`;
     // Watched again before its unsubscription went out: keep the subscription.
     this.unsubscribeBatch = this.unsubscribeBatch.filter(([s, tf]) => s !== symbol || tf !== timeframe);
-    if (!this.subscribed(key)) await this.subscribeInBatch(key, symbol, timeframe);
+    if (!this.subscribed(key)) await this.subscribeInBatch(symbol, timeframe);
     this.repairCandleCacheLookup(symbol);
     const returned = await this.watching(this.ex.watchOHLCV(symbol, timeframe));
     // watchOHLCV hands back only what changed since the previous call, and under load one wake
@@ -154,22 +145,35 @@ export class CcxtSource implements MarketSource {
    * long again after every dropped socket. New streams are therefore subscribed together, one
    * watchOHLCVForSymbols message per batch; each stream still runs its own watch loop (at 500
    * symbols one loop per stream costs ~5× less CPU than one multi-symbol loop, which re-arms every
-   * symbol on each wake). A failed batch costs nothing: the stream's own watch subscribes it.
+   * symbol on each wake). A failed batch is forgotten: the streams batch again on their retry.
    */
-  private subscribeInBatch(key: string, symbol: string, timeframe: string): Promise<void> {
+  private subscribeInBatch(symbol: string, timeframe: string): Promise<void> {
     if (this.ex.has['watchOHLCVForSymbols'] !== true) return Promise.resolve();
     this.subscribeBatch.push([symbol, timeframe]);
-    this.batchedAt.set(
-      key,
-      this.replacedSockets((this.ex.clients ?? {}) as unknown as Record<string, WsClientView>),
-    );
     this.subscribeSent ??= new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.subscribeSent = null;
         while (this.subscribeBatch.length > 0) {
           const batch = this.subscribeBatch.splice(0, SUBSCRIBE_BATCH_MAX);
-          this.ex.watchOHLCVForSymbols(batch).catch((err: unknown) => {
-            this.deps.log.debug('batch subscription failed; streams subscribe one by one', { error: err });
+          const sent = this.ex.watchOHLCVForSymbols(batch);
+          // Marked with the socket it went out on (ccxt has registered it by now): should that
+          // socket be replaced before the streams saw data, the generation moves and they batch
+          // again. Marked when queued instead, a first socket was never seen, its replacement
+          // did not count, and every stream re-subscribed alone, paced at 5 a second.
+          const generation = this.sockets.current(wsClients(this.ex));
+          for (const [s, tf] of batch) this.batchedAt.set(`c|${s}|${tf}`, generation);
+          sent.catch((err: unknown) => {
+            // The socket failed before the batch went out (on a loaded machine the first dial can
+            // close before it opens): ccxt dropped its subscriptions, so the batch no longer counts.
+            // Without this the streams' retries each sent a SUBSCRIBE of their own, paced at 5 a
+            // second (80 streams: 16 s), instead of going out together in the next batch.
+            for (const [s, tf] of batch) {
+              const key = `c|${s}|${tf}`;
+              if (this.batchedAt.get(key) === generation) this.batchedAt.delete(key);
+            }
+            this.deps.log.debug('batch subscription failed; streams batch again on their retry', {
+              error: err,
+            });
           });
         }
         resolve();
@@ -187,12 +191,12 @@ export class CcxtSource implements MarketSource {
    * quadratic. A stream sent twice costs nothing: ccxt skips subscriptions a socket already has.
    */
   private subscribed(key: string): boolean {
-    const clients = (this.ex.clients ?? {}) as unknown as Record<string, WsClientView>;
+    const clients = wsClients(this.ex);
     const known = this.streamClients.get(key);
     if (known && clients[known.url] === known.client) return true;
     // This exchange's subscription hashes do not name the symbol: we cannot tell, leave it to ccxt.
     if (known === null) return true;
-    return this.batchedAt.get(key) === this.replacedSockets(clients);
+    return this.batchedAt.get(key) === this.sockets.current(clients);
   }
 
   async unwatchCandles(symbol: string, timeframe: string): Promise<void> {
@@ -279,7 +283,7 @@ export class CcxtSource implements MarketSource {
   }
 
   reconnect(symbol?: string, opts: { keepLiveSockets?: boolean } = {}): void {
-    const clients = (this.ex.clients ?? {}) as unknown as Record<string, WsClientView>;
+    const clients = wsClients(this.ex);
     // Some exchanges name the market id in their hashes (OKX `candle1m:BTC-USDT`, BingX `BTC-USDT@kline_1min`).
     const names = symbol === undefined ? [] : this.streamNames(symbol).symbols;
     const now = this.deps.clock.now();
@@ -291,17 +295,7 @@ export class CcxtSource implements MarketSource {
         this.deps.log.debug('stale stream on a live socket: socket kept', { url, symbol });
         continue;
       }
-      // Marked closed-by-user first: ccxt's onClose then leaves the registry alone. Otherwise it
-      // deletes `clients[url]` by url when the old socket finally closes, orphaning the new one.
-      client.error = new ccxt.ExchangeClosedByUser(`${this.id}: reconnecting`);
-      delete (this.ex.clients as unknown as Record<string, unknown>)[url];
-      try {
-        // terminate, not close: a stalled server may never answer the closing handshake.
-        if (client.connection?.terminate) client.connection.terminate();
-        else void client.close();
-      } catch (err) {
-        this.deps.log.debug('closing a socket failed', { url, error: err });
-      }
+      dropSocket(this.ex, url, client, `${this.id}: reconnecting`, this.deps.log);
     }
   }
 
@@ -436,7 +430,7 @@ export class CcxtSource implements MarketSource {
    * after that one lookup per wake tells whether it is still the registered one.
    */
   private connectionOf(key: string, symbol: string, timeframe?: string): number {
-    const clients = (this.ex.clients ?? {}) as unknown as Record<string, WsClientView>;
+    const clients = wsClients(this.ex);
     const known = this.streamClients.get(key);
     if (known && clients[known.url] === known.client) return this.idOf(known.client);
     if (known === undefined || known !== null) {
@@ -452,7 +446,7 @@ export class CcxtSource implements MarketSource {
       this.streamClients.set(key, null);
     }
     // This exchange names its subscriptions some other way: any replaced socket counts.
-    return -this.replacedSockets(clients);
+    return -this.sockets.current(clients);
   }
 
   private idOf(client: object): number {
@@ -462,26 +456,6 @@ export class CcxtSource implements MarketSource {
       this.clientIds.set(client, id);
     }
     return id;
-  }
-
-  /**
-   * A number that grows whenever a socket is replaced or gone (ccxt deletes a closed socket from
-   * `clients` and dials a new one only at the next watch).
-   */
-  private replacedSockets(clients: Record<string, WsClientView>): number {
-    for (const url of this.lastClientByUrl.keys()) {
-      if (url in clients) continue;
-      this.lastClientByUrl.delete(url);
-      this.generation++;
-    }
-    for (const [url, client] of Object.entries(clients)) {
-      const before = this.lastClientByUrl.get(url);
-      if (before !== client) {
-        if (before !== undefined) this.generation++;
-        this.lastClientByUrl.set(url, client);
-      }
-    }
-    return this.generation;
   }
 
   private toTicker(symbol: string, t: CcxtTicker): Ticker {
