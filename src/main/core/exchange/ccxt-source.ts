@@ -1,6 +1,11 @@
-import { type Exchange, type OrderBook as CcxtOrderBook, type Ticker as CcxtTicker } from 'ccxt';
+import {
+  type Exchange,
+  type OrderBook as CcxtOrderBook,
+  type Ticker as CcxtTicker,
+  type Trade as CcxtTrade,
+} from 'ccxt';
 import type { ExchangeCapabilities, MarketInfo } from '../../../shared/domain/exchange';
-import type { Candle, OrderBook, Ticker } from '../../../shared/domain/market';
+import type { Candle, OrderBook, Ticker, Trade } from '../../../shared/domain/market';
 import { retryAfterMs } from '../base/backoff';
 import type { Clock } from '../base/clock';
 import type { Logger } from '../base/log';
@@ -20,6 +25,7 @@ import {
   type CandleBatch,
   type MarketSource,
   type TickerBatch,
+  type TradesBatch,
 } from './market-source';
 import { RestGate } from './rest-gate';
 import { dropSocket, SocketGenerations, wsClients } from './ws-sockets';
@@ -265,6 +271,27 @@ export class CcxtSource implements MarketSource {
     return this.toBook(symbol, book, depth);
   }
 
+  /** ccxt.pro hands over the trades since the previous call (its `newUpdates` default), oldest first. */
+  async watchTrades(symbol: string): Promise<TradesBatch> {
+    const trades = await this.watching(this.ex.watchTrades(symbol));
+    return {
+      trades: trades.map((t) => this.toTrade(t)),
+      connection: this.connectionOf(`r|${symbol}`, symbol),
+    };
+  }
+
+  async unwatchTrades(symbol: string): Promise<void> {
+    this.streamClients.delete(`r|${symbol}`);
+    if (this.ex.has['unWatchTrades'] === true) await this.ex.unWatchTrades(symbol);
+  }
+
+  async fetchTrades(symbol: string, limit: number): Promise<Trade[]> {
+    const trades = await this.watching(
+      this.gate.run(() => this.ex.fetchTrades(symbol, undefined, limit), REST_PRIORITY.poll),
+    );
+    return trades.map((t) => this.toTrade(t));
+  }
+
   /** A watch's or REST call's result, its failure translated by the exchange's quirks (quirkError). */
   private async watching<T>(call: Promise<T>): Promise<T> {
     try {
@@ -468,6 +495,15 @@ export class CcxtSource implements MarketSource {
       ask: num(t.ask),
       changePercent24h: num(t.percentage),
       quoteVolume24h: num(t.quoteVolume),
+    };
+  }
+
+  private toTrade(t: CcxtTrade): Trade {
+    return {
+      time: t.timestamp ?? this.deps.clock.now(),
+      price: Number(t.price),
+      amount: Number(t.amount),
+      side: t.side === 'buy' || t.side === 'sell' ? t.side : null,
     };
   }
 
