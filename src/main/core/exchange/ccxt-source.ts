@@ -42,6 +42,15 @@ const SUBSCRIBE_BATCH_MS = 50;
 const LIVE_SOCKET_MS = 5_000;
 /** Binance takes at most 1,024 streams per connection; ccxt counts 200 per batch. */
 const SUBSCRIBE_BATCH_MAX = 200;
+/**
+ * REST calls in flight at once (rest-gate.ts). ccxt's throttle paces their starts at the exchange's
+ * weight limit: Binance spot's `rateLimit` 50 ms × the klines `cost` 0.4 (ccxt binance.js) is one
+ * call per 20 ms, 3,000 a minute of "Weight: 2" (spot rest-api.md, GET /api/v3/klines) = the 6,000
+ * REQUEST_WEIGHT a minute of the exchange (spot enums.md, "Rate limiters"). One call at a time paced
+ * them by the round trip instead; eight in flight let the throttle set the pace, so a 3,000-series
+ * warm-up (one page each) takes about a minute of the exchange's limit.
+ */
+const REST_CONCURRENCY = 8;
 
 /** A ccxt.pro exchange behind the MarketSource interface. */
 export class CcxtSource implements MarketSource {
@@ -74,7 +83,7 @@ export class CcxtSource implements MarketSource {
     private readonly deps: { clock: Clock; log: Logger },
   ) {
     this.name = String(ex.name ?? id);
-    this.gate = new RestGate(deps.clock);
+    this.gate = new RestGate(deps.clock, REST_CONCURRENCY);
     this.caps = capabilitiesFromCcxt(ex, id);
     this.quirks = quirksOf(id);
     pauseGateOnRetryAfter(ex, this.gate, {
