@@ -107,7 +107,17 @@ export type FakeExchange = FakeVenue & {
   account: FakeAccount;
   /** every answered REST request, in answer order, with its arrival time */
   restLog(): RestLogEntry[];
-  wsStats(): { connections: number; subscriptions: string[]; framesSent: number };
+  /**
+   * `streamsPerConnection`: the streams each open market socket carries; `streamLimitHits`: sockets
+   * closed for asking for more than Binance's 1,024 (market-streams.ts)
+   */
+  wsStats(): {
+    connections: number;
+    subscriptions: string[];
+    framesSent: number;
+    streamsPerConnection: number[];
+    streamLimitHits: number;
+  };
   /** called for every kline frame sent: stream name, event time E, and sentAt (epoch ms, sub-ms precision) */
   onKlineSent(listener: KlineSentListener): () => void;
   close(): Promise<void>;
@@ -229,6 +239,8 @@ export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise
       connections: hub.all().length,
       subscriptions: streams.subscriptions(),
       framesSent: hub.framesSent,
+      streamsPerConnection: streams.streamsPerConnection(),
+      streamLimitHits: streams.streamLimitHits,
     }),
     onKlineSent: (listener) => streams.onKlineSent(listener),
     async close() {

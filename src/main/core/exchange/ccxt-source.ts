@@ -22,6 +22,7 @@ import {
   type TickerBatch,
 } from './market-source';
 import { RestGate } from './rest-gate';
+import { CandleSockets } from './candle-sockets';
 
 /** The part of ccxt's WsClient we look at to tell connections apart and to drop one. */
 type WsClientView = {
@@ -75,6 +76,8 @@ export class CcxtSource implements MarketSource {
   private unsubscribeTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly quirks: ExchangeQuirks;
   private readonly lastDataAt = new WeakMap<object, number>();
+  /** candle streams spread over sockets within the exchange's streams-per-socket limit */
+  private readonly candleSockets: CandleSockets | null;
 
   constructor(
     readonly id: string,
@@ -86,6 +89,9 @@ export class CcxtSource implements MarketSource {
     this.gate = new RestGate(deps.clock, REST_CONCURRENCY);
     this.caps = capabilitiesFromCcxt(ex, id);
     this.quirks = quirksOf(id);
+    this.candleSockets = this.quirks.candleSocketHash
+      ? CandleSockets.install(ex, this.quirks.candleSocketHash, this.quirks.facts.maxStreamsPerSocket)
+      : null;
     pauseGateOnRetryAfter(ex, this.gate, {
       clock: deps.clock,
       log: deps.log,
@@ -147,7 +153,9 @@ export class CcxtSource implements MarketSource {
     this.unsubscribeBatch = this.unsubscribeBatch.filter(([s, tf]) => s !== symbol || tf !== timeframe);
     if (!this.subscribed(key)) await this.subscribeInBatch(key, symbol, timeframe);
     this.repairCandleCacheLookup(symbol);
-    const returned = await this.watching(this.ex.watchOHLCV(symbol, timeframe));
+    const returned = await this.watching(
+      this.onCandleSocket(key, () => this.ex.watchOHLCV(symbol, timeframe)),
+    );
     // watchOHLCV hands back only what changed since the previous call, and under load one wake
     // covers several frames: read the cache itself, from the oldest candle we still care about.
     const cache = this.ex.ohlcvs?.[symbol]?.[timeframe] as unknown as readonly number[][] | undefined;
@@ -175,12 +183,11 @@ export class CcxtSource implements MarketSource {
     this.subscribeSent ??= new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.subscribeSent = null;
-        while (this.subscribeBatch.length > 0) {
-          const batch = this.subscribeBatch.splice(0, SUBSCRIBE_BATCH_MAX);
+        this.inBatches(this.subscribeBatch.splice(0), (batch) =>
           this.ex.watchOHLCVForSymbols(batch).catch((err: unknown) => {
             this.deps.log.debug('batch subscription failed; streams subscribe one by one', { error: err });
-          });
-        }
+          }),
+        );
         resolve();
       }, SUBSCRIBE_BATCH_MS);
       timer.unref();
@@ -205,10 +212,17 @@ export class CcxtSource implements MarketSource {
   }
 
   async unwatchCandles(symbol: string, timeframe: string): Promise<void> {
-    this.streamClients.delete(`c|${symbol}|${timeframe}`);
-    this.batchedAt.delete(`c|${symbol}|${timeframe}`);
+    const key = `c|${symbol}|${timeframe}`;
+    this.streamClients.delete(key);
+    this.batchedAt.delete(key);
     if (this.ex.has['unWatchOHLCVForSymbols'] === true) this.unsubscribeInBatch(symbol, timeframe);
-    else if (this.ex.has['unWatchOHLCV'] === true) await this.ex.unWatchOHLCV(symbol, timeframe);
+    else if (this.ex.has['unWatchOHLCV'] === true) {
+      try {
+        await this.onCandleSocket(key, () => this.ex.unWatchOHLCV(symbol, timeframe));
+      } finally {
+        this.candleSockets?.release(key);
+      }
+    }
   }
 
   /** Unsubscriptions are gathered like subscriptions: one UNSUBSCRIBE per batch. */
@@ -216,14 +230,43 @@ export class CcxtSource implements MarketSource {
     this.unsubscribeBatch.push([symbol, timeframe]);
     this.unsubscribeTimer ??= setTimeout(() => {
       this.unsubscribeTimer = null;
-      while (this.unsubscribeBatch.length > 0) {
-        const batch = this.unsubscribeBatch.splice(0, SUBSCRIBE_BATCH_MAX);
+      const gone = this.unsubscribeBatch.splice(0);
+      this.inBatches(gone, (batch) =>
         this.ex.unWatchOHLCVForSymbols(batch).catch((err: unknown) => {
           this.deps.log.debug('batch unsubscription failed', { error: err });
-        });
-      }
+        }),
+      );
+      // Their room on the socket is free once the UNSUBSCRIBE went out (ccxt sends it in order).
+      for (const [s, tf] of gone) this.candleSockets?.release(`c|${s}|${tf}`);
     }, SUBSCRIBE_BATCH_MS);
     this.unsubscribeTimer.unref();
+  }
+
+  /** Runs a ccxt candle call of one stream on that stream's socket (candle-sockets.ts). */
+  private onCandleSocket<T>(key: string, call: () => T): T {
+    const sockets = this.candleSockets;
+    return sockets ? sockets.on(sockets.assign(key), call) : call();
+  }
+
+  /**
+   * Sends candle (un)subscriptions for many streams: one message per socket and per
+   * SUBSCRIBE_BATCH_MAX streams, each on the socket its streams are assigned to.
+   */
+  private inBatches(pairs: Array<[string, string]>, send: (batch: Array<[string, string]>) => unknown): void {
+    const bySocket = new Map<number, Array<[string, string]>>();
+    for (const pair of pairs) {
+      const socket = this.candleSockets?.assign(`c|${pair[0]}|${pair[1]}`) ?? 0;
+      let list = bySocket.get(socket);
+      if (!list) bySocket.set(socket, (list = []));
+      list.push(pair);
+    }
+    for (const [socket, list] of bySocket) {
+      for (let i = 0; i < list.length; i += SUBSCRIBE_BATCH_MAX) {
+        const batch = list.slice(i, i + SUBSCRIBE_BATCH_MAX);
+        if (this.candleSockets) this.candleSockets.on(socket, () => send(batch));
+        else send(batch);
+      }
+    }
   }
 
   async fetchCandles(symbol: string, timeframe: string, since: number, limit: number, priority: number) {
