@@ -10,7 +10,7 @@
  * SCALE_BARE = { config, symbols: string[], timeframes: string[] }
  * child → parent: { type: 'live', candles, tickers, startupMs } once every loop has had a result.
  */
-import ccxt from 'ccxt';
+import { findCcxtClass } from '../../src/main/core/exchange/ccxt-class';
 import { performance } from 'node:perf_hooks';
 
 type Params = { config: Record<string, unknown>; symbols: string[]; timeframes: string[] };
@@ -21,7 +21,8 @@ const PER_SOCKET = 1_024;
 const FIRST_CANDLE_SOCKET = 50;
 const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-const ex = new ccxt.pro.binance(params.config);
+// Only the binance class, as the app loads it (base/ccxt-modules.ts): the same baseline memory.
+const ex = new (findCcxtClass('binance')!)(params.config);
 await ex.loadHttpProxyAgent();
 await ex.loadMarkets();
 const started = performance.now();

@@ -1,10 +1,11 @@
-import ccxt, {
-  type Balances,
-  type Exchange,
-  type Order as CcxtOrder,
-  type Position as CcxtPosition,
-  type Trade as CcxtTrade,
+import type {
+  Balances,
+  Exchange,
+  Order as CcxtOrder,
+  Position as CcxtPosition,
+  Trade as CcxtTrade,
 } from 'ccxt';
+import { ccxtErrors } from '../base/ccxt-modules';
 import type { AccountOrder, AccountPosition, KeyPermissions } from '../../../shared/contract/methods/account';
 import type { SecretField } from '../../../shared/contract/methods/store';
 import type { ExchangeSettings } from '../../../shared/domain/settings';
@@ -337,7 +338,7 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
     const clients = (this.ex.clients ?? {}) as unknown as Record<string, WsClientView>;
     for (const [url, client] of Object.entries(clients)) {
       // Marked closed-by-user first, so ccxt's onClose leaves the registry (and a newer socket) alone.
-      client.error = new ccxt.ExchangeClosedByUser(`${this.id}: reconnecting the private stream`);
+      client.error = new ccxtErrors.ExchangeClosedByUser(`${this.id}: reconnecting the private stream`);
       delete (this.ex.clients as unknown as Record<string, unknown>)[url];
       try {
         // terminate, not close: a stalled server may never answer the closing handshake.
