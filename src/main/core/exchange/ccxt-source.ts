@@ -1,4 +1,5 @@
-import ccxt, { type Exchange, type OrderBook as CcxtOrderBook, type Ticker as CcxtTicker } from 'ccxt';
+import type { Exchange, OrderBook as CcxtOrderBook, Ticker as CcxtTicker } from 'ccxt';
+import { ccxtErrors } from '../base/ccxt-modules';
 import type { ExchangeCapabilities, MarketInfo } from '../../../shared/domain/exchange';
 import type { Candle, OrderBook, Ticker } from '../../../shared/domain/market';
 import { retryAfterMs } from '../base/backoff';
@@ -51,7 +52,7 @@ const SUBSCRIBE_BATCH_MAX = 200;
  * them by the round trip instead; eight in flight let the throttle set the pace, so a 3,000-series
  * warm-up (one page each) takes about a minute of the exchange's limit.
  */
-const REST_CONCURRENCY = 8;
+export const REST_CONCURRENCY = 8;
 
 /** A ccxt.pro exchange behind the MarketSource interface. */
 export class CcxtSource implements MarketSource {
@@ -100,6 +101,7 @@ export class CcxtSource implements MarketSource {
       quirks: this.quirks,
     });
     this.guardThrottledSends();
+    this.holdSendsInRetryAfterWindow();
     // ccxt prints some socket problems (a frame that is not JSON) with console.log. stdout carries
     // the headless ready line and the export CLI's output: route them to our logger instead.
     (ex as unknown as { log: (...args: unknown[]) => void }).log = (...args: unknown[]) =>
@@ -345,7 +347,7 @@ export class CcxtSource implements MarketSource {
       }
       // Marked closed-by-user first: ccxt's onClose then leaves the registry alone. Otherwise it
       // deletes `clients[url]` by url when the old socket finally closes, orphaning the new one.
-      client.error = new ccxt.ExchangeClosedByUser(`${this.id}: reconnecting`);
+      client.error = new ccxtErrors.ExchangeClosedByUser(`${this.id}: reconnecting`);
       delete (this.ex.clients as unknown as Record<string, unknown>)[url];
       try {
         // terminate, not close: a stalled server may never answer the closing handshake.
@@ -428,6 +430,21 @@ export class CcxtSource implements MarketSource {
         };
       }
       return client;
+    };
+  }
+
+  /**
+   * With several REST calls in flight (REST_CONCURRENCY), calls already released by the gate may
+   * still wait in ccxt's throttle when a 429 arrives; without this they would go out inside the
+   * Retry-After window anyway. ccxt's `fetch` sends a request after its throttle and signing (public
+   * market data here: nothing signed goes stale while it waits).
+   */
+  private holdSendsInRetryAfterWindow(): void {
+    const ex = this.ex as unknown as { fetch: (...args: unknown[]) => Promise<unknown> };
+    const send = ex.fetch.bind(this.ex);
+    ex.fetch = async (...args: unknown[]) => {
+      await this.gate.waitUntilClear();
+      return send(...args);
     };
   }
 
