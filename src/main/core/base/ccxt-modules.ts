@@ -11,9 +11,10 @@ import { dirname, join } from 'node:path';
  * from the file the index re-exports (js/src/base/errors.js): one module instance, so `instanceof`
  * holds against whatever another part of the process imported from 'ccxt'.
  */
-const require = createRequire(import.meta.url);
+// Not named `require`: the bundler's own ESM shim declares that name in the same chunk.
+const load = createRequire(import.meta.url);
 /** the package folder: the index resolves to <root>/dist/ccxt.cjs for require */
-const root = dirname(dirname(require.resolve('ccxt')));
+const root = dirname(dirname(load.resolve('ccxt')));
 
 type ErrorName =
   | 'AccountSuspended'
@@ -34,10 +35,10 @@ type ErrorName =
   | 'RateLimitExceeded';
 
 /** The ccxt error classes the core tells apart. */
-export const ccxtErrors = require(join(root, 'js/src/base/errors.js')) as Pick<typeof Ccxt, ErrorName>;
+export const ccxtErrors = load(join(root, 'js/src/base/errors.js')) as Pick<typeof Ccxt, ErrorName>;
 
 /** A module of the ccxt package by its path inside it ('js/src/pro/binance.js'); undefined if absent. */
 export function requireCcxtFile(path: string): unknown {
   const file = join(root, path);
-  return existsSync(file) ? require(file) : undefined;
+  return existsSync(file) ? load(file) : undefined;
 }
