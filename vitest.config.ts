@@ -4,7 +4,17 @@ export default defineConfig({
   test: {
     reporters: ['default', ['json', { outputFile: 'artifacts/test-results.json' }]],
     projects: [
-      { test: { name: 'unit', include: ['tests/unit/**/*.test.{ts,tsx}'], environment: 'node' } },
+      {
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.{ts,tsx}'],
+          environment: 'node',
+          // Some unit tests start a core and real sockets; vitest's 5 s default is a hang detector
+          // too tight for them while the whole suite shares a loaded 2-core machine.
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+        },
+      },
       {
         test: {
           name: 'integration',

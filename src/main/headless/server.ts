@@ -27,6 +27,8 @@ export type HeadlessServer = {
   /** The page URL with the token: printed once on stdout, never logged. */
   readonly url: string;
   readonly port: number;
+  /** The addresses listened on: 127.0.0.1 and ::1 by default, 127.0.0.1 alone where IPv6 is off. */
+  readonly addresses: readonly string[];
   readonly sockets: SocketBinding;
   close(): Promise<void>;
 };
@@ -105,6 +107,7 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
   return {
     url: `http://${urlHost(shownHost)}:${port}/?token=${token.value}`,
     port,
+    addresses: servers.map((server) => (server.address() as AddressInfo).address),
     sockets,
     async close() {
       await sockets.close();

@@ -8,7 +8,7 @@ import {
 import { systemClock } from '../../../src/main/core/base/clock';
 import { silentLogger } from '../../../src/main/core/base/log';
 import { startFakeExchange, type FakeExchange } from '../../support/fake-exchange';
-import { actingRequests, until } from './account-fixture';
+import { actingRequests } from './account-fixture';
 
 let fake: FakeExchange;
 const clients: ReadOnlyAccountClient[] = [];
@@ -81,8 +81,12 @@ describe('the read-only account client, real ccxt against the fake Binance', () 
   it('reports only complete balance changes from the stream (Binance balanceUpdate carries a delta)', async () => {
     const c = client();
     await c.loadMarkets();
+    // Subscribed first, as the private stream does: the watch is then pending before any event can
+    // arrive. (Waiting for the fake to count the subscription was not enough: ccxt's watch could
+    // still be on its way to its future when the deposit's events came, and nothing woke it.)
+    await c.subscribe();
+    expect(fake.account.userStreams()).toBe(1);
     const first = c.watchBalance();
-    await until(() => fake.account.userStreams() === 1, 'the user-data subscription');
     fake.account.deposit('ETH', 3);
     // balanceUpdate (ETH free = +3, nothing else) resolves the watch; outboundAccountPosition (ETH
     // 3/0, complete) follows at once and finds no watch pending: it is read from ccxt's cache.

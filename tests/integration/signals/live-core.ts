@@ -78,12 +78,15 @@ export async function until(what: string, condition: () => boolean | Promise<boo
  * seconds sees several crossings.
  */
 export function crossingsAboveSma(truth: readonly Candle[], period: number, armedSince: number, tf = 1000) {
-  const closes = truth.map((c) => c[CLOSE]);
-  const sma = (i: number) => closes.slice(i - period + 1, i + 1).reduce((a, b) => a + b, 0) / period;
+  // Exact: closes in units of 1e-8 (the fake prints 8 decimals), and `close > SMA` as
+  // `period × close > sum`, so a close sitting on its SMA is on it, not above by a rounding.
+  const closes = truth.map((c) => Math.round(c[CLOSE] * 1e8));
+  const sum = (i: number) => closes.slice(i - period + 1, i + 1).reduce((a, b) => a + b, 0);
+  const above = (i: number) => period * closes[i]! > sum(i);
   const out: number[] = [];
   for (let i = period; i < truth.length; i++) {
     if (truth[i]![0] + tf <= armedSince) continue;
-    if (closes[i - 1]! <= sma(i - 1) && closes[i]! > sma(i)) out.push(truth[i]![0]);
+    if (!above(i - 1) && above(i)) out.push(truth[i]![0]);
   }
   return out;
 }

@@ -108,12 +108,14 @@ export type FakeExchange = FakeVenue & {
   /** every answered REST request, in answer order, with its arrival time */
   restLog(): RestLogEntry[];
   /**
+   * `subscribeRequests`: the streams each SUBSCRIBE command named (one may carry many);
    * `streamsPerConnection`: the streams each open market socket carries; `streamLimitHits`: sockets
    * closed for asking for more than Binance's 1,024 (market-streams.ts)
    */
   wsStats(): {
     connections: number;
     subscriptions: string[];
+    subscribeRequests: string[][];
     framesSent: number;
     streamsPerConnection: number[];
     streamLimitHits: number;
@@ -238,6 +240,7 @@ export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise
     wsStats: () => ({
       connections: hub.all().length,
       subscriptions: streams.subscriptions(),
+      subscribeRequests: streams.subscribeRequests.map((names) => [...names]),
       framesSent: hub.framesSent,
       streamsPerConnection: streams.streamsPerConnection(),
       streamLimitHits: streams.streamLimitHits,

@@ -44,6 +44,8 @@ export class MarketStreams {
   private readonly klineListeners = new Set<KlineSentListener>();
   /** connections closed for asking for more than MAX_STREAMS_PER_CONNECTION streams */
   streamLimitHits = 0;
+  /** the streams each SUBSCRIBE command received named, in arrival order */
+  readonly subscribeRequests: string[][] = [];
   private tickTimer: NodeJS.Timeout | undefined;
   private boundaryTimer: NodeJS.Timeout | undefined;
 
@@ -126,6 +128,7 @@ export class MarketStreams {
     const params = Array.isArray(request.params) ? (request.params as unknown[]) : [];
     switch (request.method) {
       case 'SUBSCRIBE': {
+        this.subscribeRequests.push(params.filter((name): name is string => typeof name === 'string'));
         const now = this.now();
         const subs = params.map((name) => (typeof name === 'string' ? this.parse(name, now) : undefined));
         if (subs.some((sub) => sub === undefined)) {

@@ -87,6 +87,28 @@ describe('crossing a value, up, down or either way', () => {
   });
 });
 
+describe('a touch is not a cross', () => {
+  const overSma = {
+    type: 'indicator-cross',
+    indicator: { indicator: 'price' },
+    direction: 'above',
+    other: { indicator: 'sma', period: 3 },
+  } as const;
+
+  it('a close sitting on its SMA has not crossed it, whatever the running sum rounds to', () => {
+    // After 110, three closes of 100.01: the SMA's running sum reads 100.00999999999999.
+    const h = new Harness([storedRule({ when: overSma })]);
+    h.stream(bars([110, 100.01, 100.01, 100.01]));
+    expect(h.firedAt()).toEqual([]);
+  });
+
+  it('from on the line to above it is a cross', () => {
+    const h = new Harness([storedRule({ when: overSma })]);
+    h.stream(bars([110, 100.01, 100.01, 100.01, 100.5]));
+    expect(h.firedAt()).toEqual([4]);
+  });
+});
+
 describe('the schema keeps old rules and says what is wrong with new ones', () => {
   const base = { name: 'r', exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' };
 

@@ -285,18 +285,33 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
   }
 
   async watchBalance(): Promise<BalanceRow[]> {
+    // ccxt wakes a watch only for an event that arrives while it is pending; one handled in
+    // between (during the REST catch-up, or between two wakes) is in the cache alone, and waiting
+    // would show it only when some later event comes, on a quiet account maybe hours later.
+    const waiting = this.changedBalances(this.cachedBalance());
+    if (waiting.length > 0) return waiting;
     const resolved = await this.call(() => this.ex.watchBalance());
     // ccxt resolves with the balance as of the first event; Binance sends `balanceUpdate` and
     // `outboundAccountPosition` back to back, and the second finds no watch pending: its values are
     // only in the cache, which is read instead (same object for one event, newer for two).
+    return this.changedBalances(this.cachedBalance() ?? resolved);
+  }
+
+  private cachedBalance(): Balances | undefined {
     const type = String(this.ex.options?.['defaultType'] ?? 'spot');
     const cached = (this.ex.balance as unknown as Record<string, unknown> | undefined)?.[type] as
       Balances | undefined;
-    const b = cached?.total !== undefined ? cached : resolved;
-    // ccxt hands back its whole cache, and on Binance a `balanceUpdate` event leaves an asset with a
-    // delta in `free` and no `used`/`total` (added to whatever the cache held, possibly nothing).
-    // Only complete entries that changed since the last wake are news: an asset the cache kept from
-    // before a reconnect must not overwrite the REST balance fetched after it.
+    return cached?.total !== undefined ? cached : undefined;
+  }
+
+  /**
+   * ccxt hands back its whole cache, and on Binance a `balanceUpdate` event leaves an asset with a
+   * delta in `free` and no `used`/`total` (added to whatever the cache held, possibly nothing).
+   * Only complete entries that changed since the last report are news: an asset the cache kept from
+   * before a reconnect must not overwrite the REST balance fetched after it.
+   */
+  private changedBalances(b: Balances | undefined): BalanceRow[] {
+    if (!b) return [];
     const changed: BalanceRow[] = [];
     for (const row of balanceRows(b)) {
       if (row.free === null || row.used === null) continue;

@@ -39,6 +39,22 @@ function rangeAt(series: SeriesState, point: Point): number {
   return c ? candleRange(c[HIGH], c[LOW], c[CLOSE]) : 1;
 }
 
+/**
+ * Values closer than this (relative) are the same value: a price touching a line is on it. An SMA
+ * kept as a running sum (indicators/moving-averages.ts) ends in other bits than one summed afresh,
+ * so three closes of 100.01 after a 110 give an SMA of 100.00999999999999; without the tolerance a
+ * close sitting on its average "crossed above" it, or not, by rounding alone. Prices differ by at
+ * least a tick (relative 1e-8 and up), rounding by ~1e-15.
+ */
+const SAME_VALUE = 1e-9;
+
+/** -1, 0 or 1 as `a` is below, on or above `b` (on: within SAME_VALUE of it). */
+function side(a: number, b: number): -1 | 0 | 1 {
+  const d = a - b;
+  if (Math.abs(d) <= SAME_VALUE * Math.max(Math.abs(a), Math.abs(b))) return 0;
+  return d > 0 ? 1 : -1;
+}
+
 /** The way a crossing went, or null when the values did not cross the line. */
 function crossing(
   direction: CrossDirection,
@@ -47,8 +63,8 @@ function crossing(
   bBefore: number,
   bNow: number,
 ): 'above' | 'below' | null {
-  if (direction !== 'below' && aBefore <= bBefore && aNow > bNow) return 'above';
-  if (direction !== 'above' && aBefore >= bBefore && aNow < bNow) return 'below';
+  if (direction !== 'below' && side(aBefore, bBefore) <= 0 && side(aNow, bNow) > 0) return 'above';
+  if (direction !== 'above' && side(aBefore, bBefore) >= 0 && side(aNow, bNow) < 0) return 'below';
   return null;
 }
 

@@ -153,7 +153,7 @@ export class CcxtSource implements MarketSource {
     const key = `c|${symbol}|${timeframe}`;
     // Watched again before its unsubscription went out: keep the subscription.
     this.unsubscribeBatch = this.unsubscribeBatch.filter(([s, tf]) => s !== symbol || tf !== timeframe);
-    if (!this.subscribed(key)) await this.subscribeInBatch(key, symbol, timeframe);
+    if (!this.subscribed(key)) await this.subscribeInBatch(symbol, timeframe);
     this.repairCandleCacheLookup(symbol);
     const returned = await this.watching(
       this.onCandleSocket(key, () => this.ex.watchOHLCV(symbol, timeframe)),
@@ -173,23 +173,38 @@ export class CcxtSource implements MarketSource {
    * long again after every dropped socket. New streams are therefore subscribed together, one
    * watchOHLCVForSymbols message per batch; each stream still runs its own watch loop (at 500
    * symbols one loop per stream costs ~5× less CPU than one multi-symbol loop, which re-arms every
-   * symbol on each wake). A failed batch costs nothing: the stream's own watch subscribes it.
+   * symbol on each wake). A failed batch is forgotten: the streams batch again on their retry.
    */
-  private subscribeInBatch(key: string, symbol: string, timeframe: string): Promise<void> {
+  private subscribeInBatch(symbol: string, timeframe: string): Promise<void> {
     if (this.ex.has['watchOHLCVForSymbols'] !== true) return Promise.resolve();
     this.subscribeBatch.push([symbol, timeframe]);
-    this.batchedAt.set(
-      key,
-      this.replacedSockets((this.ex.clients ?? {}) as unknown as Record<string, WsClientView>),
-    );
     this.subscribeSent ??= new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.subscribeSent = null;
-        this.inBatches(this.subscribeBatch.splice(0), (batch) =>
-          this.ex.watchOHLCVForSymbols(batch).catch((err: unknown) => {
-            this.deps.log.debug('batch subscription failed; streams subscribe one by one', { error: err });
-          }),
-        );
+        this.inBatches(this.subscribeBatch.splice(0), (batch) => {
+          const sent = this.ex.watchOHLCVForSymbols(batch);
+          // Marked with the socket it went out on (ccxt has registered it by now): should that
+          // socket be replaced before the streams saw data, the generation moves and they batch
+          // again. Marked when queued instead, a first socket was never seen, its replacement
+          // did not count, and every stream re-subscribed alone, paced at 5 a second.
+          const generation = this.replacedSockets(
+            (this.ex.clients ?? {}) as unknown as Record<string, WsClientView>,
+          );
+          for (const [s, tf] of batch) this.batchedAt.set(`c|${s}|${tf}`, generation);
+          sent.catch((err: unknown) => {
+            // The socket failed before the batch went out (on a loaded machine the first dial can
+            // close before it opens): ccxt dropped its subscriptions, so the batch no longer counts.
+            // Without this the streams' retries each sent a SUBSCRIBE of their own, paced at 5 a
+            // second (80 streams: 16 s), instead of going out together in the next batch.
+            for (const [s, tf] of batch) {
+              const key = `c|${s}|${tf}`;
+              if (this.batchedAt.get(key) === generation) this.batchedAt.delete(key);
+            }
+            this.deps.log.debug('batch subscription failed; streams batch again on their retry', {
+              error: err,
+            });
+          });
+        });
         resolve();
       }, SUBSCRIBE_BATCH_MS);
       timer.unref();
