@@ -159,9 +159,17 @@ describe('headless server', () => {
     }
     core.events.emit('app:resumed', { sleptMs: 1_000, at: 1 });
 
+    // Only the events this test emits: the default sim feed streams from the start, and its own
+    // candles and tickers (BTC/USDT among them) reach a subscribed client whenever the machine lets it.
+    const ours = (f: ServerFrame & { t: 'event' }) => {
+      const p = f.payload as { forming?: number[] | null; time?: number };
+      if (f.event === 'candles:updated') return p.forming?.[0] === 60_000;
+      if (f.event === 'ticker:updated') return p.time === 1;
+      return f.event === 'app:resumed';
+    };
     const seen = (client: { frames: ServerFrame[] }) =>
       client.frames.flatMap((f) => {
-        if (f.t !== 'event') return [];
+        if (f.t !== 'event' || !ours(f)) return [];
         const p = f.payload as { series?: { symbol: string }; symbol?: string };
         return [`${f.event} ${p.series?.symbol ?? p.symbol ?? ''}`.trim()];
       });

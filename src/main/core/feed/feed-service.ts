@@ -102,12 +102,7 @@ export class FeedService {
 
   /** Applies exchanges, watchlist and feed settings; calls are serialized. */
   applySettings(settings: Settings): Promise<void> {
-    this.applying = this.applying
-      .then(() => this.apply(settings))
-      .catch((err: unknown) => {
-        this.opts.log.error('applying feed settings failed', { error: err });
-      });
-    return this.applying;
+    return this.queueApply(() => settings);
   }
 
   /**
@@ -117,7 +112,21 @@ export class FeedService {
   setRuleDemand(demand: ReadonlyMap<string, SeriesDemand>): Promise<void> {
     if (sameDemand(demand, this.ruleDemand)) return this.applying;
     this.ruleDemand = demand;
-    return this.lastSettings ? this.applySettings(this.lastSettings) : this.applying;
+    // The settings as they stand when this apply runs, not as they were when it was queued: an
+    // applySettings queued just before (a cluster node handing over a stream changes both) is not undone.
+    return this.queueApply(() => this.lastSettings);
+  }
+
+  private queueApply(settings: () => Settings | null): Promise<void> {
+    this.applying = this.applying
+      .then(async () => {
+        const s = settings();
+        if (s) await this.apply(s);
+      })
+      .catch((err: unknown) => {
+        this.opts.log.error('applying feed settings failed', { error: err });
+      });
+    return this.applying;
   }
 
   /** resolves once the settings given so far are applied (exchanges built, streams started) */

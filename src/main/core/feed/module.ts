@@ -16,7 +16,8 @@ type FeedHandlers = Pick<
 export type StreamHandlers = Pick<Handlers, 'streams:list' | 'streams:errors' | 'streams:reconnect'>;
 
 export type FeedModuleOptions = {
-  settings: SettingsService;
+  /** the settings service, or a cluster node's view of it (core/cluster: only the streams it leases) */
+  settings: Pick<SettingsService, 'get' | 'onChange'>;
   events: EventHub;
   history: CandleHistory;
   gaps: GapLedger;
