@@ -1,13 +1,14 @@
 import { MarketDataError } from '../../src/main/core/base/classify-error';
 import { quirksOf } from '../../src/main/core/exchange/exchange-quirks';
 import type { ExchangeCapabilities, MarketInfo } from '../../src/shared/domain/exchange';
-import type { Candle, OrderBook, Ticker } from '../../src/shared/domain/market';
+import type { Candle, OrderBook, Ticker, Trade } from '../../src/shared/domain/market';
 import { readSince } from '../../src/main/core/exchange/candle-cache';
 import {
   type BookBatch,
   type CandleBatch,
   type MarketSource,
   type TickerBatch,
+  type TradesBatch,
 } from '../../src/main/core/exchange/market-source';
 import { sleep, type Clock } from '../../src/main/core/base/clock';
 
@@ -56,6 +57,11 @@ export class ScriptedSource implements MarketSource {
       timeframes?: string[];
       websocketOhlcv?: boolean;
       pageLimit?: number;
+      /**
+       * false: the exchange is silent while nothing trades (a silent stream is asked about over
+       * REST before it is called stale); default true, as `emptyIntervals: 'pushed'` says
+       */
+      pushesQuietIntervals?: boolean;
     },
   ) {
     this.id = opts.id ?? 'scripted';
@@ -69,11 +75,12 @@ export class ScriptedSource implements MarketSource {
       aggregatedTimeframes: ['15m', '4h'].filter((tf) => !timeframes.includes(tf)),
       websocketTicker: true,
       websocketOrderBook: true,
+      websocketTrades: true,
       orderBook: true,
       closedFlag: false,
-      emptyIntervals: 'pushed',
+      emptyIntervals: opts.pushesQuietIntervals === false ? 'skipped' : 'pushed',
       maxCandlesPerRequest: opts.pageLimit ?? 1000,
-      facts: quirksOf(this.id).facts,
+      facts: { ...quirksOf(this.id).facts, pushesQuietIntervals: opts.pushesQuietIntervals ?? true },
     };
     this.infos = opts.symbols.map((symbol) => {
       const [base = '', quote = ''] = symbol.split('/');
@@ -230,6 +237,16 @@ export class ScriptedSource implements MarketSource {
 
   async fetchOrderBook(symbol: string): Promise<Omit<OrderBook, 'synced'>> {
     return { exchange: this.id, symbol, time: this.clock.now(), bids: [], asks: [] };
+  }
+
+  watchTrades(): Promise<TradesBatch> {
+    return new Promise(() => {});
+  }
+
+  async unwatchTrades(): Promise<void> {}
+
+  async fetchTrades(): Promise<Trade[]> {
+    return [];
   }
 
   async restWindowClear(): Promise<void> {}

@@ -22,7 +22,7 @@ import { SettingsService } from './settings/settings-service';
 import { compactDatabase } from './store/database';
 import { createStoreModule } from './store/module';
 import { createChartModule } from './chart/module';
-import { ViewedSeries } from './contract/client-subscription';
+import { viewedBooks, viewedSeries } from './contract/client-subscription';
 
 export type CoreOptions = {
   dataDir: string;
@@ -148,11 +148,14 @@ export function createCore(opts: CoreOptions): Core {
     log: log.child('account'),
   });
 
-  // Charts stream what they show while they show it, without touching the watchlist.
-  const views = new ViewedSeries();
+  // Charts and book panels stream what they show while they show it, without touching the watchlist.
+  const views = viewedSeries();
   // A cluster node streams only what it holds a lease on, of the rules' series and the charts' alike.
   const demand = cluster?.feedDemand(market.feed) ?? market.feed;
   views.onChange((keys) => void demand.setViewedSeries(keys));
+  // A book is stored nowhere and leased by no one: the node the page talks to streams it.
+  const books = viewedBooks();
+  books.onChange((refs) => void market.feed.setViewedBooks(refs));
 
   const info: AppInfo = {
     name: 'Candlewatch',
@@ -173,6 +176,7 @@ export function createCore(opts: CoreOptions): Core {
         if (!client) throw new ContractError('unavailable', 'events:subscribe needs a connected client');
         const kept = client.subscription.replace(input);
         views.set(client.subscription, input.candles);
+        books.set(client.subscription, input.orderbooks);
         return kept;
       },
     },

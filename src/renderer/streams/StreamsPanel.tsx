@@ -12,7 +12,14 @@ import { useMarket, useStores } from '../state/StoresProvider';
 import { useApi } from '../transport/TransportProvider';
 import { describeFacts } from './exchange-facts';
 import { TableHead, type Column } from '../ui/TableHead';
-import { errorInWords, STATE_HINTS, STATE_WORDS, streamLabel, warmupInWords } from './stream-words';
+import {
+  errorInWords,
+  quietInWords,
+  STATE_HINTS,
+  STATE_WORDS,
+  streamLabel,
+  warmupInWords,
+} from './stream-words';
 
 /** Every stream's health, the exchanges behind them, and the gap ledger. */
 /**
@@ -205,6 +212,7 @@ function StreamRow({
   // The core's own age at the snapshot (read every 2 s while the panel is open): the two clocks
   // may differ, and lastMessageAt of an old snapshot showed "2 min" for a live stream (issue 13).
   const age = s.lastMessageAgeMs;
+  const quiet = quietInWords(s, formatAge);
   // An error from before the stream last went live is history, not the current state.
   const resolved =
     s.lastError !== null && (s.state === 'live' || s.state === 'polling') && s.lastError.at <= s.stateSince;
@@ -222,6 +230,12 @@ function StreamRow({
           {STATE_WORDS[s.state]}
         </span>
         <span className="muted"> {formatAge(Math.max(0, now - s.stateSince))}</span>
+        {quiet ? (
+          <span className="muted" data-testid="stream-quiet">
+            {' '}
+            · {quiet}
+          </span>
+        ) : null}
       </td>
       <td className="num" data-testid="message-age">
         {age === null ? '—' : formatAge(age)}

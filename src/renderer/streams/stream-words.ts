@@ -22,7 +22,8 @@ export const STATE_WORDS: Record<StreamState, string> = {
 export const STATE_HINTS: Record<StreamState, string> = {
   connecting: 'Opening the connection to the exchange.',
   live: 'Data is flowing.',
-  stale: 'No data message for longer than the stale timeout: reconnecting.',
+  stale:
+    'No data message for longer than the stale timeout (and, where the exchange is silent while nothing trades, it shows trades this stream never got): reconnecting.',
   reconnecting: 'Waiting before the next attempt (backoff).',
   backfilling: 'Fetching missed candles over REST; later live candles wait until the hole is filled.',
   polling: 'The exchange has no websocket feed for this: polling over REST.',
@@ -45,6 +46,20 @@ const ERROR_WORDS: Record<StreamErrorKind, string> = {
   unknown: 'Unexpected error',
 };
 
+/**
+ * A live stream that is silent because nothing trades: the exchange confirmed it over REST, so it is
+ * not a dead stream (null when the stream is not quiet). The silence is measured by the core's own
+ * clock (lastMessageAgeMs): the renderer's may differ.
+ */
+export function quietInWords(
+  s: Pick<StreamInfo, 'quietSince' | 'lastMessageAgeMs'>,
+  age: (ms: number) => string,
+): string | null {
+  if (s.quietSince === null) return null;
+  const silent = s.lastMessageAgeMs === null ? '' : ` for ${age(s.lastMessageAgeMs)}`;
+  return `quiet market: no trades${silent} (the exchange confirms)`;
+}
+
 export function errorInWords(error: StreamError): string {
   const head = ERROR_WORDS[error.kind];
   const message = error.message.trim();
@@ -54,6 +69,7 @@ export function errorInWords(error: StreamError): string {
 const KIND_WORDS: Record<Exclude<StreamKind, 'candles'>, string> = {
   ticker: 'ticker',
   orderbook: 'order book',
+  trades: 'trades',
   balance: 'balances',
   orders: 'orders',
   fills: 'fills',

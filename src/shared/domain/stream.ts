@@ -22,6 +22,7 @@ export const streamKindSchema = z.enum([
   'candles',
   'ticker',
   'orderbook',
+  'trades',
   'balance',
   'orders',
   'fills',
@@ -74,6 +75,11 @@ export const streamInfoSchema = z.object({
   reconnects: z.number().int(),
   lastMessageAt: z.number().nullable(),
   lastMessageAgeMs: z.number().nullable(),
+  /**
+   * Set while the stream is silent and the exchange confirmed over REST that nothing traded since
+   * this time (epoch ms): a quiet market, not a dead stream, so the stream stays live.
+   */
+  quietSince: z.number().nullable(),
   /** exchange timestamp to receipt, where the exchange stamps its messages */
   latencyMs: z.number().nullable(),
 });

@@ -7,8 +7,7 @@ import { bitgetProtocol } from '../../support/fake-exchange/protocols/bitget';
 import { kucoinFuturesProtocol } from '../../support/fake-exchange/protocols/kucoinfutures';
 import {
   startProtocolFake,
-  type Protocol,
-  type ProtocolContext,
+  type ProtocolFactory,
   type ProtocolFake,
 } from '../../support/fake-exchange/protocols/protocol-server';
 
@@ -27,7 +26,7 @@ async function appExchange(fake: ProtocolFake): Promise<Exchange> {
   return ex;
 }
 
-const CASES: [string, (c: ProtocolContext) => Protocol, string, Record<string, unknown>][] = [
+const CASES: [string, ProtocolFactory, string, Record<string, unknown>][] = [
   [
     'bingx',
     bingxProtocol,
@@ -56,6 +55,8 @@ describe('capability records of BingX, Bitget and KuCoin Futures, against their 
       const ex = await appExchange(fake);
       const caps = capabilitiesFromCcxt(ex, id);
       expect(caps.facts).toMatchObject({ ...facts, barAlignment: 'utc', oneSecondCandles: false });
+      // the fake shows empty intervals as the recorded fact says the exchange does
+      expect(caps.facts.pushesQuietIntervals).toBe(protocol.emptyIntervals === 'pushed');
       expect(caps.timeframes).not.toContain('1s');
       // barAlignment 'utc': the day bar the socket pushes is the one REST serves, opening at 00:00 UTC.
       const live = await ex.watchOHLCV(symbol, '1d');

@@ -3,6 +3,7 @@ import { timeframeMs } from '../../../src/shared/timeframe';
 import type { CandleUpdate } from '../../../src/main/core/candles/ports';
 import { systemClock, type Clock } from '../../../src/main/core/base/clock';
 import type { CandleRepository } from '../../../src/main/core/store/candle-repository';
+import { quirksOf } from '../../../src/main/core/exchange/exchange-quirks';
 import type { MatrixProtocol } from './protocols';
 import { startSqliteEngine } from './sqlite-engine';
 import { MATRIX_TIMEFRAMES, type MatrixScenario } from './scenarios';
@@ -13,6 +14,9 @@ const LEAD_MS = 10_000;
 const WARMUP_CANDLES = 20;
 const STALE_TIMEOUT_MS = 2_000;
 
+/** A closed candle as the feed handed it downstream, and when. */
+type Released = { openTime: number; at: number; candle: Candle; backfillAfterLive: boolean };
+
 /** What one exchange × scenario × timeframe case found in the database, against the fake's truth. */
 export type MatrixResult = {
   exchange: string;
@@ -20,6 +24,11 @@ export type MatrixResult = {
   timeframe: string;
   /** closed candles stored and compared */
   checked: number;
+  /**
+   * candles the exchange has in the warm-up window (the last 20 intervals up to the boundary): fewer
+   * than 20 where it skips intervals without trades
+   */
+  warmupTruth: number;
   /** candles of the truth missing between the first stored one and the one closed at the boundary */
   gaps: number;
   /** closed candles handed downstream more than once */
@@ -34,18 +43,36 @@ export type MatrixResult = {
   restFaults: number;
   /** the scenario needs REST faults met to prove anything */
   meetsRestFaults: boolean;
+  /** closed candles released as backfill after the streams were live (only counted without faults) */
+  backfilled: number | null;
+  /** times the stream was shown stale (only counted without faults: a quiet market is not a dead one) */
+  staleShown: number | null;
+  /**
+   * In a quiet market (a scenario with `market`): whether the stream said so (StreamInfo.quietSince),
+   * and whether it should — only where the exchange is silent while nothing trades.
+   */
+  quiet: { shown: boolean; expected: boolean } | null;
 };
 
 /** Plain words for a failed expectation, so a red matrix cell says what went wrong. */
 export function describeFailures(r: MatrixResult): string[] {
   const out: string[] = [];
   const cell = `${r.exchange} ${r.scenario} ${r.timeframe}`;
-  if (r.checked < WARMUP_CANDLES) out.push(`${cell}: only ${r.checked} candles stored`);
+  if (r.checked < r.warmupTruth)
+    out.push(`${cell}: only ${r.checked} candles stored of the ${r.warmupTruth} the warm-up window holds`);
   if (r.gaps > 0) out.push(`${cell}: ${r.gaps} candles missing`);
   if (r.dupes > 0) out.push(`${cell}: ${r.dupes} candles released twice`);
   if (r.wrong > 0) out.push(`${cell}: ${r.wrong} candles differ from the exchange's`);
   if (r.heldBack > 0) out.push(`${cell}: the candle closed at the boundary was not stored in time`);
   if (r.meetsRestFaults && r.restFaults === 0) out.push(`${cell}: no REST call met the faults`);
+  if (r.backfilled) out.push(`${cell}: ${r.backfilled} candles released as backfill (alerts: missed)`);
+  if (r.staleShown) out.push(`${cell}: shown stale ${r.staleShown} times in a quiet market`);
+  if (r.quiet && r.quiet.shown !== r.quiet.expected)
+    out.push(
+      r.quiet.expected
+        ? `${cell}: silent in a quiet market without saying it is quiet`
+        : `${cell}: called quiet although the exchange pushes while nothing trades`,
+    );
   return out;
 }
 
@@ -98,13 +125,28 @@ export async function runMatrixCase(
     symbol: protocol.symbol,
     timeframe,
   }));
-  const released = new Map<string, { openTime: number; at: number; candle: Candle }[]>();
+  const released = new Map<string, Released[]>();
+  let liveSince = Infinity;
   feed.onCandles((u: CandleUpdate) => {
     const list = released.get(seriesId(u.key)) ?? [];
-    for (const c of u.closed) list.push({ openTime: c[0], at: now(), candle: c });
+    const at = now();
+    for (const c of u.closed)
+      list.push({
+        openTime: c[0],
+        at,
+        candle: c,
+        backfillAfterLive: u.origin === 'backfill' && at > liveSince,
+      });
     released.set(seriesId(u.key), list);
   });
   const ids = keys.map(seriesId);
+  const staleShown = new Map<string, number>();
+  const quietShown = new Set<string>();
+  feed.onState((info) => {
+    if (info.state === 'stale') staleShown.set(info.id, (staleShown.get(info.id) ?? 0) + 1);
+    if (info.quietSince !== null) quietShown.add(info.id);
+  });
+  scenario.market?.(fake.faults, boundary);
   const allLive = () => ids.every((id) => feed.list().find((s) => s.id === id)?.state === 'live');
   const boundaryStored = (k: SeriesKey) =>
     (released.get(seriesId(k)) ?? []).some((r) => r.openTime === boundary - timeframeMs(k.timeframe));
@@ -117,6 +159,7 @@ export async function runMatrixCase(
       allLive,
       () => now() >= boundary - 2_000,
     );
+    liveSince = now();
     for (const step of [...scenario.steps].sort((a, b) => a.at - b.at)) {
       await until(
         '',
@@ -126,20 +169,34 @@ export async function runMatrixCase(
       step.act(fake.faults);
     }
     const deadline = boundary + scenario.deadlineMs;
+    const watchUntil = boundary + (scenario.watchUntilMs ?? 0);
     await until(
       '',
-      () => keys.every(boundaryStored) && allLive(),
-      () => now() >= deadline,
+      () => keys.every(boundaryStored) && allLive() && now() >= watchUntil,
+      () => now() >= Math.max(deadline, watchUntil),
     );
     await feed.stop();
     writer.flush();
     const truth = fake.truth.bind(fake);
     const restFaults = fake.restLog().filter((e) => e.fault).length;
-    return keys.map((k) => ({
-      ...check(protocol, scenario, k, boundary, candles, released.get(seriesId(k)) ?? [], deadline, truth),
-      restFaults,
-      meetsRestFaults: scenario.meetsRestFaults === true,
-    }));
+    // Without faults, every candle after the start is live and no stream may look dead.
+    const faultless = scenario.steps.length === 0;
+    return keys.map((k) => {
+      const list = released.get(seriesId(k)) ?? [];
+      return {
+        ...check(protocol, scenario, k, boundary, candles, list, deadline, truth),
+        restFaults,
+        meetsRestFaults: scenario.meetsRestFaults === true,
+        backfilled: faultless ? list.filter((r) => r.backfillAfterLive).length : null,
+        staleShown: faultless ? (staleShown.get(seriesId(k)) ?? 0) : null,
+        quiet: scenario.market
+          ? {
+              shown: quietShown.has(seriesId(k)),
+              expected: quirksOf(protocol.exchange).facts.pushesQuietIntervals !== true,
+            }
+          : null,
+      };
+    });
   } finally {
     await engine.close();
     await fake.close();
@@ -152,10 +209,10 @@ function check(
   key: SeriesKey,
   boundary: number,
   candles: CandleRepository,
-  released: { openTime: number; at: number; candle: Candle }[],
+  released: Released[],
   deadline: number,
   truthOf: (symbol: string, timeframe: string, from: number, to: number) => Candle[],
-): Omit<MatrixResult, 'restFaults' | 'meetsRestFaults'> {
+): Omit<MatrixResult, 'restFaults' | 'meetsRestFaults' | 'backfilled' | 'staleShown' | 'quiet'> {
   const period = timeframeMs(key.timeframe);
   const lastExpected = boundary - period;
   const stored = candles.range(key, 0, Number.MAX_SAFE_INTEGER, 100_000);
@@ -175,11 +232,13 @@ function check(
     seen.add(r.openTime);
   }
   const atBoundary = released.find((r) => r.openTime === lastExpected);
+  const warmupFrom = lastExpected - (WARMUP_CANDLES - 1) * period;
   return {
     exchange: protocol.exchange,
     scenario: scenario.name,
     timeframe: key.timeframe,
     checked: stored.filter((c) => c[0] <= lastExpected).length,
+    warmupTruth: truthOf(key.symbol, key.timeframe, warmupFrom, lastExpected).length,
     gaps,
     dupes,
     wrong,

@@ -10,8 +10,16 @@ export type MatrixScenario = {
   steps: { at: number; act(faults: VenueFaults): void }[];
   /** the candle that closed at the boundary must be stored by then (ms after the boundary) */
   deadlineMs: number;
+  /** the case keeps watching at least this long after the boundary (ms), e.g. through a quiet spell */
+  watchUntilMs?: number;
   /** the case is void unless the engine met at least one faulted REST answer */
   meetsRestFaults?: boolean;
+  /**
+   * The market around the boundary, set before the engine starts (`boundary` in epoch ms on the
+   * fake's clock); with it the scenario has no fault, so every candle after the start is live news:
+   * none may be released as backfill (an alert would call it missed) and no stream may go stale.
+   */
+  market?(faults: VenueFaults, boundary: number): void;
 };
 
 export const MATRIX_SCENARIOS: readonly MatrixScenario[] = [
@@ -48,6 +56,21 @@ export const MATRIX_SCENARIOS: readonly MatrixScenario[] = [
     ],
     deadlineMs: 25_000,
     meetsRestFaults: true,
+  },
+  {
+    name: 'thin',
+    what: 'a thin market: minutes without trades in the warm-up history, and none for 9 s from the boundary on',
+    steps: [],
+    market(faults, boundary) {
+      // several 1m intervals without trades (flat bars or none, by the exchange's rule), then trades
+      // in the boundary candle's last 30 s only
+      faults.noTrades(boundary - 7 * 60_000, boundary - 30_000);
+      // nothing trades after the boundary: the candle that closed there has no later one to close it,
+      // and an exchange that skips empty intervals is silent far longer than the stale threshold
+      faults.noTrades(boundary, boundary + 9_000);
+    },
+    deadlineMs: 12_000,
+    watchUntilMs: 11_000,
   },
 ];
 

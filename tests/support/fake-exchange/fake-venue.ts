@@ -32,6 +32,12 @@ export type VenueFaults = {
   stall(ms: number, opts?: { pongs?: boolean }): void;
   /** the next `count` REST calls are refused with the exchange's own rate-limit answer */
   rateLimit(count: number): void;
+  /**
+   * A thin market: nobody trades on any listed market in [fromMs, toMs) (past or future; set it
+   * before anything of that span is served). What the exchange then shows follows its own rule for
+   * intervals without trades, on the socket and over REST alike: flat bars, or nothing.
+   */
+  noTrades(fromMs: number, toMs: number): void;
 };
 
 export type FakeVenue = {

@@ -82,6 +82,8 @@ export type FakeExchange = FakeVenue & {
     sendMalformedFrame(): void;
     /** sockets stay open (answering pings unless `pongs: false`), no data for `ms`; command answers wait */
     stall(ms: number, opts?: { pongs?: boolean }): void;
+    /** ends a stall before its time: held answers go out, data flows again */
+    endStall(): void;
     /** the next `count` REST calls get 429 -1003 with Retry-After: 1 */
     rateLimit(count: number): void;
     /** the next `count` REST calls answer `status` (429/418 with Retry-After, 500 with -1001 or `body`) */
@@ -111,6 +113,7 @@ export type FakeExchange = FakeVenue & {
    * `subscribeRequests`: the streams each SUBSCRIBE command named (one may carry many);
    * `streamsPerConnection`: the streams each open market socket carries; `streamLimitHits`: sockets
    * closed for asking for more than Binance's 1,024 (market-streams.ts)
+   * `framesDropped`: data frames a stall kept back
    */
   wsStats(): {
     connections: number;
@@ -119,6 +122,7 @@ export type FakeExchange = FakeVenue & {
     framesSent: number;
     streamsPerConnection: number[];
     streamLimitHits: number;
+    framesDropped: number;
   };
   /** called for every kline frame sent: stream name, event time E, and sentAt (epoch ms, sub-ms precision) */
   onKlineSent(listener: KlineSentListener): () => void;
@@ -132,7 +136,13 @@ export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise
   const historyMs = opts.historyMs ?? 2 * DAY_MS;
   const now = opts.now ?? realNow;
   const startSecond = (Math.floor((now() - historyMs) / DAY_MS) * DAY_MS) / 1000;
-  const venue = new Venue(symbols, opts.seed ?? 1, startSecond, opts.thinMarket ?? false);
+  // Binance pushes a flat kline for an interval without trades (Kline/Candlestick streams: updated
+  // every second or two whatever trades); a thin market models the exchanges that skip them.
+  const thin = opts.thinMarket ?? false;
+  const venue = new Venue(symbols, opts.seed ?? 1, startSecond, {
+    thin,
+    emptyIntervals: thin ? 'skipped' : 'pushed',
+  });
   const faults = new FaultPlan();
   const log: RestLogEntry[] = [];
   const hub = new SocketHub(faults, now);
@@ -210,7 +220,9 @@ export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise
       },
       sendMalformedFrame: () => hub.sendMalformed(),
       stall: (ms, stallOpts) => hub.stall(ms, stallOpts?.pongs ?? true),
+      endStall: () => hub.endStall(),
       rateLimit: (count) => faults.queueStatus(429, count),
+      noTrades: (fromMs, toMs) => venue.noTrades(fromMs, toMs),
       restStatus: (status, count, statusOpts) => faults.queueStatus(status, count, statusOpts),
       restDelay: (ms, count) => faults.queueDelay(ms, count),
       clockSkew: (ms) => {
@@ -244,6 +256,7 @@ export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise
       framesSent: hub.framesSent,
       streamsPerConnection: streams.streamsPerConnection(),
       streamLimitHits: streams.streamLimitHits,
+      framesDropped: hub.framesDropped,
     }),
     onKlineSent: (listener) => streams.onKlineSent(listener),
     async close() {

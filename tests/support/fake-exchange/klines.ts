@@ -66,13 +66,14 @@ export function ceilOpenTime(time: number, interval: string): number {
 export type KlineRange = { startTime?: number; endTime?: number; limit: number };
 
 /**
- * Whether an exchange would show this candle at all. A thin market's fake models the exchanges
- * that send nothing for an interval without trades, on the socket and over REST alike (Bitfinex:
- * "candles with no trades are not returned by the API", bfx-hf-util
- * lib/candles/preprocess_remote_candles.js); Binance itself pushes a flat kline instead.
+ * Whether an exchange would show this candle at all: one without trades only where the exchange
+ * pushes flat bars for empty intervals (series.emptyIntervals, set per fake from the exchange's
+ * docs). A thin Binance market models the exchanges that send nothing then, on the socket and over
+ * REST alike (Bitfinex: "candles with no trades are not returned by the API", bfx-hf-util
+ * lib/candles/preprocess_remote_candles.js); Binance itself pushes a flat kline.
  */
 export function shown(series: PriceSeries, kline: Kline): boolean {
-  return !series.thin || kline.bar.trades > 0;
+  return kline.bar.trades > 0 || series.emptyIntervals === 'pushed';
 }
 
 /**

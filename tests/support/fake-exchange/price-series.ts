@@ -33,6 +33,12 @@ const CH_QUIET = 4;
 /** thin markets: seconds go quiet in blocks this long, a quarter of the blocks */
 const QUIET_BLOCK_S = 3;
 
+/**
+ * What an exchange shows for an interval without trades: a flat bar (o=h=l=c = the last price, no
+ * volume) on its socket and over REST, or nothing at all. Each fake follows its exchange's rule.
+ */
+export type EmptyIntervals = 'pushed' | 'skipped';
+
 /** A span of seconds aggregated: prices in ticks, volumes in steps, quote amounts in quote units. */
 export type Bar = {
   open: number;
@@ -100,11 +106,21 @@ export class PriceSeries {
    * volume), so 1s candles, and now and then longer ones, have intervals without trades.
    */
   readonly thin: boolean;
+  /** the exchange's rule for intervals without trades (klines.ts `shown`) */
+  readonly emptyIntervals: EmptyIntervals;
+  /** [from, to) second spans in which nobody trades, whatever `thin` says (VenueFaults.noTrades) */
+  private readonly quietSpans: [number, number][] = [];
 
-  constructor(spec: MarketSpec, startSecond: number, thin = false) {
+  constructor(
+    spec: MarketSpec,
+    startSecond: number,
+    thin = false,
+    emptyIntervals: EmptyIntervals = 'pushed',
+  ) {
     this.spec = spec;
     this.startSecond = startSecond;
     this.thin = thin;
+    this.emptyIntervals = emptyIntervals;
     this.priceScale = 10 ** spec.priceDecimals;
     this.qtyScale = 10 ** spec.qtyDecimals;
     this.tick = 1 / this.priceScale;
@@ -112,9 +128,19 @@ export class PriceSeries {
     this.logBase = Math.log(spec.basePrice);
   }
 
-  /** Whether nobody trades in this second (thin markets only). */
+  /** Whether nobody trades in this second (thin markets, and the spans of noTradesBetween). */
   quiet(second: number): boolean {
+    for (const [from, to] of this.quietSpans) if (second >= from && second < to) return true;
     return this.thin && (hash3(this.spec.key, CH_QUIET, Math.floor(second / QUIET_BLOCK_S)) & 3) === 0;
+  }
+
+  /**
+   * Nobody trades in the seconds [from, to): the price stands still there. Changes the truth from
+   * the start, so it is set before anything has been served of that span.
+   */
+  noTradesBetween(fromSecond: number, toSecond: number): void {
+    this.quietSpans.push([fromSecond, toSecond]);
+    this.days.clear();
   }
 
   /** Slow log-price component at an absolute time in seconds. */
@@ -179,9 +205,10 @@ export class PriceSeries {
     let lastTrades = bar.lastSecondTrades;
     let lastTraded = bar.lastSecond;
     let previous = prevClose;
+    const mayBeQuiet = this.thin || this.quietSpans.length > 0;
     for (let s = from; s < to; s++) {
       // a second without trades: the price stands still
-      if (this.thin && this.quiet(s)) continue;
+      if (mayBeQuiet && this.quiet(s)) continue;
       const jitterHash = hash3(key, CH_JITTER, s);
       const close = this.closeFromParts(slowStart, slowStep, s - minuteStart + 1, jitterHash);
       const open = previous;

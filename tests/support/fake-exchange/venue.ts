@@ -2,7 +2,7 @@ import { formatFloat, formatScaled } from './decimal';
 import { firstTradeId, lastTradeId } from './klines';
 import { marketSpec, type MarketSpec } from './markets';
 import { SimulatedBook } from './order-book';
-import { SECONDS_PER_DAY, emptyBar, PriceSeries, type Bar } from './price-series';
+import { SECONDS_PER_DAY, emptyBar, PriceSeries, type Bar, type EmptyIntervals } from './price-series';
 
 /** One listed market: its spec, ground-truth series and order book. */
 export type Listing = { spec: MarketSpec; series: PriceSeries; book: SimulatedBook };
@@ -39,13 +39,24 @@ export class Venue {
   readonly listings: Listing[];
   private readonly byId = new Map<string, Listing>();
 
-  constructor(symbols: string[], seed: number, startSecond: number, thin = false) {
+  constructor(
+    symbols: string[],
+    seed: number,
+    startSecond: number,
+    market: { thin?: boolean; emptyIntervals: EmptyIntervals },
+  ) {
     this.listings = symbols.map((symbol) => {
       const spec = marketSpec(symbol, seed);
-      const series = new PriceSeries(spec, startSecond, thin);
+      const series = new PriceSeries(spec, startSecond, market.thin ?? false, market.emptyIntervals);
       return { spec, series, book: new SimulatedBook(series) };
     });
     for (const listing of this.listings) this.byId.set(listing.spec.id, listing);
+  }
+
+  /** Nobody trades on any listed market in [fromMs, toMs) (VenueFaults.noTrades). */
+  noTrades(fromMs: number, toMs: number): void {
+    for (const { series } of this.listings)
+      series.noTradesBetween(Math.floor(fromMs / 1000), Math.ceil(toMs / 1000));
   }
 
   /** By Binance id (case-insensitive, since stream names are lowercase). */

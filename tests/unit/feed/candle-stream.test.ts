@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StreamState } from '../../../src/shared/domain/stream';
 import { CandleStream } from '../../../src/main/core/feed/candle-stream';
 import { silentLogger } from '../../../src/main/core/base/log';
+import { MarketDataError } from '../../../src/main/core/base/classify-error';
 import { MINUTE, T0, candleAt, candles, partial } from '../../support/candle-builders';
 import { FakeClock } from '../../support/fake-clock';
 import { MemoryCandles } from '../../support/memory-candles';
@@ -9,9 +10,15 @@ import { ScriptedSource } from '../../support/scripted-source';
 
 const key = { exchange: 'scripted', symbol: 'BTC/USDT', timeframe: '1m' };
 
-function setup(opts: { stored?: number; symbol?: string; websocket?: boolean } = {}) {
+function setup(
+  opts: { stored?: number; symbol?: string; websocket?: boolean; pushesQuietIntervals?: boolean } = {},
+) {
   const clock = new FakeClock(T0 + 20 * MINUTE + 5_000);
-  const source = new ScriptedSource(clock, { symbols: ['BTC/USDT'], websocketOhlcv: opts.websocket ?? true });
+  const source = new ScriptedSource(clock, {
+    symbols: ['BTC/USDT'],
+    websocketOhlcv: opts.websocket ?? true,
+    pushesQuietIntervals: opts.pushesQuietIntervals,
+  });
   const store = new MemoryCandles(opts.stored ? { 'scripted|BTC/USDT|1m': candles(0, opts.stored) } : {});
   const states: StreamState[] = [];
   const transport = opts.websocket === false ? 'rest-poll' : 'websocket';
@@ -118,6 +125,66 @@ describe('CandleStream', () => {
     expect(states).toEqual(['live', 'stale', 'reconnecting', 'backfilling', 'live']);
     expect(store.series(key)).toEqual(candles(0, 21));
     expect(store.gaps.at(-1)).toMatchObject({ reason: 'stale' });
+  });
+
+  describe('on an exchange silent while nothing trades, a silent stream is asked about over REST', () => {
+    const silentFor31s = async () => {
+      const t = setup({ stored: 20, pushesQuietIntervals: false });
+      t.stream.start();
+      await t.clock.advance(0);
+      t.exchangeAt(20, 0.3);
+      await t.clock.advance(0);
+      const lastMessage = t.clock.now();
+      await t.clock.advance(30_001);
+      return { ...t, lastMessage };
+    };
+
+    it('a quiet market (REST shows no trade since) stays live and says since when it is quiet', async () => {
+      const { clock, source, states, stream, exchangeAt, lastMessage } = await silentFor31s();
+      const connection = source.connection;
+      // the REST answer is awaited: nothing is decided in the tick itself
+      expect(stream.checkStale(clock.now(), 30_000)).toBe(false);
+      await clock.advance(0);
+      expect(source.fetchLog.at(-1)).toMatchObject({ timeframe: '1m', since: candleAt(20)[0] });
+      expect(stream.status.snapshot()).toMatchObject({ state: 'live', quietSince: lastMessage });
+      expect(source.connection).toBe(connection);
+      // asked again only a threshold after the answer, not on every tick
+      const asked = source.fetchLog.length;
+      await clock.advance(1_000);
+      expect(stream.checkStale(clock.now(), 30_000)).toBe(false);
+      expect(source.fetchLog).toHaveLength(asked);
+      // trades again: data flows and the note goes
+      exchangeAt(20, 0.5);
+      await clock.advance(0);
+      expect(stream.status.snapshot()).toMatchObject({ state: 'live', quietSince: null });
+      expect(states).not.toContain('stale');
+    });
+
+    it('a dead stream (REST shows trades it never delivered) goes stale and reconnects', async () => {
+      const { clock, source, stream } = await silentFor31s();
+      const connection = source.connection;
+      // the forming candle traded on (more volume) without a push reaching us
+      source.setRest('BTC/USDT', '1m', [...candles(0, 20), partial(candleAt(20), 0.6)]);
+      expect(stream.checkStale(clock.now(), 30_000)).toBe(false);
+      await clock.advance(0);
+      expect(source.connection).toBe(connection + 1);
+      expect(stream.status.snapshot().lastError).toMatchObject({
+        kind: 'stale',
+        message: expect.stringContaining('the exchange shows trades since'),
+      });
+      expect(stream.status.snapshot().quietSince).toBeNull();
+    });
+
+    it('when REST cannot answer, the silent stream is called stale, saying why', async () => {
+      const { clock, source, stream } = await silentFor31s();
+      source.failFetches.push(new MarketDataError('exchange-unavailable', '503 Service Unavailable'));
+      expect(stream.checkStale(clock.now(), 30_000)).toBe(false);
+      await clock.advance(0);
+      expect(stream.status.snapshot().lastError).toMatchObject({
+        kind: 'stale',
+        message: expect.stringContaining('could not ask the exchange whether anything traded'),
+      });
+    });
   });
 
   it('survives a malformed frame (a TypeError from ccxt) and reads what the cache gathered meanwhile', async () => {

@@ -3,13 +3,14 @@ import { get } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createCore, type Core } from '../../../src/main/core/app';
 import { silentLogger } from '../../../src/main/core/base/log';
 import { createAccessToken } from '../../../src/main/headless/access-token';
 import { startHeadlessServer, type HeadlessServer } from '../../../src/main/headless/server';
 import type { ServerFrame } from '../../../src/shared/contract/wire';
+import { waitForValue } from '../../support/wait-for';
 
 let dir: string;
 let core: Core;
@@ -51,17 +52,7 @@ function connect(host = `127.0.0.1:${server.port}`): Promise<{ ws: WebSocket; fr
   });
 }
 
-/** The value `probe` finds, waited for as long as a loaded machine may need. */
-function until<T>(probe: () => T | undefined): Promise<T> {
-  return vi.waitFor(
-    () => {
-      const value = probe();
-      if (value === undefined) throw new Error('condition not met');
-      return value;
-    },
-    { timeout: 15_000, interval: 10 },
-  );
-}
+const until = waitForValue;
 
 /** Whether this machine can listen on ::1 at all (IPv6 may be disabled in a container). */
 function ipv6LoopbackWorks(): Promise<boolean> {

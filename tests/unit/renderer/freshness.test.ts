@@ -58,6 +58,7 @@ const stream = (id: string, state: StreamState, reconnects = 1): StreamInfo => {
     lastMessageAt: null,
     lastMessageAgeMs: null,
     latencyMs: null,
+    quietSince: null,
   };
 };
 const byId = (list: StreamInfo[]) => Object.fromEntries(list.map((s) => [s.id, s]));

@@ -103,6 +103,15 @@ export class SeriesCollector {
     return this.phase === 'syncing' && this.reason === 'confirm';
   }
 
+  /**
+   * The newest candle the stream has shown: the forming one as last pushed, else the open time of
+   * the last closed one (its values are in the store). Undefined before anything was seen.
+   */
+  get newestSeen(): { openTime: number; candle: Candle | null } | undefined {
+    if (this.forming) return { openTime: this.forming[0], candle: this.forming };
+    return this.lastClosed === undefined ? undefined : { openTime: this.lastClosed, candle: null };
+  }
+
   /** open time of the candle still forming, if any (the caller times its period's end) */
   get formingOpenTime(): number | undefined {
     return this.phase === 'live' ? this.forming?.[0] : undefined;

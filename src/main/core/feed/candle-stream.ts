@@ -5,6 +5,7 @@ import { timeframeMs } from '../../../shared/timeframe';
 import { Backfiller, type SyncTarget } from '../candles/backfiller';
 import { BoundaryCloser, boundaryGraceMs } from '../candles/boundary-closer';
 import type { CandleHistory, CandleUpdate, CandleUpdateListener, GapLedger } from '../candles/ports';
+import { missedTrades } from '../candles/quiet-market';
 import { SeriesCollector } from '../candles/series-collector';
 import { TimeframeAggregator } from '../candles/timeframe-aggregator';
 import { REST_PRIORITY, type CandleBatch, type MarketSource } from '../exchange/market-source';
@@ -176,6 +177,7 @@ export class CandleStream implements SeriesStream {
         dropConnection: (reason) => source.reconnect(key.symbol, { keepLiveSockets: reason === 'stale' }),
         unsubscribe: () =>
           transport === 'websocket' ? source.unwatchCandles(key.symbol, key.timeframe) : Promise.resolve(),
+        quietCheck: (since) => this.quietCheck(since),
       },
       streamLoopDeps(deps),
     );
@@ -183,6 +185,22 @@ export class CandleStream implements SeriesStream {
 
   start(): void {
     this.loop.start();
+  }
+
+  /**
+   * A silent candle stream: quiet market or dead stream? An exchange that promises pushes while
+   * nothing trades (Binance, Bybit, Bitget: ExchangeFacts.pushesQuietIntervals) is dead when silent;
+   * on one that does not (OKX, BingX, KuCoin Futures), REST decides: trades the stream never showed
+   * make it dead, none make it a quiet market that stays live (issue 16: a quiet OKX symbol was
+   * reconnected every 30 s, tearing down the busy ones sharing its socket).
+   */
+  private quietCheck(since: number): Promise<boolean> | null {
+    const { source } = this.deps;
+    if (source.capabilities().facts.pushesQuietIntervals === true) return null;
+    const seen = this.collector.newestSeen;
+    return source
+      .fetchCandles(this.key.symbol, this.key.timeframe, seen?.openTime ?? since, 50, REST_PRIORITY.poll)
+      .then((rows) => !missedTrades(seen, rows));
   }
 
   async stop(unsubscribe = true): Promise<void> {

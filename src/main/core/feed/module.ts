@@ -67,6 +67,7 @@ export function createFeedModule(opts: FeedModuleOptions): FeedModule {
   feed.onState((info) => events.emit('stream:state-changed', info));
   feed.onTicker((t) => events.emitCoalesced('ticker:updated', `${t.exchange}|${t.symbol}`, t));
   feed.onBook((b) => events.emitCoalesced('orderbook:updated', `${b.exchange}|${b.symbol}`, b));
+  feed.onTrades((t) => events.emitCoalesced('trades:updated', `${t.exchange}|${t.symbol}`, t));
 
   let unsubscribe = (): void => {};
 

@@ -32,6 +32,7 @@ export class StreamStatus {
   private reconnectCount = 0;
   private lastAt: number | null = null;
   private latency: number | null = null;
+  private quietFrom: number | null = null;
   private readonly samples: Array<[time: number, messages: number]> = [];
   /** when the stream last (re)subscribed: a stream that never gets data goes stale from here */
   attemptAt: number;
@@ -67,7 +68,19 @@ export class StreamStatus {
   message(now: number, exchangeTime?: number | null): void {
     this.count++;
     this.lastAt = now;
+    if (this.quietFrom !== null) this.setQuiet(null);
     if (exchangeTime != null) this.latency = now - exchangeTime;
+  }
+
+  /** The exchange confirmed nothing traded since `since` (null: data flows again, or not known). */
+  setQuiet(since: number | null): void {
+    if (since === this.quietFrom) return;
+    this.quietFrom = since;
+    this.onChange(this.snapshot());
+  }
+
+  get quietSince(): number | null {
+    return this.quietFrom;
   }
 
   error(error: StreamError): void {
@@ -97,6 +110,7 @@ export class StreamStatus {
       reconnects: this.reconnectCount,
       lastMessageAt: this.lastAt,
       lastMessageAgeMs: this.lastAt === null ? null : Math.max(0, now - this.lastAt),
+      quietSince: this.quietFrom,
       latencyMs: this.latency,
     };
   }

@@ -25,6 +25,13 @@ export type LoopHooks<T> = {
    */
   dropConnection(reason: BreakReason): void;
   unsubscribe(): Promise<void>;
+  /**
+   * For a stream the exchange leaves silent while nothing trades: asks the exchange over REST
+   * whether anything traded since `since` (the last message). Resolves true for a quiet market,
+   * false when trades happened that the stream never delivered (a dead stream); null when no check
+   * applies (the exchange promises pushes while nothing trades: silence means dead).
+   */
+  quietCheck?(since: number): Promise<boolean> | null;
 };
 
 export type LoopDeps = {
@@ -53,6 +60,10 @@ export class WatchLoop<T> {
   private wakeSleep: AbortController | null = null;
   private watching = false;
   private attemptSince = 0;
+  /** a REST quiet check is under way (the stale check waits for its answer) */
+  private checkingQuiet = false;
+  /** when the exchange last confirmed the silence is a quiet market: the threshold runs from here */
+  private quietConfirmedAt = 0;
 
   constructor(
     readonly status: StreamStatus,
@@ -91,19 +102,57 @@ export class WatchLoop<T> {
     if (dropConnection) this.hooks.dropConnection(reason);
   }
 
-  /** Called by the feed's once-a-second tick. True when the stream was found stale. */
+  /**
+   * Called by the feed's once-a-second tick. True when the stream was found stale. A silent stream
+   * with a quiet check is declared stale only once the exchange shows trades it never delivered;
+   * while REST shows none, it stays live and says so (`quietSince`).
+   */
   checkStale(now: number, timeoutMs: number): boolean {
-    if (!this.watching || this.stopped) return false;
-    const last = Math.max(this.status.lastMessageAt ?? 0, this.attemptSince);
+    if (!this.watching || this.stopped || this.checkingQuiet) return false;
+    const lastMessage = this.status.lastMessageAt;
+    const last = Math.max(lastMessage ?? 0, this.attemptSince, this.quietConfirmedAt);
     if (now - last <= timeoutMs) return false;
+    // A subscription that never delivered anything is not a quiet market: nothing to compare with.
+    const check = lastMessage === null ? null : (this.hooks.quietCheck?.(lastMessage) ?? null);
+    if (check === null || lastMessage === null) {
+      this.declareStale(now, last, timeoutMs, '');
+      return true;
+    }
+    this.checkingQuiet = true;
+    const attempt = this.attemptSince;
+    const answered = (quiet: boolean, failure: string): void => {
+      this.checkingQuiet = false;
+      const at = this.deps.clock.now();
+      // Data came, the stream reconnected or stopped meanwhile: the question no longer stands.
+      if (this.stopped || !this.watching || this.attemptSince !== attempt) return;
+      if (this.status.lastMessageAt !== lastMessage) return;
+      if (quiet) {
+        this.quietConfirmedAt = at;
+        this.status.setQuiet(lastMessage);
+        return;
+      }
+      this.declareStale(at, last, timeoutMs, failure);
+    };
+    check.then(
+      (quiet) => answered(quiet, '; the exchange shows trades since'),
+      (err: unknown) =>
+        answered(
+          false,
+          `; could not ask the exchange whether anything traded (${classifyError(err).message})`,
+        ),
+    );
+    return false;
+  }
+
+  private declareStale(now: number, last: number, timeoutMs: number, why: string): void {
+    this.status.setQuiet(null);
     this.status.error({
       kind: 'stale',
-      message: `no data for ${Math.round((now - last) / 1000)} s (stale after ${Math.round(timeoutMs / 1000)} s); reconnecting`,
+      message: `no data for ${Math.round((now - last) / 1000)} s (stale after ${Math.round(timeoutMs / 1000)} s)${why}; reconnecting`,
       at: now,
     });
     this.status.set('stale');
     this.forceReconnect('stale');
-    return true;
   }
 
   private async run(): Promise<void> {
@@ -136,6 +185,7 @@ export class WatchLoop<T> {
 
   private async recover(err: unknown): Promise<void> {
     const { clock, backoff, log } = this.deps;
+    this.status.setQuiet(null);
     this.status.reconnected();
     if (this.forced) {
       this.forced = null;

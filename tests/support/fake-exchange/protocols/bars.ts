@@ -1,6 +1,6 @@
 import type { Candle } from '../../../../src/shared/domain/market';
 import { alignTime, timeframeMs } from '../../../../src/shared/timeframe';
-import { klineAt, toCandle, type Kline } from '../klines';
+import { klineAt, shown, toCandle, type Kline } from '../klines';
 import type { PriceSeries } from '../price-series';
 
 /**
@@ -17,9 +17,13 @@ export function barOpen(time: number, bar: BarSpec): number {
   return alignTime(time + bar.shiftMs, bar.timeframe) - bar.shiftMs;
 }
 
-/** The bar opening at `openTime` as it stands at `now` (see klineAt), or null before the series. */
+/**
+ * The bar opening at `openTime` as it stands at `now` (see klineAt), or null before the series, in
+ * the future, or when the exchange shows nothing for a bar without trades (klines.ts `shown`).
+ */
 export function barAt(series: PriceSeries, bar: BarSpec, openTime: number, now: number): Kline | null {
-  return klineAt(series, bar.timeframe, openTime, now);
+  const kline = klineAt(series, bar.timeframe, openTime, now);
+  return kline && shown(series, kline) ? kline : null;
 }
 
 /**
@@ -58,9 +62,9 @@ export function closedBars(
   const out: Candle[] = [];
   let t = Math.max(barOpen(from - 1, bar) + period, barOpen(series.startSecond * 1000, bar));
   for (; t <= to; t += period) {
-    const kline = barAt(series, bar, t, now);
+    const kline = klineAt(series, bar.timeframe, t, now);
     if (!kline || !kline.closed) break;
-    out.push(toCandle(series, kline));
+    if (shown(series, kline)) out.push(toCandle(series, kline));
   }
   return out;
 }

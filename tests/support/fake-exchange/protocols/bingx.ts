@@ -384,6 +384,12 @@ export function bingxProtocol(context: ProtocolContext): Protocol {
   };
 }
 
+/**
+ * BingX pushes a K-line "on update" only (spot WebSocket market data, K-Line push frequency; the
+ * swap stream alike): a market without trades is silent, and its REST klines list the same bars.
+ */
+bingxProtocol.emptyIntervals = 'skipped' as const;
+
 /** BingX stamps its heartbeat with a UTC+8 wall-clock time ("2023-10-02T18:51:55.089+0800"). */
 function bingxTime(now: number): string {
   return new Date(now + 8 * 3_600_000).toISOString().replace('Z', '+0800');

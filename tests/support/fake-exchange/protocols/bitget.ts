@@ -326,3 +326,9 @@ export function bitgetProtocol(context: ProtocolContext): Protocol {
     },
   };
 }
+
+/**
+ * Bitget pushes the candle channel every 500 ms whether or not it changed (v2 "Candlestick
+ * Channel"): an interval without trades is a flat bar, on the socket and over REST.
+ */
+bitgetProtocol.emptyIntervals = 'pushed' as const;

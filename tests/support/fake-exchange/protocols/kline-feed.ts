@@ -1,5 +1,5 @@
 import type { Now } from '../clock';
-import { klineAt, type Kline } from '../klines';
+import { klineAt, shown, type Kline } from '../klines';
 import type { Connection, SocketHub } from '../socket-hub';
 import type { Listing } from '../venue';
 import { BarCursor, barOpen, type BarSpec } from './bars';
@@ -32,7 +32,8 @@ export type PeriodicSubscription = {
  * Pushes every subscribed candle stream the way the exchanges without a "closed" flag do: the
  * forming candle every `updateIntervalMs`, and right after a bar's boundary its final values once,
  * immediately followed by the next bar's first update (the interleaving ccxt's BingX spot cache
- * loses). Frames during a stall are lost, as they would be live.
+ * loses). Frames during a stall are lost, as they would be live. A bar without trades is pushed
+ * flat or not at all, by the exchange's rule (klines.ts `shown`).
  */
 export class KlineFeed {
   private readonly subs = new Map<string, Live>();
@@ -101,13 +102,13 @@ export class KlineFeed {
     const closed = sub.cursor.closedSince(now);
     for (const openTime of closed) {
       const kline = klineAt(sub.listing.series, sub.timeframe, openTime, now);
-      if (kline) this.hub.sendData(sub.connection, sub.frame(kline, now));
+      if (kline && shown(sub.listing.series, kline)) this.hub.sendData(sub.connection, sub.frame(kline, now));
     }
     return closed.length > 0;
   }
 
   private sendForming(sub: Live, now: number): void {
     const kline = klineAt(sub.listing.series, sub.timeframe, barOpen(now, sub.bar), now);
-    if (kline) this.hub.sendData(sub.connection, sub.frame(kline, now));
+    if (kline && shown(sub.listing.series, kline)) this.hub.sendData(sub.connection, sub.frame(kline, now));
   }
 }

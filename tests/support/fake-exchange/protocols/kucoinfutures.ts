@@ -262,6 +262,13 @@ export function kucoinFuturesProtocol(context: ProtocolContext): Protocol {
   };
 }
 
+/**
+ * KuCoin Futures returns only candles with volume: "GetKlinesAsync returns only candles that their
+ * trade volume is above 0" (JKorf/Kucoin.Net#152, futures klines; also Kucoin/kucoin-api-docs#360),
+ * and its candle topic pushes on trades only, so a market without trades is silent.
+ */
+kucoinFuturesProtocol.emptyIntervals = 'skipped' as const;
+
 function contract(listing: Listing): Record<string, unknown> {
   const { spec } = listing;
   return {

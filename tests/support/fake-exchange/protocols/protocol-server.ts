@@ -1,14 +1,13 @@
-import { Agent, createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Candle } from '../../../../src/shared/domain/market';
-import { realNow, type Now } from '../clock';
+import type { Now } from '../clock';
 import type { FakeVenue, FakeVenueOptions, VenueFaults } from '../fake-venue';
-import { FaultPlan, type RestFaultAnswer } from '../faults';
-import { SECONDS_PER_DAY } from '../price-series';
+import type { FaultPlan, RestFaultAnswer } from '../faults';
+import type { EmptyIntervals } from '../price-series';
 import type { RestLogEntry } from '../rest-handler';
-import { SocketHub, type Connection } from '../socket-hub';
-import { Venue, type Listing } from '../venue';
+import type { Connection, SocketHub } from '../socket-hub';
+import type { Listing, Venue } from '../venue';
+import { copyRestLog, listenVenue, venueFaults, venueParts } from './venue-server';
 
 /** One REST request as a protocol's route sees it. */
 export type ProtocolRequest = {
@@ -53,6 +52,15 @@ export type Protocol = {
   close(): void;
 };
 
+/**
+ * Builds one protocol on a context. `emptyIntervals` is the exchange's rule for intervals without
+ * trades (flat bars or nothing), set on the function next to its documentation.
+ */
+export type ProtocolFactory = {
+  (context: ProtocolContext): Protocol;
+  emptyIntervals: EmptyIntervals;
+};
+
 /** A running fake of one exchange protocol: the shared FakeVenue contract, plus a few extras. */
 export type ProtocolFake = FakeVenue & {
   restUrl: string;
@@ -66,8 +74,6 @@ export type ProtocolFake = FakeVenue & {
   wsStats(): { connections: number; framesSent: number };
 };
 
-const DAY_MS = SECONDS_PER_DAY * 1000;
-
 /** The ccxt symbol's ground-truth listing: a swap ("BTC/USDT:USDT") trades the spot series. */
 export function listingOf(venue: Venue, symbol: string): Listing {
   const listing = venue.bySymbol(symbol.split(':')[0]!);
@@ -76,17 +82,11 @@ export function listingOf(venue: Venue, symbol: string): Listing {
 }
 
 export async function startProtocolFake(
-  makeProtocol: (context: ProtocolContext) => Protocol,
+  makeProtocol: ProtocolFactory,
   opts: FakeVenueOptions = {},
 ): Promise<ProtocolFake> {
-  // A swap ("BTC/USDT:USDT") trades the ground truth of its spot pair.
-  const symbols = [...new Set((opts.symbols ?? ['BTC/USDT', 'ETH/USDT']).map((s) => s.split(':')[0]!))];
-  const historyMs = opts.historyMs ?? 2 * DAY_MS;
-  const now = opts.now ?? realNow;
-  const startSecond = (Math.floor((now() - historyMs) / DAY_MS) * DAY_MS) / 1000;
-  const venue = new Venue(symbols, opts.seed ?? 1, startSecond);
-  const faults = new FaultPlan();
-  const hub = new SocketHub(faults, now);
+  const parts = venueParts(opts, makeProtocol.emptyIntervals, ['BTC/USDT', 'ETH/USDT']);
+  const { venue, hub, faults, now } = parts;
   const address = { rest: '', ws: '' };
   const protocol = makeProtocol({
     venue,
@@ -94,37 +94,25 @@ export async function startProtocolFake(
     faults,
     now,
     address,
-    updateIntervalMs: opts.updateIntervalMs ?? 250,
+    updateIntervalMs: parts.updateIntervalMs,
   });
-  const log: RestLogEntry[] = [];
-
-  const server = createServer((req, res) => {
-    void answerRest(protocol, faults, log, now, req, res).catch((error: unknown) => {
-      res.writeHead(500, { 'Content-Type': 'text/plain' });
-      res.end(`fake exchange failure: ${error instanceof Error ? error.stack : String(error)}`);
-    });
-  });
-  // WebSocket ping frames are answered by the hub, so a stall can withhold them.
-  const wss = new WebSocketServer({ noServer: true, autoPong: false });
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const attach = protocol.socket(url.pathname, url.searchParams);
-    if (!attach) {
-      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => attach(hub.add(ws, 'market')));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const restUrl = `http://127.0.0.1:${port}`;
-  const wsBase = `ws://127.0.0.1:${port}`;
+  const server = await listenVenue(
+    parts,
+    (req, res) => {
+      void answerRest(protocol, faults, parts.log, now, req, res).catch((error: unknown) => {
+        res.writeHead(500, { 'Content-Type': 'text/plain' });
+        res.end(`fake exchange failure: ${error instanceof Error ? error.stack : String(error)}`);
+      });
+    },
+    (url) => {
+      const attach = protocol.socket(url.pathname, url.searchParams);
+      return attach ? (ws) => attach(hub.add(ws, 'market')) : undefined;
+    },
+    () => protocol.close(),
+  );
+  const { restUrl, wsBase } = server;
   address.rest = restUrl;
   address.ws = wsBase;
-  const httpAgent = new Agent();
   const ccxtJsonConfig = (): Record<string, unknown> => protocol.ccxtConfig(restUrl, wsBase);
 
   return {
@@ -132,27 +120,20 @@ export async function startProtocolFake(
     restUrl,
     wsBase,
     ccxtJsonConfig,
-    ccxtConfig: () => ({ ...ccxtJsonConfig(), httpAgent }),
+    ccxtConfig: () => ({ ...ccxtJsonConfig(), httpAgent: server.httpAgent }),
     truth: (symbol, timeframe, from, to) =>
       protocol.truth(listingOf(venue, symbol), symbol, timeframe, from, to, now()),
     faults: {
-      dropAllConnections: () => hub.dropAll(),
+      ...venueFaults(parts, {
+        malformedFrame: protocol.malformedFrame(),
+        rateLimit: (count) => faults.queueAnswer(protocol.rateLimitAnswer(), count),
+      }),
       dropOneConnection: () => void hub.dropOldest(),
-      sendMalformedFrame: () => hub.sendMalformed(protocol.malformedFrame()),
-      stall: (ms, stallOpts) => hub.stall(ms, stallOpts?.pongs ?? true),
-      rateLimit: (count) => faults.queueAnswer(protocol.rateLimitAnswer(), count),
       restDelay: (ms, count) => faults.queueDelay(ms, count),
     },
-    restLog: () => log.map((entry) => ({ ...entry, query: { ...entry.query } })),
+    restLog: () => copyRestLog(parts),
     wsStats: () => ({ connections: hub.all().length, framesSent: hub.framesSent }),
-    async close() {
-      protocol.close();
-      hub.close();
-      wss.close();
-      httpAgent.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }
 

@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import type { Now } from '../../clock';
-import type { FaultPlan } from '../../faults';
 import type { DepthDiff } from '../../order-book';
-import type { Connection, SocketHub } from '../../socket-hub';
-import type { Listing, Venue } from '../../venue';
+import type { Listing } from '../../venue';
 import { barAt, barOpen, BarCursor } from '../bars';
-import { PushLoop } from '../push-loop';
+import { SubscriptionStreams, type SubscribedConnection } from '../subscription-streams';
 import {
   BYBIT_INTERVALS,
   byBybitId,
@@ -21,12 +18,7 @@ type Sub =
   | { kind: 'tickers'; topic: string; listing: Listing }
   | { kind: 'orderbook'; topic: string; listing: Listing; depth: number; snapshotSent: boolean };
 
-type BybitConnection = {
-  connection: Connection;
-  category: BybitCategory;
-  connId: string;
-  subs: Map<string, Sub>;
-};
+type BybitConnection = SubscribedConnection<Sub> & { category: BybitCategory; connId: string };
 
 /** A truncated kline push. */
 export const BYBIT_MALFORMED_FRAME = '{"topic":"kline.1.BTCUSDT","data":[{"start":17';
@@ -45,44 +37,16 @@ const DEPTHS: Record<BybitCategory, number[]> = { spot: [1, 50, 200], linear: [1
  * true: "WS / Kline"), `tickers.<symbol>`, `orderbook.<depth>.<symbol>` (a snapshot, then deltas
  * with increasing `u`; size "0" deletes a level: "WS / Orderbook").
  */
-export class BybitStreams {
-  private readonly connections = new Map<number, BybitConnection>();
-  private readonly loop: PushLoop;
-
-  constructor(
-    private readonly venue: Venue,
-    private readonly hub: SocketHub,
-    private readonly faults: FaultPlan,
-    private readonly now: Now,
-    updateIntervalMs: number,
-  ) {
-    this.loop = new PushLoop(
-      now,
-      updateIntervalMs,
-      (t) => this.tick(t),
-      (t) => this.closeKlines(t),
-    );
-  }
-
+export class BybitStreams extends SubscriptionStreams<Sub, BybitConnection> {
   attach(ws: WebSocket, category: BybitCategory): void {
-    const connection = this.hub.add(ws, 'market');
-    const state: BybitConnection = { connection, category, connId: randomUUID(), subs: new Map() };
-    this.connections.set(connection.id, state);
-    ws.on('close', () => this.connections.delete(connection.id));
-    ws.on('message', (data) => this.onMessage(state, data.toString()));
+    this.attachSocket(ws, (connection) => ({ connection, category, connId: randomUUID(), subs: new Map() }));
   }
 
-  subscriptions(): string[] {
-    return [...this.connections.values()]
-      .flatMap((c) => [...c.subs.keys()].map((k) => `${c.category}:${k}`))
-      .sort();
+  protected socketKind(state: BybitConnection): string {
+    return state.category;
   }
 
-  close(): void {
-    this.loop.stop();
-  }
-
-  private onMessage(state: BybitConnection, text: string): void {
+  protected onMessage(state: BybitConnection, text: string): void {
     let request: { op?: unknown; args?: unknown; req_id?: unknown };
     try {
       request = JSON.parse(text) as typeof request;
@@ -157,7 +121,7 @@ export class BybitStreams {
     this.hub.sendData(state.connection, JSON.stringify(message));
   }
 
-  private closeKlines(now: number): void {
+  protected afterSecond(now: number): void {
     for (const state of this.connections.values())
       for (const sub of state.subs.values()) if (sub.kind === 'kline') this.pushClosed(state, sub, now);
   }
@@ -175,7 +139,7 @@ export class BybitStreams {
     }
   }
 
-  private tick(now: number): void {
+  protected tick(now: number): void {
     const diffs = new Map<Listing, DepthDiff | null>();
     for (const state of this.connections.values()) {
       for (const sub of state.subs.values()) {

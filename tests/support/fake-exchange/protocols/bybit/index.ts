@@ -1,14 +1,7 @@
-import { Agent, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
-import { realNow } from '../../clock';
 import type { FakeVenue, FakeVenueOptions } from '../../fake-venue';
-import { FaultPlan } from '../../faults';
-import { SECONDS_PER_DAY } from '../../price-series';
-import { createRestHandler, type RestLogEntry } from '../../rest-handler';
-import { SocketHub } from '../../socket-hub';
-import { Venue } from '../../venue';
+import { createRestHandler } from '../../rest-handler';
 import { closedBars } from '../bars';
+import { copyRestLog, listenVenue, venueFaults, venueParts } from '../venue-server';
 import { bybitDialect, bybitRateLimitAnswer, bybitRoutes } from './bybit-rest';
 import { BYBIT_MALFORMED_FRAME, BybitStreams } from './bybit-streams';
 
@@ -19,8 +12,6 @@ export type FakeBybit = FakeVenue & {
   wsStats(): { connections: number; subscriptions: string[]; framesSent: number };
 };
 
-const DAY_MS = SECONDS_PER_DAY * 1000;
-
 /**
  * A fake Bybit v5 (spot and linear) on 127.0.0.1 for the real `ccxt.pro.bybit` (4.5.84), sharing
  * the Binance fake's ground truth; a linear market (BTC/USDT:USDT) trades on its spot market's truth.
@@ -29,35 +20,22 @@ const DAY_MS = SECONDS_PER_DAY * 1000;
  * models.
  */
 export async function startFakeBybit(opts: FakeVenueOptions = {}): Promise<FakeBybit> {
-  const symbols = opts.symbols ?? ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'];
-  const now = opts.now ?? realNow;
-  const historyMs = opts.historyMs ?? 2 * DAY_MS;
-  const startSecond = (Math.floor((now() - historyMs) / DAY_MS) * DAY_MS) / 1000;
-  const venue = new Venue(symbols, opts.seed ?? 1, startSecond);
-  const faults = new FaultPlan();
-  const log: RestLogEntry[] = [];
-  const hub = new SocketHub(faults, now);
-  const streams = new BybitStreams(venue, hub, faults, now, opts.updateIntervalMs ?? 250);
-  const server = createServer(createRestHandler(bybitRoutes(venue), faults, log, now, bybitDialect(now)));
+  // Kline pushes go on while nothing trades ("WS / Kline": push frequency 1-60s), as flat bars; REST
+  // lists the same bars.
+  const parts = venueParts(opts, 'pushed', ['BTC/USDT', 'ETH/USDT', 'SOL/USDT']);
+  const { symbols, venue, faults, hub, now } = parts;
+  const streams = new BybitStreams(venue, hub, faults, now, parts.updateIntervalMs);
   // Bybit's heartbeat is a JSON {"op":"ping"}; protocol-level pings are not part of its API.
-  const wss = new WebSocketServer({ noServer: true, autoPong: false });
-  server.on('upgrade', (req, socket, head) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    const match = /^\/v5\/public\/(spot|linear)$/.exec(path);
-    if (!match) {
-      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => streams.attach(ws, match[1] as 'spot' | 'linear'));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const restUrl = `http://127.0.0.1:${port}`;
-  const wsBase = `ws://127.0.0.1:${port}`;
-  const httpAgent = new Agent();
+  const server = await listenVenue(
+    parts,
+    createRestHandler(bybitRoutes(venue), faults, parts.log, now, bybitDialect(now)),
+    (url) => {
+      const match = /^\/v5\/public\/(spot|linear)$/.exec(url.pathname);
+      return match ? (ws) => streams.attach(ws, match[1] as 'spot' | 'linear') : undefined;
+    },
+    () => streams.close(),
+  );
+  const { restUrl, wsBase } = server;
   const urls = bybitUrls(restUrl, wsBase);
   // `test` and `demotrading` too: sandbox or demo mode swaps them in.
   const ccxtJsonConfig = (): Record<string, unknown> => ({
@@ -69,7 +47,7 @@ export async function startFakeBybit(opts: FakeVenueOptions = {}): Promise<FakeB
     restUrl,
     wsBase,
     ccxtJsonConfig,
-    ccxtConfig: () => ({ ...ccxtJsonConfig(), httpAgent }),
+    ccxtConfig: () => ({ ...ccxtJsonConfig(), httpAgent: server.httpAgent }),
     truth(symbol, timeframe, from, to) {
       // BTC/USDT:USDT (the linear perpetual) trades on BTC/USDT's truth.
       const spot = symbol.split(':')[0]!;
@@ -77,27 +55,18 @@ export async function startFakeBybit(opts: FakeVenueOptions = {}): Promise<FakeB
       if (!listing) throw new Error(`Fake Bybit: ${symbol} is not listed (${symbols.join(', ')})`);
       return closedBars(listing.series, { timeframe, shiftMs: 0 }, from, to, now());
     },
-    faults: {
-      dropAllConnections: () => hub.dropAll(),
-      sendMalformedFrame: () => hub.sendMalformed(BYBIT_MALFORMED_FRAME),
-      stall: (ms, stallOpts) => hub.stall(ms, stallOpts?.pongs ?? true),
+    faults: venueFaults(parts, {
+      malformedFrame: BYBIT_MALFORMED_FRAME,
       rateLimit: (count) =>
         faults.queueStatus(200, count, { ...bybitRateLimitAnswer(now()), retryAfterSec: null }),
-    },
-    restLog: () => log.map((entry) => ({ ...entry, query: { ...entry.query } })),
+    }),
+    restLog: () => copyRestLog(parts),
     wsStats: () => ({
       connections: hub.all().length,
       subscriptions: streams.subscriptions(),
       framesSent: hub.framesSent,
     }),
-    async close() {
-      streams.close();
-      hub.close();
-      wss.close();
-      httpAgent.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }
 

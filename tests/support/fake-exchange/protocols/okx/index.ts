@@ -1,14 +1,7 @@
-import { Agent, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
-import { realNow } from '../../clock';
 import type { FakeVenue, FakeVenueOptions } from '../../fake-venue';
-import { FaultPlan } from '../../faults';
-import { SECONDS_PER_DAY } from '../../price-series';
-import { createRestHandler, type RestLogEntry } from '../../rest-handler';
-import { SocketHub } from '../../socket-hub';
-import { Venue } from '../../venue';
+import { createRestHandler } from '../../rest-handler';
 import { closedBars } from '../bars';
+import { copyRestLog, listenVenue, venueFaults, venueParts } from '../venue-server';
 import { OKX_RATE_LIMIT_BODY, okxDialect, okxRoutes } from './okx-rest';
 import { OKX_MALFORMED_FRAME, OkxStreams } from './okx-streams';
 
@@ -39,8 +32,6 @@ export type FakeOkx = FakeVenue & {
   quiet(symbol: string, ms: number): void;
 };
 
-const DAY_MS = SECONDS_PER_DAY * 1000;
-
 /**
  * A fake OKX v5 (spot) on 127.0.0.1 for the real `ccxt.pro.okx` (4.5.84), sharing the Binance
  * fake's ground truth (same seed, same candles). REST: instruments, time, candles +
@@ -49,37 +40,23 @@ const DAY_MS = SECONDS_PER_DAY * 1000;
  * each part models.
  */
 export async function startFakeOkx(opts: FakeVenueOptions = {}): Promise<FakeOkx> {
-  const symbols = opts.symbols ?? ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'];
-  const now = opts.now ?? realNow;
-  const historyMs = opts.historyMs ?? 2 * DAY_MS;
-  const startSecond = (Math.floor((now() - historyMs) / DAY_MS) * DAY_MS) / 1000;
-  const venue = new Venue(symbols, opts.seed ?? 1, startSecond);
-  const faults = new FaultPlan();
-  const log: RestLogEntry[] = [];
-  const hub = new SocketHub(faults, now);
-  const streams = new OkxStreams(venue, hub, faults, now, opts.updateIntervalMs ?? 250);
-  const server = createServer(createRestHandler(okxRoutes(venue), faults, log, now, okxDialect));
+  // A market without trades pushes nothing on OKX's candle channels ("WS / Candlesticks channel":
+  // pushed when the candle changes), and REST lists the same bars as the socket.
+  const parts = venueParts(opts, 'skipped', ['BTC/USDT', 'ETH/USDT', 'SOL/USDT']);
+  const { symbols, venue, faults, hub, now } = parts;
+  const streams = new OkxStreams(venue, hub, faults, now, parts.updateIntervalMs);
   // OKX's heartbeat is the text "ping"; protocol-level pings are not part of its API.
-  const wss = new WebSocketServer({ noServer: true, autoPong: false });
-  server.on('upgrade', (req, socket, head) => {
-    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    const match = /^\/ws\/v5\/(public|business|private)$/.exec(path);
-    if (!match) {
-      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) =>
-      streams.attach(ws, match[1] as 'public' | 'business' | 'private'),
-    );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const restUrl = `http://127.0.0.1:${port}`;
-  const wsUrl = `ws://127.0.0.1:${port}/ws/v5`;
-  const httpAgent = new Agent();
+  const server = await listenVenue(
+    parts,
+    createRestHandler(okxRoutes(venue), faults, parts.log, now, okxDialect),
+    (url) => {
+      const match = /^\/ws\/v5\/(public|business|private)$/.exec(url.pathname);
+      return match ? (ws) => streams.attach(ws, match[1] as 'public' | 'business' | 'private') : undefined;
+    },
+    () => streams.close(),
+  );
+  const { restUrl } = server;
+  const wsUrl = `${server.wsBase}/ws/v5`;
   const listingOf = (symbol: string) => {
     const listing = venue.bySymbol(symbol);
     if (!listing) throw new Error(`Fake OKX: ${symbol} is not listed (${symbols.join(', ')})`);
@@ -100,18 +77,16 @@ export async function startFakeOkx(opts: FakeVenueOptions = {}): Promise<FakeOkx
     restUrl,
     wsUrl,
     ccxtJsonConfig,
-    ccxtConfig: () => ({ ...ccxtJsonConfig(), httpAgent }),
+    ccxtConfig: () => ({ ...ccxtJsonConfig(), httpAgent: server.httpAgent }),
     // UTC bars: what the app must store for every timeframe (invariant 8).
     truth: (symbol, timeframe, from, to) =>
       closedBars(listingOf(symbol).series, { timeframe, shiftMs: 0 }, from, to, now()),
     barTruth,
-    faults: {
-      dropAllConnections: () => hub.dropAll(),
-      sendMalformedFrame: () => hub.sendMalformed(OKX_MALFORMED_FRAME),
-      stall: (ms, stallOpts) => hub.stall(ms, stallOpts?.pongs ?? true),
+    faults: venueFaults(parts, {
+      malformedFrame: OKX_MALFORMED_FRAME,
       rateLimit: (count) =>
         faults.queueStatus(429, count, { body: OKX_RATE_LIMIT_BODY, retryAfterSec: null }),
-    },
+    }),
     sendErrorFrame: () =>
       hub.sendMalformed(
         JSON.stringify({
@@ -122,19 +97,12 @@ export async function startFakeOkx(opts: FakeVenueOptions = {}): Promise<FakeOkx
         }),
       ),
     quiet: (symbol, ms) => streams.quiet(listingOf(symbol), ms),
-    restLog: () => log.map((entry) => ({ ...entry, query: { ...entry.query } })),
+    restLog: () => copyRestLog(parts),
     wsStats: () => ({
       connections: hub.all().length,
       subscriptions: streams.subscriptions(),
       framesSent: hub.framesSent,
     }),
-    async close() {
-      streams.close();
-      hub.close();
-      wss.close();
-      httpAgent.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    close: () => server.close(),
   };
 }

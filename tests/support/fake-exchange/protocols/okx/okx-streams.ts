@@ -1,12 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import type { Now } from '../../clock';
-import type { FaultPlan } from '../../faults';
 import type { DepthDiff } from '../../order-book';
-import type { Connection, SocketHub } from '../../socket-hub';
-import type { Listing, Venue } from '../../venue';
+import type { Listing } from '../../venue';
 import { barAt, barOpen, BarCursor } from '../bars';
-import { PushLoop } from '../push-loop';
+import { SubscriptionStreams, type SubscribedConnection } from '../subscription-streams';
 import { OkxBookFeed } from './okx-book';
 import { OKX_BARS, byInstId, okxCandleRow, okxTicker } from './okx-market';
 
@@ -17,7 +14,7 @@ type Sub =
   | { kind: 'books'; arg: Arg; listing: Listing; feed: OkxBookFeed };
 
 type Path = 'public' | 'business' | 'private';
-type OkxConnection = { connection: Connection; path: Path; connId: string; subs: Map<string, Sub> };
+type OkxConnection = SubscribedConnection<Sub> & { path: Path; connId: string };
 
 /** A truncated candle push: what a cut frame looks like to ccxt. */
 export const OKX_MALFORMED_FRAME = '{"arg":{"channel":"candle1m","instId":"BTC-USDT"},"data":[["17';
@@ -34,38 +31,17 @@ export const OKX_MALFORMED_FRAME = '{"arg":{"channel":"candle1m","instId":"BTC-U
  * confirm "1" right after it ends ("WS / Candlesticks channel": confirm "0: uncompleted, 1:
  * completed").
  */
-export class OkxStreams {
-  private readonly connections = new Map<number, OkxConnection>();
-  private readonly loop: PushLoop;
+export class OkxStreams extends SubscriptionStreams<Sub, OkxConnection> {
   /** instIds whose market trades nothing until the given time: OKX pushes nothing for them */
   private readonly quietUntil = new Map<Listing, number>();
 
-  constructor(
-    private readonly venue: Venue,
-    private readonly hub: SocketHub,
-    private readonly faults: FaultPlan,
-    private readonly now: Now,
-    updateIntervalMs: number,
-  ) {
-    this.loop = new PushLoop(
-      now,
-      updateIntervalMs,
-      (t) => this.tick(t),
-      (t) => this.closeCandles(t),
-    );
-  }
-
   attach(ws: WebSocket, path: Path): void {
-    const connection = this.hub.add(ws, 'market');
-    const state: OkxConnection = {
+    this.attachSocket(ws, (connection) => ({
       connection,
       path,
       connId: randomBytes(4).toString('hex'),
       subs: new Map(),
-    };
-    this.connections.set(connection.id, state);
-    ws.on('close', () => this.connections.delete(connection.id));
-    ws.on('message', (data) => this.onMessage(state, data.toString()));
+    }));
   }
 
   /** No trades on `listing` for `ms`: its candle and ticker channels push nothing meanwhile. */
@@ -73,17 +49,11 @@ export class OkxStreams {
     this.quietUntil.set(listing, this.now() + ms);
   }
 
-  subscriptions(): string[] {
-    return [...this.connections.values()]
-      .flatMap((c) => [...c.subs.keys()].map((k) => `${c.path}:${k}`))
-      .sort();
+  protected socketKind(state: OkxConnection): string {
+    return state.path;
   }
 
-  close(): void {
-    this.loop.stop();
-  }
-
-  private onMessage(state: OkxConnection, text: string): void {
+  protected onMessage(state: OkxConnection, text: string): void {
     if (text === 'ping') {
       if (
         this.faults.answersHeartbeat(this.now()) &&
@@ -159,7 +129,7 @@ export class OkxStreams {
     this.hub.sendData(state.connection, JSON.stringify({ arg: sub.arg, ...body }));
   }
 
-  private closeCandles(now: number): void {
+  protected afterSecond(now: number): void {
     for (const state of this.connections.values())
       for (const sub of state.subs.values()) if (sub.kind === 'candle') this.pushClosed(state, sub, now);
   }
@@ -171,7 +141,7 @@ export class OkxStreams {
     }
   }
 
-  private tick(now: number): void {
+  protected tick(now: number): void {
     const diffs = new Map<Listing, DepthDiff | null>();
     for (const state of this.connections.values()) {
       for (const sub of state.subs.values()) {
