@@ -12,7 +12,7 @@ import { useMarket, useStores } from '../state/StoresProvider';
 import { useApi } from '../transport/TransportProvider';
 import { describeFacts } from './exchange-facts';
 import { TableHead, type Column } from '../ui/TableHead';
-import { errorInWords, quietInWords, STATE_HINTS, STATE_WORDS, streamLabel } from './stream-words';
+import { errorInWords, quietInWords, STATE_WORDS, stateHint, streamLabel } from './stream-words';
 
 /** Every stream's health, the exchanges behind them, and the gap ledger. */
 /**
@@ -212,7 +212,7 @@ function StreamRow({
         ) : null}
       </th>
       <td className="nowrap">
-        <span className="stream-state" data-state={s.state} title={STATE_HINTS[s.state]}>
+        <span className="stream-state" data-state={s.state} title={stateHint(s, formatAge)}>
           <span className="state-dot" data-state={s.state} aria-hidden="true" />
           {STATE_WORDS[s.state]}
         </span>

@@ -9,8 +9,11 @@ import { startSqliteEngine } from './sqlite-engine';
 import { MATRIX_TIMEFRAMES, type MatrixScenario } from './scenarios';
 
 const DAY_MS = 86_400_000;
-/** after the markets are loaded, streams have this long to subscribe and warm up before the boundary */
-const LEAD_MS = 10_000;
+/**
+ * after the markets are loaded, streams have this long to subscribe and warm up before the boundary:
+ * 30 engines warming up at once on a loaded 2-core machine took more than 8 s
+ */
+const LEAD_MS = 20_000;
 const WARMUP_CANDLES = 20;
 const STALE_TIMEOUT_MS = 2_000;
 
@@ -103,7 +106,7 @@ export async function runMatrixCase(
     fake,
     watchlist: [],
     clock,
-    staleTimeoutMs: STALE_TIMEOUT_MS,
+    staleTimeoutMs: scenario.staleTimeoutMs ?? STALE_TIMEOUT_MS,
     warmupCandles: WARMUP_CANDLES,
   });
   await ready;
