@@ -10,6 +10,7 @@ import { SeriesRepository } from '../src/main/core/store/series-repository';
 import type { CandleUpdate } from '../src/main/core/candles/ports';
 import type { Candle, SeriesKey } from '../src/shared/domain/market';
 import { percentile, round } from './support/figures';
+import { postgresRows } from './support/shared-store-bench';
 
 /**
  * The store's write and read paths side by side (issue 4's targets: the batched writer within 2× of
@@ -19,6 +20,7 @@ import { percentile, round } from './support/figures';
  * - naive: the same rows, one autocommitted INSERT each;
  * - floor: the same rows through one prepared statement in one transaction (the best SQLite does).
  * The 10-million-candle database is built once in the temp folder and reused by later runs.
+ * Then the shared store: SQLite and PostgreSQL through the same calls (bench/support/shared-store-bench.ts).
  */
 
 const MINUTE = 60_000;
@@ -175,7 +177,9 @@ function readTimes(fn: (i: number) => Candle[], expected: number) {
   return { median: percentile(wall, 0.5), p95: percentile(wall, 0.95), cpuMedian: percentile(cpu, 0.5) };
 }
 
-export async function run(): Promise<{ name: string; rows: Record<string, unknown>[] }> {
+export async function run(
+  flags: Record<string, string> = {},
+): Promise<{ name: string; rows: Record<string, unknown>[] }> {
   const live = liveMix();
   const fill = backfill();
   const naiveSample = live.slice(0, NAIVE_ROWS);
@@ -195,6 +199,10 @@ export async function run(): Promise<{ name: string; rows: Record<string, unknow
     'floor ÷ this (cpu)': round(floor.cpu / rate.cpu, 2),
     target: name.startsWith('batched writer') ? '≤ 2' : '',
   });
+
+  // PostgreSQL next to SQLite through the same shared-store calls, and two collectors' CPU
+  // (--cluster-streams N, default 1,000; --cluster-seconds S, default 20; --cluster-streams 0 skips).
+  const shared = await postgresRows(flags);
 
   const { db, buildSeconds } = bigDatabase();
   const series = new SeriesRepository(db);
@@ -227,6 +235,7 @@ export async function run(): Promise<{ name: string; rows: Record<string, unknow
       writes('batched writer, backfill 1y of 1m', rowCount(fill), fillWriter, fillFloor),
       reads('read last 1,000', lastN),
       reads('read 5,000 before a time', before),
+      ...shared,
       ...(buildSeconds === null
         ? []
         : [{ case: '(built the 10M database once)', seconds: round(buildSeconds, 1) }]),

@@ -42,7 +42,13 @@ describe('the first screen, served by headless mode in Chromium', () => {
       /^(Core connected|Simulated exchange (live|connecting · \d+\/\d+ live))$/,
     );
     await page.getByText('No symbols yet').waitFor();
-    expect(await page.getByRole('tab').allInnerTexts()).toEqual(['Alerts', 'Streams', 'Rules', 'Account']);
+    expect(await page.getByRole('tab').allInnerTexts()).toEqual([
+      'Alerts',
+      'Order book',
+      'Streams',
+      'Rules',
+      'Account',
+    ]);
     await page.getByText('Candlewatch 0.1.0 · headless').waitFor();
     expect(await page.locator('.clock').innerText()).toMatch(/^Local \d\d:\d\d:\d\d\s+UTC \d\d:\d\d:\d\d$/);
     expect(await page.getByRole('radiogroup', { name: 'Theme' }).getByRole('radio').count()).toBe(3);

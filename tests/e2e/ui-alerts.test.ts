@@ -81,6 +81,11 @@ describe('price alerts drawn on the chart', () => {
     await toast.waitFor({ timeout: 80_000 });
     expect(await toast.innerText()).toContain('BTC/USDT');
     expect(await toast.locator('.signal-badge').innerText()).toBe('INFO');
+    // The toast names the rule that fired, as the history stores it.
+    const toastId = Number(await toast.getAttribute('data-alert-id'));
+    const fired = (await api.call('alerts:list', { limit: 50 })).alerts.find((x) => x.id === toastId);
+    expect(fired?.ruleName).toBeTruthy();
+    expect(await toast.getByTestId('toast-rule').innerText()).toBe(fired!.ruleName);
     await screenshotBothThemes(page, api, 'alert-toast');
 
     const row = page.locator('.alerts-table tr[data-alert-id][data-status="active"]').first();
@@ -189,6 +194,43 @@ describe('notification settings', () => {
     await dialog.getByRole('button', { name: 'Notifications' }).click();
     expect(await dialog.getByRole('checkbox', { name: 'Quiet hours' }).isChecked()).toBe(true);
     expect(await dialog.getByLabel('From', { exact: true }).inputValue()).toBe('23:15');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    expect(ui.problems).toEqual([]);
+  });
+
+  it('stores the Telegram bot token encrypted, and never sends it back to the page', async () => {
+    const token = '123456:e2e-secret-token-never-echoed';
+    const received: string[] = [];
+    page.on('websocket', (ws) => ws.on('framereceived', (f) => received.push(String(f.payload))));
+    // The page's socket is already open: a reload makes every frame of this test observable.
+    await page.reload();
+    await connected(page);
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    await dialog.getByRole('button', { name: 'Notifications' }).click();
+    const field = dialog.getByLabel('Bot token');
+    await field.fill(token);
+    expect(await field.getAttribute('type')).toBe('password');
+    if ((await api.call('secrets:status', {})).weak)
+      await dialog.getByRole('checkbox', { name: /only obfuscates it/ }).check();
+    await dialog.getByRole('button', { name: 'Save token' }).click();
+    await dialog.getByText('Token saved, encrypted. It is not shown again.').waitFor();
+    expect(await field.inputValue()).toBe('');
+    await dialog.getByText('stored, encrypted').waitFor();
+    const status = await api.call('secrets:status', {});
+    expect(status.exchanges.find((e) => e.exchange === 'telegram')?.fields).toEqual(['token']);
+    expect(received.length).toBeGreaterThan(0);
+    expect(received.filter((f) => f.includes(token))).toEqual([]);
+    expect(await page.content()).not.toContain(token);
+
+    await dialog.getByRole('button', { name: 'Delete token' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete the Telegram token' })
+      .getByRole('button', { name: 'Delete token' })
+      .click();
+    await dialog.getByText('Token deleted.').waitFor();
+    await dialog.getByText('not stored', { exact: false }).waitFor();
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
     expect(ui.problems).toEqual([]);

@@ -139,7 +139,7 @@ describe('freshness of every price on screen', () => {
     // The test's own client goes first, so its reconnect attempts do not outlive the server.
     session.api.close();
     await session.server.stop();
-    await small.page.locator('.connection[data-link="lost"]').waitFor({ timeout: 5_000 });
+    await small.page.locator('.connection[data-link="lost"]').waitFor({ timeout: 15_000 });
     expect(await small.page.locator('.connection').innerText()).toContain('Core disconnected');
     expect(await small.page.getByTestId('stream-health').innerText()).toMatch(/core disconnected/);
     expect(await chartFreshness(small.page)).toBe('disconnected');

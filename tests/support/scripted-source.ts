@@ -1,13 +1,14 @@
 import { MarketDataError } from '../../src/main/core/base/classify-error';
 import { quirksOf } from '../../src/main/core/exchange/exchange-quirks';
 import type { ExchangeCapabilities, MarketInfo } from '../../src/shared/domain/exchange';
-import type { Candle, OrderBook, Ticker } from '../../src/shared/domain/market';
+import type { Candle, OrderBook, Ticker, Trade } from '../../src/shared/domain/market';
 import { readSince } from '../../src/main/core/exchange/candle-cache';
 import {
   type BookBatch,
   type CandleBatch,
   type MarketSource,
   type TickerBatch,
+  type TradesBatch,
 } from '../../src/main/core/exchange/market-source';
 import type { Clock } from '../../src/main/core/base/clock';
 
@@ -74,6 +75,7 @@ export class ScriptedSource implements MarketSource {
       aggregatedTimeframes: ['15m', '4h'].filter((tf) => !timeframes.includes(tf)),
       websocketTicker: true,
       websocketOrderBook: true,
+      websocketTrades: true,
       orderBook: true,
       closedFlag: false,
       emptyIntervals: opts.pushesQuietIntervals === false ? 'skipped' : 'pushed',
@@ -231,6 +233,16 @@ export class ScriptedSource implements MarketSource {
 
   async fetchOrderBook(symbol: string): Promise<Omit<OrderBook, 'synced'>> {
     return { exchange: this.id, symbol, time: this.clock.now(), bids: [], asks: [] };
+  }
+
+  watchTrades(): Promise<TradesBatch> {
+    return new Promise(() => {});
+  }
+
+  async unwatchTrades(): Promise<void> {}
+
+  async fetchTrades(): Promise<Trade[]> {
+    return [];
   }
 
   async restWindowClear(): Promise<void> {}

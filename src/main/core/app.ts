@@ -6,6 +6,7 @@ import { EventHub } from './events';
 import { parseConfigRules } from './alerts/rule-service';
 import { createAlertsModule } from './alerts/module';
 import { createAccountModule } from './account/module';
+import type { ClusterAttachment, LocalStore } from './cluster/cluster-node';
 import { createFeedModule } from './feed/module';
 import { followRuleDemand } from './feed/rule-demand';
 import type { Logger } from './base/log';
@@ -21,7 +22,7 @@ import { SettingsService } from './settings/settings-service';
 import { compactDatabase } from './store/database';
 import { createStoreModule } from './store/module';
 import { createChartModule } from './chart/module';
-import { ViewedSeries } from './contract/client-subscription';
+import { viewedBooks, viewedSeries } from './contract/client-subscription';
 
 export type CoreOptions = {
   dataDir: string;
@@ -34,6 +35,11 @@ export type CoreOptions = {
   notifier?: Notifier;
   /** Encrypts API keys at rest (the Electron shell passes one built on safeStorage). */
   secretBox?: SecretBox;
+  /**
+   * One collector of several sharing PostgreSQL (`npm run serve -- --store postgres://…`): given the
+   * local store, it says which streams to collect and adds the shared copies (core/cluster).
+   */
+  cluster?: (local: LocalStore) => ClusterAttachment;
 };
 
 export type Core = {
@@ -83,6 +89,15 @@ export function createCore(opts: CoreOptions): Core {
   }
   settings.onChange((s) => events.emit('settings:changed', s));
 
+  const cluster = opts.cluster?.({
+    settings,
+    gaps: store.gaps,
+    seed(key, candles) {
+      store.writer.enqueue(key, candles);
+      store.writer.flush();
+    },
+  });
+
   const telegramEnvToken = process.env.CANDLEWATCH_TELEGRAM_BOT_TOKEN?.trim();
   if (telegramEnvToken) redactor.add(telegramEnvToken);
   const alerts = createAlertsModule({
@@ -96,6 +111,8 @@ export function createCore(opts: CoreOptions): Core {
     // A bot token is a credential: kept encrypted in the secret store (the environment overrides
     // it), never in the settings the UI sees, and masked in every log line like the API keys.
     telegramToken: telegramTokenSource(secrets.store, telegramEnvToken),
+    claimAlert: cluster?.claimAlert,
+    collectedElsewhere: cluster?.collectedElsewhere,
     log: log.child('signals'),
   });
 
@@ -104,11 +121,16 @@ export function createCore(opts: CoreOptions): Core {
   // Market data engine: closed candles go to the store writer, then the alert engine and the
   // chart's live indicators, then the UI.
   const market = createFeedModule({
-    settings,
+    settings: cluster?.feedSettings ?? settings,
     events,
     history: store.candles,
-    gaps: store.gaps,
-    candleListeners: [store.writer.onUpdate, alerts.onCandles, chart.live.onUpdate],
+    gaps: cluster?.gaps ?? store.gaps,
+    candleListeners: [
+      store.writer.onUpdate,
+      ...(cluster ? [cluster.candleListener] : []),
+      alerts.onCandles,
+      chart.live.onUpdate,
+    ],
     log: log.child('market'),
     detectSleep: opts.mode === 'headless',
   });
@@ -126,9 +148,14 @@ export function createCore(opts: CoreOptions): Core {
     log: log.child('account'),
   });
 
-  // Charts stream what they show while they show it, without touching the watchlist.
-  const views = new ViewedSeries();
-  views.onChange((keys) => void market.feed.setViewedSeries(keys));
+  // Charts and book panels stream what they show while they show it, without touching the watchlist.
+  const views = viewedSeries();
+  // A cluster node streams only what it holds a lease on, of the rules' series and the charts' alike.
+  const demand = cluster?.feedDemand(market.feed) ?? market.feed;
+  views.onChange((keys) => void demand.setViewedSeries(keys));
+  // A book is stored nowhere and leased by no one: the node the page talks to streams it.
+  const books = viewedBooks();
+  books.onChange((refs) => void market.feed.setViewedBooks(refs));
 
   const info: AppInfo = {
     name: 'Candlewatch',
@@ -149,6 +176,7 @@ export function createCore(opts: CoreOptions): Core {
         if (!client) throw new ContractError('unavailable', 'events:subscribe needs a connected client');
         const kept = client.subscription.replace(input);
         views.set(client.subscription, input.candles);
+        books.set(client.subscription, input.orderbooks);
         return kept;
       },
     },
@@ -160,11 +188,13 @@ export function createCore(opts: CoreOptions): Core {
   // the reverse one, so nothing receives data from a module that is not running.
   const modules = { app, store, secrets, alerts, chart, market, account };
   const handlers = combineHandlers(modules);
+  // A cluster node answers history, gaps and alerts of every node's streams from PostgreSQL.
+  if (cluster) Object.assign(handlers, cluster.handlers);
   for (const module of Object.values(modules)) module.start();
   // Rules own their data: the feed streams what the enabled rules read, watched or not (from the
   // rules the alerts module loaded at its start on).
   const stopFollowingRules = followRuleDemand({
-    feed: market.feed,
+    feed: demand,
     events,
     rules: () => alerts.engine.rules,
     watchlist: () => settings.get().watchlist,
@@ -190,6 +220,7 @@ export function createCore(opts: CoreOptions): Core {
       await market.stop();
       chart.stop();
       await alerts.stop();
+      await cluster?.stop();
       events.close();
       store.stop();
     },

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import type { LogLevel } from '../core/base/log';
+import { isPostgresUrl } from '../core/store/postgres/pg-database';
 import { argTokens } from './arg-tokens';
 
 export type ServeOptions = {
@@ -11,6 +12,12 @@ export type ServeOptions = {
   /** undefined: loopback only (127.0.0.1 and ::1). */
   host?: string;
   logLevel: LogLevel;
+  /** a PostgreSQL URL: this node is one collector of several sharing that database */
+  store?: string;
+  /** this collector's name in the cluster (default: host name and process id) */
+  node?: string;
+  /** how long a stream lease lasts without renewal (ms) */
+  leaseTtlMs?: number;
 };
 
 export type ParsedArgs = { kind: 'help' } | { kind: 'serve'; options: ServeOptions };
@@ -33,11 +40,16 @@ Options:
   --port N           TCP port, 0 picks a free one (default: 0)
   --host H           address to bind (default: 127.0.0.1 and ::1 only)
   --log-level L      debug | info | warn | error (default: info); logs go to stderr
+  --store URL        postgres://user@host/db: share the streams, candles and alerts with the
+                     other collectors of that database (default: the data folder's SQLite alone)
+  --node NAME        this collector's name among them (default: host name and process id)
+  --lease-ttl MS     a stream whose collector stopped renewing it this long is taken over
+                     (default: 10000)
   -h, --help         this text
 
 When ready it prints one JSON line on stdout: {"url": "...?token=...", "dataDir": "..."}.`;
 
-const VALUE_FLAGS = ['data-dir', 'config', 'port', 'host', 'log-level'];
+const VALUE_FLAGS = ['data-dir', 'config', 'port', 'host', 'log-level', 'store', 'node', 'lease-ttl'];
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 /** Parses `npm run serve -- …` arguments; relative paths are resolved against `cwd`. */
@@ -65,6 +77,31 @@ export function parseServeArgs(argv: readonly string[], cwd: string): ParsedArgs
   if (configFile !== undefined) options.configFile = resolve(cwd, configFile);
   const host = values.get('--host');
   if (host !== undefined) options.host = parseHost(host);
+  const store = values.get('--store');
+  if (store !== undefined) {
+    if (!isPostgresUrl(store))
+      throw new UsageError(
+        `--store must be a postgres:// or postgresql:// address, got "${store.split('@').pop()}"`,
+      );
+    options.store = store;
+  }
+  const node = values.get('--node');
+  if (node !== undefined) {
+    if (!/^[\w.:-]{1,64}$/.test(node))
+      throw new UsageError(
+        `--node must be 1 to 64 letters, digits, dots, colons, dashes or underscores, got "${node}"`,
+      );
+    options.node = node;
+  }
+  const ttl = values.get('--lease-ttl');
+  if (ttl !== undefined) {
+    const ms = /^\d{1,7}$/.test(ttl) ? Number(ttl) : NaN;
+    if (!(ms >= 500))
+      throw new UsageError(`--lease-ttl must be a whole number of milliseconds, at least 500, got "${ttl}"`);
+    options.leaseTtlMs = ms;
+  }
+  if ((node !== undefined || ttl !== undefined) && store === undefined)
+    throw new UsageError('--node and --lease-ttl only apply with --store postgres://…');
   return { kind: 'serve', options };
 }
 

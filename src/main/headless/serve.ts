@@ -1,4 +1,7 @@
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { startClusterNode, type ClusterNode } from '../core/cluster/cluster-node';
+import { describePgUrl } from '../core/store/postgres/pg-database';
 import { createCore, type Core } from '../core/app';
 import { ConfigFileError, readConfigFile, type ConfigFile } from '../core/config/config-file';
 import { createLogger, stderrSink, type LogSink } from '../core/base/log';
@@ -78,10 +81,34 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
   }
 
   const log = createLogger(environment.logSink ?? stderrSink, { level: options.logLevel });
+  let cluster: ClusterNode | undefined;
+  if (options.store !== undefined) {
+    try {
+      cluster = await startClusterNode({
+        url: options.store,
+        node: options.node ?? `${hostname()}-${process.pid}`,
+        ttlMs: options.leaseTtlMs,
+        log: log.child('cluster'),
+      });
+    } catch (err) {
+      return fatal(
+        EXIT_FAILURE,
+        `cannot open the shared store ${describePgUrl(options.store)}: ${describe(err)}`,
+      );
+    }
+  }
   let core: Core;
   try {
-    core = createCore({ dataDir, mode: 'headless', version: environment.version, log, config });
+    core = createCore({
+      dataDir,
+      mode: 'headless',
+      version: environment.version,
+      log,
+      config,
+      cluster: cluster?.attach,
+    });
   } catch (err) {
+    await cluster?.stop();
     return fatal(EXIT_FAILURE, `cannot open the data folder ${dataDir}: ${describe(err)}`);
   }
 
@@ -97,6 +124,7 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
     });
   } catch (err) {
     await core.stop();
+    await cluster?.stop();
     return fatal(EXIT_FAILURE, describe(err));
   }
   if (options.host !== undefined && !isLoopbackHost(options.host)) {
@@ -106,7 +134,15 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
   }
 
   headlessLog.info('headless mode ready', { port: server.port, dataDir });
-  environment.stdout(`${JSON.stringify({ url: server.url, dataDir })}\n`);
+  const ready = cluster
+    ? {
+        url: server.url,
+        dataDir,
+        node: cluster.leases.node,
+        takeoverWithinMs: cluster.leases.takeoverWithinMs,
+      }
+    : { url: server.url, dataDir };
+  environment.stdout(`${JSON.stringify(ready)}\n`);
 
   let stopping: Promise<void> | undefined;
   return {
@@ -118,6 +154,7 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
         (stopping ??= (async () => {
           await server.close();
           await core.stop();
+          await cluster?.stop();
         })()),
     },
   };

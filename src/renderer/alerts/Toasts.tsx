@@ -37,12 +37,19 @@ export function Toasts() {
                 ×
               </button>
             </header>
+            {/* Which rule spoke (issue 13: toasts omitted it); a fill has no rule, it says what it is. */}
+            <p className="toast-rule" data-testid="toast-rule">
+              {a.kind === 'fill' ? 'Order filled' : a.ruleName}
+            </p>
             <p className="toast-message">{a.message}</p>
             <div className="toast-footer">
               <span className="num">{formatPrice(a.price, decimals)}</span>
-              <span title={a.strengthBasis}>
-                <StrengthMeter value={a.strength} />
-              </span>
+              {/* A fill is a fact, not a signal: no strength to show. */}
+              {a.kind === 'fill' ? null : (
+                <span title={a.strengthBasis}>
+                  <StrengthMeter value={a.strength} />
+                </span>
+              )}
               <span className="spacer" />
               <button
                 type="button"

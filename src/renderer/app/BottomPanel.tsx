@@ -1,6 +1,7 @@
 import { useRef, type KeyboardEvent, type PointerEvent } from 'react';
 import { AccountPanel } from '../account/AccountPanel';
 import { AlertsPanel } from '../alerts/AlertsPanel';
+import { OrderBookPanel } from '../book/OrderBookPanel';
 import { RulesPanel } from '../rules/RulesPanel';
 import { useUi } from '../state/StoresProvider';
 import type { BottomTab } from '../state/ui-store';
@@ -8,12 +9,13 @@ import { StreamsPanel } from '../streams/StreamsPanel';
 
 const TABS: readonly { id: BottomTab; label: string }[] = [
   { id: 'alerts', label: 'Alerts' },
+  { id: 'book', label: 'Order book' },
   { id: 'streams', label: 'Streams' },
   { id: 'rules', label: 'Rules' },
   { id: 'account', label: 'Account' },
 ];
 
-/** Tabs Alerts · Streams · Rules · Account, keyboard-driven as the ARIA tabs pattern describes. */
+/** Tabs Alerts · Order book · Streams · Rules · Account, keyboard-driven as the ARIA tabs pattern describes. */
 export function BottomPanel() {
   const selected = useUi((s) => s.bottomTab);
   const setTab = useUi((s) => s.setBottomTab);
@@ -87,6 +89,7 @@ export function BottomPanel() {
         tabIndex={0}
       >
         {selected === 'alerts' ? <AlertsPanel /> : null}
+        {selected === 'book' && !collapsed ? <OrderBookPanel /> : null}
         {selected === 'streams' ? <StreamsPanel /> : null}
         {selected === 'rules' ? <RulesPanel /> : null}
         {selected === 'account' ? <AccountPanel /> : null}

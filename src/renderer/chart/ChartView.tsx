@@ -20,6 +20,7 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
   const timeframe = useUi((s) => s.timeframe);
   const overlays = useUi((s) => s.overlays);
   const panes = useUi((s) => s.panes);
+  const priceScale = useUi((s) => s.priceScale);
   const focus = useUi((s) => s.focus);
   const backtest = useUi((s) => s.backtest);
   const placing = useUi((s) => s.placingPriceLine);
@@ -87,6 +88,8 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
   }, [key, stores]);
 
   useEffect(() => controllerRef.current?.setPriceDecimals(decimals), [decimals]);
+
+  useEffect(() => controllerRef.current?.setPriceScale(priceScale), [priceScale]);
 
   useEffect(() => controllerRef.current?.setIndicators(planIndicators(overlays, panes)), [overlays, panes]);
 

@@ -6,6 +6,7 @@ import {
   HistogramSeries,
   LineSeries,
   LineStyle,
+  PriceScaleMode,
   TickMarkType,
   type CandlestickData,
   type HistogramData,
@@ -35,6 +36,15 @@ import type { IndicatorPlan, LineSpec } from './indicator-plan';
 import { PriceLineDrag, type RuleLine } from './price-line-drag';
 
 /** A shape on a candle; no text: names of rules would cover the candles (the history table has them). */
+export type PriceScale = 'linear' | 'log' | 'percent';
+
+const PRICE_SCALE_MODES: Record<PriceScale, PriceScaleMode> = {
+  linear: PriceScaleMode.Normal,
+  log: PriceScaleMode.Logarithmic,
+  percent: PriceScaleMode.Percentage,
+};
+const SCALE_NAMES = Object.keys(PRICE_SCALE_MODES) as PriceScale[];
+
 export type ChartMarker = {
   time: number;
   kind: 'buy' | 'sell' | 'info' | 'backtest';
@@ -225,6 +235,15 @@ export class ChartController {
     } catch (err) {
       if (generation === this.generation) this.setStatus({ kind: 'error', message: messageOf(err) });
     }
+  }
+
+  /** Linear, logarithmic, or percent from the first visible bar: the price pane's right scale. */
+  setPriceScale(scale: PriceScale): void {
+    const right = this.chart.priceScale('right');
+    right.applyOptions({ mode: PRICE_SCALE_MODES[scale] });
+    // What the chart took, read back from it: tests and screenshots check the real mode.
+    const mode = right.options().mode;
+    this.opts.container.dataset.priceScale = SCALE_NAMES.find((n) => PRICE_SCALE_MODES[n] === mode) ?? '';
   }
 
   setPriceDecimals(decimals: number | null): void {

@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { CHART_TIMEFRAMES } from '../chart/ChartToolbar';
+import { KEYED_TIMEFRAMES } from '../chart/ChartToolbar';
 import { useStores } from '../state/StoresProvider';
 import { BOTTOM_TABS } from '../state/ui-store';
 import { isTypingTarget } from './shortcuts';
@@ -35,7 +35,7 @@ export function useShortcuts(): void {
         }
         return;
       }
-      const tf = /^[1-9]$/.test(e.key) ? CHART_TIMEFRAMES[Number(e.key) - 1] : undefined;
+      const tf = /^[1-9]$/.test(e.key) ? KEYED_TIMEFRAMES[Number(e.key) - 1] : undefined;
       if (tf && s.chart) {
         s.setTimeframe(tf);
       } else if (e.key === '?') {

@@ -99,7 +99,7 @@ export function symbolStreamStates(
   streams: Readonly<Record<string, StreamRef>>,
   exchange: string,
   symbol: string,
-  only?: { kind: 'ticker' } | { seriesId: string },
+  only?: { kind: 'ticker' | 'orderbook' | 'trades' } | { seriesId: string },
 ): StreamState[] {
   const out: StreamState[] = [];
   for (const s of streamsOf(streams, exchange, symbol)) {

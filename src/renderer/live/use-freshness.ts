@@ -16,11 +16,14 @@ export function useFreshness(
   exchange: string,
   symbol: string,
   seenKey: string,
-  only?: { kind: 'ticker' } | { seriesId: string },
+  only?: { kind: 'ticker' | 'orderbook' | 'trades' } | { seriesId: string },
+  /** how long without an update reads as stale; by default the feed's stale timeout */
+  staleAfter?: number,
 ): Freshness {
   const now = useNow();
   const coreOpen = useCoreLink() !== 'lost';
-  const staleAfterMs = useSettings()?.feed.staleTimeoutMs ?? DEFAULT_STALE_MS;
+  const configured = useSettings()?.feed.staleTimeoutMs ?? DEFAULT_STALE_MS;
+  const staleAfterMs = staleAfter ?? configured;
   const seenAt = useMarket((s) => s.seenAt[seenKey]);
   // Joined, so the selection compares by value and a tick elsewhere re-renders nothing here.
   const packed = useMarket((s) => symbolStreamStates(s.streams, exchange, symbol, only).join(','));

@@ -16,6 +16,7 @@ import { Field } from '../ui/Field';
 import { TextField } from '../ui/TextField';
 import { formatTime } from '../format/time';
 import { useSettings, useSettingsStore } from './SettingsProvider';
+import { TelegramTokenField } from './TelegramTokenField';
 
 /** Native, toast, sounds (per direction, volume, mute, quiet hours), webhook and Telegram. */
 export function NotificationSettings() {
@@ -219,7 +220,7 @@ export function NotificationSettings() {
           <TextField
             label="Chat id"
             error={errors.get('telegram.chatId')}
-            hint="The bot token is read from CANDLEWATCH_TELEGRAM_BOT_TOKEN"
+            hint="The chat (or channel) the bot writes to"
             value={form.telegram.chatId}
             onChange={(chatId) => setTelegram({ chatId })}
           />
@@ -227,6 +228,7 @@ export function NotificationSettings() {
             Send a test
           </button>
         </div>
+        <TelegramTokenField />
         {status('telegram')}
       </fieldset>
       <div className="button-row">

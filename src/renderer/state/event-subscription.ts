@@ -6,14 +6,16 @@ import { symbolKey, type MarketStore } from './market-store';
 import type { ChartTarget, UiStore } from './ui-store';
 
 /**
- * The high-rate events the screen shows: the visible chart's candles, and the prices of the chart's
- * symbol (toolbar) and of the watchlist. Sparklines read stored candles (candles:history), and no
- * panel shows an order book, so neither asks for more.
+ * The high-rate events the screen shows: the visible chart's candles, the prices of the chart's
+ * symbol (toolbar) and of the watchlist, and the chart symbol's order book while the book panel is
+ * on screen (the core streams a declared book only while some page declares it). Sparklines read
+ * stored candles (candles:history), so they ask for nothing.
  */
 export function visibleSubscription(
   chart: ChartTarget | null,
   timeframe: string,
   watchlist: readonly WatchItem[] | undefined,
+  bookShown = false,
 ): EventSubscription {
   const tickers = new Map<string, { exchange: string; symbol: string }>();
   for (const s of [...(chart ? [chart] : []), ...(watchlist ?? [])])
@@ -22,7 +24,7 @@ export function visibleSubscription(
     candles: chart ? [{ exchange: chart.exchange, symbol: chart.symbol, timeframe }] : [],
     // The chart's symbol comes first, so it survives the cap of a (very) long watchlist.
     tickers: [...tickers.values()].slice(0, MAX_SUBSCRIBED_TICKERS),
-    orderbooks: [],
+    orderbooks: chart && bookShown ? [{ exchange: chart.exchange, symbol: chart.symbol }] : [],
   };
 }
 
@@ -43,8 +45,9 @@ export function declareEventSubscription(opts: {
   let sentTickers = new Set<string>();
 
   const declare = (again: boolean) => {
-    const { chart, timeframe } = ui.getState();
-    const sub = visibleSubscription(chart, timeframe, settings.getState().settings?.watchlist);
+    const { chart, timeframe, bottomTab, panelCollapsed } = ui.getState();
+    const bookShown = bottomTab === 'book' && !panelCollapsed;
+    const sub = visibleSubscription(chart, timeframe, settings.getState().settings?.watchlist, bookShown);
     const text = JSON.stringify(sub);
     if (!again && text === sent) return;
     sent = text;

@@ -1,6 +1,12 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ExchangeInfo, MarketInfo } from '../../shared/domain/exchange';
-import { seriesId, type SeriesKey, type Ticker } from '../../shared/domain/market';
+import {
+  seriesId,
+  type OrderBook,
+  type RecentTrades,
+  type SeriesKey,
+  type Ticker,
+} from '../../shared/domain/market';
 import type { StreamInfo } from '../../shared/domain/stream';
 import { FrameBatcher, type FrameScheduler } from '../live/frame-batcher';
 import type { Transport } from '../transport/transport';
@@ -8,9 +14,18 @@ import type { Transport } from '../transport/transport';
 /** `exchange|symbol`: the key of tickers, markets and sparklines. */
 export const symbolKey = (exchange: string, symbol: string) => `${exchange}|${symbol}`;
 
+/** Where the arrival of a symbol's order book is recorded in `seenAt`. */
+export const bookSeenKey = (exchange: string, symbol: string) => `${symbolKey(exchange, symbol)}|orderbook`;
+/** Where the arrival of a symbol's recent trades is recorded in `seenAt`. */
+export const tradesSeenKey = (exchange: string, symbol: string) => `${symbolKey(exchange, symbol)}|trades`;
+
 export type MarketState = {
   exchanges: ExchangeInfo[] | null;
   tickers: Readonly<Record<string, Ticker>>;
+  /** the latest top N of the order books a book panel shows, by symbolKey */
+  books: Readonly<Record<string, OrderBook>>;
+  /** the recent trades (oldest first) of the symbols a book panel shows, by symbolKey */
+  trades: Readonly<Record<string, RecentTrades>>;
   streams: Readonly<Record<string, StreamInfo>>;
   /** market details (price precision) by symbolKey, fetched as symbols show up */
   markets: Readonly<Record<string, MarketInfo>>;
@@ -33,6 +48,11 @@ export type MarketStore = StoreApi<MarketState> & {
   /** fetches the market's details once (precision for prices) */
   ensureMarket(exchange: string, symbol: string): void;
   loadSparkline(exchange: string, symbol: string, timeframe: string): Promise<void>;
+  /**
+   * Drops a book and its trades no panel shows any more: their streams stop, and when the panel
+   * opens again it must wait for fresh ones rather than show these as if they were being refreshed.
+   */
+  forgetBook(exchange: string, symbol: string): void;
 };
 
 const SPARK_CANDLES = 48;
@@ -48,6 +68,8 @@ export function createMarketStore(transport: Transport, schedule?: FrameSchedule
   const store = createStore<MarketState>(() => ({
     exchanges: null,
     tickers: {},
+    books: {},
+    trades: {},
     streams: {},
     markets: {},
     sparks: {},
@@ -66,6 +88,25 @@ export function createMarketStore(transport: Transport, schedule?: FrameSchedule
     }
     store.setState({ tickers: next, seenAt });
   }, schedule);
+  const books = new FrameBatcher<{ book: OrderBook; at: number }>((batch) => {
+    const next = { ...store.getState().books };
+    const seenAt = { ...store.getState().seenAt };
+    for (const [k, { book, at }] of batch) {
+      next[k] = book;
+      // A book marked unsynced is the old one, resent: it says nothing about the stream being live.
+      if (book.synced) seenAt[bookSeenKey(book.exchange, book.symbol)] = at;
+    }
+    store.setState({ books: next, seenAt });
+  }, schedule);
+  const trades = new FrameBatcher<{ tape: RecentTrades; at: number }>((batch) => {
+    const next = { ...store.getState().trades };
+    const seenAt = { ...store.getState().seenAt };
+    for (const [k, { tape, at }] of batch) {
+      next[k] = tape;
+      seenAt[tradesSeenKey(tape.exchange, tape.symbol)] = at;
+    }
+    store.setState({ trades: next, seenAt });
+  }, schedule);
   const streams = new FrameBatcher<StreamInfo>((batch) => {
     const next = { ...store.getState().streams };
     for (const [id, s] of batch) next[id] = s;
@@ -81,6 +122,10 @@ export function createMarketStore(transport: Transport, schedule?: FrameSchedule
   api.on('ticker:updated', (t) =>
     tickers.push(symbolKey(t.exchange, t.symbol), { ticker: t, at: Date.now() }),
   );
+  api.on('orderbook:updated', (b) =>
+    books.push(symbolKey(b.exchange, b.symbol), { book: b, at: Date.now() }),
+  );
+  api.on('trades:updated', (t) => trades.push(symbolKey(t.exchange, t.symbol), { tape: t, at: Date.now() }));
   api.on('candles:updated', (u) => {
     // A backfill page says nothing about whether the stream is live now.
     if (u.origin === 'live') seen.push(seriesId(u.series as SeriesKey), Date.now());
@@ -158,5 +203,23 @@ export function createMarketStore(transport: Transport, schedule?: FrameSchedule
   });
   loadAll();
 
-  return { ...store, refreshExchanges, refreshStreams, refreshTickers, ensureMarket, loadSparkline };
+  const forgetBook = (exchange: string, symbol: string) => {
+    const key = symbolKey(exchange, symbol);
+    const { [key]: _book, ...books } = store.getState().books;
+    const { [key]: _tape, ...tapes } = store.getState().trades;
+    const seenAt = { ...store.getState().seenAt };
+    delete seenAt[bookSeenKey(exchange, symbol)];
+    delete seenAt[tradesSeenKey(exchange, symbol)];
+    store.setState({ books, trades: tapes, seenAt });
+  };
+
+  return {
+    ...store,
+    refreshExchanges,
+    refreshStreams,
+    refreshTickers,
+    ensureMarket,
+    loadSparkline,
+    forgetBook,
+  };
 }

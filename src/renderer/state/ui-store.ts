@@ -3,9 +3,10 @@ import type { BacktestResult } from '../../shared/contract/methods/signals';
 import type { SeriesKey } from '../../shared/domain/market';
 import { isTimeframe } from '../../shared/timeframe';
 import type { RuleDraft } from '../rules/rule-draft';
+import type { PriceScale } from '../chart/chart-controller';
 
-export type BottomTab = 'alerts' | 'streams' | 'rules' | 'account';
-export const BOTTOM_TABS: readonly BottomTab[] = ['alerts', 'streams', 'rules', 'account'];
+export type BottomTab = 'alerts' | 'book' | 'streams' | 'rules' | 'account';
+export const BOTTOM_TABS: readonly BottomTab[] = ['alerts', 'book', 'streams', 'rules', 'account'];
 
 /** A line on the price pane: moving averages and Bollinger bands. */
 export type OverlayKind = 'ema' | 'sma' | 'bollinger';
@@ -46,6 +47,8 @@ export type UiState = {
   panelHeight: number | null;
   /** the bottom panel shows only its tabs */
   panelCollapsed: boolean;
+  /** the price pane's scale */
+  priceScale: PriceScale;
   /** a request to show this fill in the Account tab (a fill alert opened); nonce tells repeats apart */
   accountFocus: AccountFocus | null;
 };
@@ -68,6 +71,7 @@ export type UiActions = {
   dismissOnboarding(): void;
   setPanelHeight(px: number): void;
   setPanelCollapsed(collapsed: boolean): void;
+  setPriceScale(scale: PriceScale): void;
 };
 
 export type UiStore = StoreApi<UiState & UiActions>;
@@ -85,6 +89,7 @@ type Layout = Pick<
   | 'onboardingDismissed'
   | 'panelHeight'
   | 'panelCollapsed'
+  | 'priceScale'
 >;
 
 /** The bottom panel never gets smaller than its tabs and one table row, nor than this. */
@@ -111,6 +116,7 @@ function readLayout(storage: Pick<Storage, 'getItem'> | undefined): Partial<Layo
     if (typeof parsed.panelHeight === 'number' && Number.isFinite(parsed.panelHeight))
       out.panelHeight = Math.max(MIN_PANEL_PX, Math.round(parsed.panelHeight));
     if (parsed.panelCollapsed === true) out.panelCollapsed = true;
+    if (parsed.priceScale === 'log' || parsed.priceScale === 'percent') out.priceScale = parsed.priceScale;
     return out;
   } catch {
     // A layout from another version or hand-edited storage: start from the defaults.
@@ -145,6 +151,7 @@ export function createUiStore(storage: Pick<Storage, 'getItem' | 'setItem'> | un
     onboardingDismissed: saved.onboardingDismissed ?? false,
     panelHeight: saved.panelHeight ?? null,
     panelCollapsed: saved.panelCollapsed ?? false,
+    priceScale: saved.priceScale ?? 'linear',
     accountFocus: null,
 
     openChart(target, opts = {}) {
@@ -180,6 +187,7 @@ export function createUiStore(storage: Pick<Storage, 'getItem' | 'setItem'> | un
     setPanelHeight: (px) =>
       set({ panelHeight: Math.max(MIN_PANEL_PX, Math.round(px)), panelCollapsed: false }),
     setPanelCollapsed: (panelCollapsed) => set({ panelCollapsed }),
+    setPriceScale: (priceScale) => set({ priceScale }),
   }));
 
   let lastSaved = '';
@@ -193,6 +201,7 @@ export function createUiStore(storage: Pick<Storage, 'getItem' | 'setItem'> | un
       onboardingDismissed: s.onboardingDismissed,
       panelHeight: s.panelHeight,
       panelCollapsed: s.panelCollapsed,
+      priceScale: s.priceScale,
     };
     const text = JSON.stringify(layout);
     if (text === lastSaved) return;

@@ -77,6 +77,7 @@ export function errorInWords(error: StreamError): string {
 const KIND_WORDS: Record<Exclude<StreamKind, 'candles'>, string> = {
   ticker: 'ticker',
   orderbook: 'order book',
+  trades: 'trades',
   balance: 'balances',
   orders: 'orders',
   fills: 'fills',

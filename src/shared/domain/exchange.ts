@@ -36,6 +36,8 @@ export const exchangeCapabilitiesSchema = z.object({
   aggregatedTimeframes: z.array(z.string()),
   websocketTicker: z.boolean(),
   websocketOrderBook: z.boolean(),
+  /** public trades stream over the websocket (otherwise polled over REST) */
+  websocketTrades: z.boolean(),
   orderBook: z.boolean(),
   /** the exchange's own "candle closed" flag reaches us (ccxt drops Binance's `x`) */
   closedFlag: z.boolean(),

@@ -57,3 +57,20 @@ export const orderBookSchema = z.object({
   synced: z.boolean(),
 });
 export type OrderBook = z.output<typeof orderBookSchema>;
+
+/** One public trade of a market; `side` is the taker's, null when the exchange does not say. */
+export const tradeSchema = z.object({
+  time: z.number(),
+  price: z.number(),
+  amount: z.number(),
+  side: z.enum(['buy', 'sell']).nullable(),
+});
+export type Trade = z.output<typeof tradeSchema>;
+
+/** The most recent trades of a market, oldest first: the whole tape each time, so coalescing loses nothing shown. */
+export const recentTradesSchema = z.object({
+  exchange: z.string(),
+  symbol: z.string(),
+  trades: z.array(tradeSchema),
+});
+export type RecentTrades = z.output<typeof recentTradesSchema>;

@@ -22,6 +22,7 @@ export const streamKindSchema = z.enum([
   'candles',
   'ticker',
   'orderbook',
+  'trades',
   'balance',
   'orders',
   'fills',

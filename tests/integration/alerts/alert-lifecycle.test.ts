@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Alert } from '../../../src/shared/domain/alert';
 import type { Candle, SeriesKey } from '../../../src/shared/domain/market';
 import { ruleSchema, type RuleInput } from '../../../src/shared/domain/rule';
@@ -150,7 +150,7 @@ describe('missed while away', () => {
       origin: 'backfill',
     });
     expect(fx.alertRows().map((r) => r.status)).toEqual(['missed', 'missed']);
-    await new Promise((r) => setTimeout(r, 100));
+    await vi.waitFor(() => expect(fx.heardOf('alerts:missed-summary')).toHaveLength(1), { timeout: 10_000 });
     await fx.signals.dispatcher.idle();
     expect(fx.heardOf('alert:fired')).toEqual([]);
     expect(fx.heardOf('notify:sound-requested')).toEqual([]);

@@ -84,7 +84,13 @@ describe('headless core against the fake exchange', () => {
         .map((h) => (h.payload as { alert: Alert }).alert.id),
     );
 
-    await new Promise((r) => setTimeout(r, 3_000));
+    // Down until the exchange has closed a few candles without us (its state, not a sleep).
+    await until(
+      '3 candles closed while the core is down',
+      () =>
+        fake!.truth('BTC/USDT', '1s', stoppedAt - 1_000, Date.now()).filter((c) => c[0] + 1_000 > stoppedAt)
+          .length >= 3,
+    );
     const restartedAt = Date.now();
     const second = start();
     core = second.c;

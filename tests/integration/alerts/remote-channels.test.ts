@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WEBHOOK_NOT_DELIVERED } from '../../../src/main/core/notify/http-post';
 import type { Alert } from '../../../src/shared/domain/alert';
 import type { ChannelStatus } from '../../../src/shared/domain/notifications';
@@ -229,7 +229,7 @@ describe('missed summary goes out once on remote channels too', () => {
       forming: null,
       origin: 'backfill',
     });
-    await new Promise((r) => setTimeout(r, 100));
+    await vi.waitFor(() => expect(fx!.heardOf('alerts:missed-summary')).toHaveLength(1), { timeout: 10_000 });
     await fx.signals.dispatcher.idle();
     expect(hook.hits.map((h) => (h.body as { type: string }).type)).toEqual(['missed-summary']);
     const summary = (hook.hits[0]!.body as { summary: { count: number; alerts: Alert[] } }).summary;

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SeriesKey } from '../../../src/shared/domain/market';
 import { ruleSchema } from '../../../src/shared/domain/rule';
 import { BTC, MIN, T0, bars } from '../../unit/alerts/harness';
@@ -24,9 +24,14 @@ const crossRule = (over: Record<string, unknown> = {}) =>
 // crosses above 100 at 2 and at 10
 const WARMUP = [99, 99, 101, 102, 101, 99, 98, 97, 98, 99, 101, 102];
 
-/** Lets the missed-alerts collector's quiet time pass and every channel finish. */
-async function settle(): Promise<void> {
-  await new Promise((r) => setTimeout(r, 60));
+/**
+ * Waits for the missed summaries a step must produce (its quiet time passed) and for every channel.
+ * With none expected there is nothing to wait for: the alert rows show no missed alert held.
+ */
+async function settle(summaries = 0): Promise<void> {
+  await vi.waitFor(() => expect(fx.heardOf('alerts:missed-summary')).toHaveLength(summaries), {
+    timeout: 10_000,
+  });
   await fx.signals.dispatcher.idle();
 }
 
@@ -47,7 +52,7 @@ describe('alerts at start-up', () => {
     fx.now = T0 + 20 * MIN;
     await fx.restart();
     fx.signals.onCandles({ key: BTC, closed: bars([99, 101], 12), forming: null, origin: 'backfill' });
-    await settle();
+    await settle(1);
     expect(fx.alertRows().map((r) => [(r.candle_time - T0) / MIN, r.status])).toEqual([
       [10, 'active'],
       [13, 'missed'],

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamState } from '../../../src/shared/domain/stream';
 import { startFakeExchange, type FakeExchange } from '../../support/fake-exchange';
-import { idOf, key, pause, startEngine, until } from './engine-harness';
+import { idOf, key, startEngine, until } from './engine-harness';
 
 let fake: FakeExchange;
 
@@ -49,21 +49,47 @@ describe('market data engine against the fake Binance, real ccxt', () => {
       await until('every stream live', allLive);
       const restStart = fake.restLog().length;
 
+      const btcId = idOf('BTC/USDT', '1s');
+      const oneSecond = series.filter((k) => k.timeframe === '1s');
+      /** The engine got over the last fault: every stream live, each 1 s series closed `n` candles more. */
+      const movedOn = async (what: string, n = 3) => {
+        const before = oneSecond.map((k) => store.series(k).length);
+        await until(
+          what,
+          () => allLive() && oneSecond.every((k, i) => store.series(k).length >= before[i]! + n),
+          45_000,
+        );
+      };
+
       fake.faults.dropAllConnections();
-      await pause(3_000);
+      await movedOn('candles again after every socket dropped');
       fake.faults.sendMalformedFrame();
-      await pause(2_500);
+      await until('the malformed frame reported', () =>
+        feed.errors(btcId).some((e) => e.kind === 'malformed'),
+      );
+      await movedOn('candles again after a malformed frame');
       fake.faults.dropOneConnection();
-      await pause(2_500);
+      await movedOn('candles again after one socket dropped');
       // Every reconnect backfills over REST: these calls meet a burst of 429s with Retry-After.
       fake.faults.restStatus(429, 3, { retryAfterSec: 2 });
       fake.faults.dropAllConnections();
-      await pause(6_000);
-      fake.faults.stall(5_000);
-      await pause(7_000);
+      await until(
+        'the 429 burst met',
+        () => fake.restLog().filter((e, i) => i >= restStart && e.status === 429).length === 3,
+        45_000,
+      );
+      await movedOn('candles again after the 429 burst');
+      // Ended by hand once every stream was found stale: a late timer cannot end it early.
+      fake.faults.stall(600_000);
+      await until(
+        'every stream found stale',
+        () => candleIds.every((id) => states.get(id)!.includes('stale')),
+        45_000,
+      );
+      fake.faults.endStall();
+      await movedOn('candles again after the stall');
       fake.faults.dropAllConnections();
-      await until('every stream live again', allLive);
-      await pause(2_500);
+      await movedOn('candles again after the last drop');
 
       // 1. Every closed candle of every series equals the exchange's: no gap, no duplicate, no changed value.
       expect(store.violations).toEqual([]);
@@ -113,7 +139,7 @@ describe('market data engine against the fake Binance, real ccxt', () => {
     } finally {
       await feed.stop();
     }
-  }, 55_000);
+  }, 240_000);
 
   it('names a bad symbol in plain words and keeps the other streams running', async () => {
     const { feed, ready } = startEngine(fake, [

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EventName } from '../../../src/shared/contract';
 import type { CandlesUpdated } from '../../../src/shared/contract/methods/market';
 import type { Candle, OrderBook } from '../../../src/shared/domain/market';
@@ -11,7 +11,7 @@ import { createCore, type Core } from '../../../src/main/core/app';
 import { SimSource } from '../../../src/main/core/exchange/sim/sim-source';
 import { systemClock } from '../../../src/main/core/base/clock';
 import { silentLogger } from '../../../src/main/core/base/log';
-import { pause, until } from './engine-harness';
+import { until } from './engine-harness';
 
 let core: Core | undefined;
 let dir: string | undefined;
@@ -57,7 +57,19 @@ describe('market data through the core and the contract (sim exchange, real SQLi
       seen.some((e) => e.event === 'stream:state-changed' && (e.payload as StreamInfo).state === 'live'),
     );
     await call(c, 'orderbook:watch', { exchange: 'sim', symbol: 'ETH/USDT', depth: 5 });
-    await pause(3_500);
+    await until(
+      'candle updates and a synced book',
+      () =>
+        seen.filter((e) => e.event === 'candles:updated').length > 2 &&
+        seen.some((e) => e.event === 'orderbook:updated' && (e.payload as OrderBook).synced),
+    );
+    await vi.waitFor(
+      async () => {
+        const streams = await call<StreamInfo[]>(c, 'streams:list', {});
+        expect(streams.every((s) => s.state === 'live')).toBe(true);
+      },
+      { timeout: 30_000, interval: 100 },
+    );
 
     const series = { exchange: 'sim', symbol: 'ETH/USDT', timeframe: '1s' };
     const history = await call<{ candles: Candle[] }>(c, 'candles:history', { series, last: 1_000 });

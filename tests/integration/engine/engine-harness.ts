@@ -40,11 +40,9 @@ export async function until(what: string, condition: () => boolean, timeoutMs = 
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await pause(50);
+    await new Promise<void>((r) => setTimeout(r, 50));
   }
 }
-
-export const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export const key = (symbol: string, timeframe: string): SeriesKey => ({
   exchange: 'binance',

@@ -37,13 +37,17 @@ function signedParams(
 }
 
 /**
- * Waits until the server holds the user-data subscription, then a little more: ccxt registers its
- * watch futures only after it has processed the subscribe answer, and an event that arrives before
- * that is held back until the next event (ccxt 4.5.84), which would hang a test expecting one event.
+ * Loads the markets and opens the user-data subscription before any watch, as the app does
+ * (account-client subscribe()): a watch made then reaches its future without waiting on the network,
+ * so it is pending before any event. ccxt resolves no future it does not have yet, and an event that
+ * came first would wake nothing (ccxt 4.5.84), hanging a test expecting one event.
  */
-async function userStreamReady(): Promise<void> {
-  await until(() => fake.account.userStreams() === 1);
-  await new Promise((resolve) => setTimeout(resolve, 250));
+async function subscribeUserStream(exchange: Binance): Promise<void> {
+  await exchange.loadMarkets();
+  await (exchange as unknown as { authenticate(params: object): Promise<unknown> }).authenticate({
+    type: 'spot',
+  });
+  expect(fake.account.userStreams()).toBe(1);
 }
 
 beforeAll(async () => {
@@ -158,10 +162,10 @@ describe('the private side, as the real ccxt signs and parses it', () => {
   it('pushes balance, order and trade events to watchBalance, watchOrders and watchMyTrades', async () => {
     const exchange = newExchange();
     const order = fake.account.placeOrder({ symbol: 'BTC/USDT', side: 'SELL', price: 70_000, amount: 0.1 });
+    await subscribeUserStream(exchange);
     const balance = exchange.watchBalance();
     const orders = exchange.watchOrders('BTC/USDT');
     const trades = exchange.watchMyTrades('BTC/USDT');
-    await userStreamReady();
     fake.account.fill(order.orderId);
     expect((await orders).map((o) => [o.id, o.status, o.filled])).toEqual([
       [String(order.orderId), 'closed', 0.1],
@@ -175,8 +179,8 @@ describe('the private side, as the real ccxt signs and parses it', () => {
   it('loses the events of a fill during a disconnect; REST catches it up', async () => {
     const exchange = newExchange();
     const order = fake.account.placeOrder({ symbol: 'SOL/USDT', side: 'BUY', price: 100, amount: 2 });
+    await subscribeUserStream(exchange);
     const firstFill = exchange.watchMyTrades('SOL/USDT');
-    await userStreamReady();
     fake.account.fill(order.orderId, 1);
     expect(await firstFill).toHaveLength(1);
     fake.faults.dropAllConnections();

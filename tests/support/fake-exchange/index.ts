@@ -82,6 +82,8 @@ export type FakeExchange = FakeVenue & {
     sendMalformedFrame(): void;
     /** sockets stay open (answering pings unless `pongs: false`), no data for `ms`; command answers wait */
     stall(ms: number, opts?: { pongs?: boolean }): void;
+    /** ends a stall before its time: held answers go out, data flows again */
+    endStall(): void;
     /** the next `count` REST calls get 429 -1003 with Retry-After: 1 */
     rateLimit(count: number): void;
     /** the next `count` REST calls answer `status` (429/418 with Retry-After, 500 with -1001 or `body`) */
@@ -107,12 +109,16 @@ export type FakeExchange = FakeVenue & {
   account: FakeAccount;
   /** every answered REST request, in answer order, with its arrival time */
   restLog(): RestLogEntry[];
-  /** `subscribeRequests`: the streams each SUBSCRIBE command named (one may carry many) */
+  /**
+   * `subscribeRequests`: the streams each SUBSCRIBE command named (one may carry many);
+   * `framesDropped`: data frames a stall kept back
+   */
   wsStats(): {
     connections: number;
     subscriptions: string[];
     subscribeRequests: string[][];
     framesSent: number;
+    framesDropped: number;
   };
   /** called for every kline frame sent: stream name, event time E, and sentAt (epoch ms, sub-ms precision) */
   onKlineSent(listener: KlineSentListener): () => void;
@@ -210,6 +216,7 @@ export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise
       },
       sendMalformedFrame: () => hub.sendMalformed(),
       stall: (ms, stallOpts) => hub.stall(ms, stallOpts?.pongs ?? true),
+      endStall: () => hub.endStall(),
       rateLimit: (count) => faults.queueStatus(429, count),
       noTrades: (fromMs, toMs) => venue.noTrades(fromMs, toMs),
       restStatus: (status, count, statusOpts) => faults.queueStatus(status, count, statusOpts),
@@ -243,6 +250,7 @@ export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise
       subscriptions: streams.subscriptions(),
       subscribeRequests: streams.subscribeRequests.map((names) => [...names]),
       framesSent: hub.framesSent,
+      framesDropped: hub.framesDropped,
     }),
     onKlineSent: (listener) => streams.onKlineSent(listener),
     async close() {

@@ -1,12 +1,14 @@
 import type { WebSocket } from 'ws';
 import type { Now } from './clock';
 import { alignTime, nextOpenTime } from '../../../src/shared/timeframe';
+import { formatScaled } from './decimal';
 import { isBinanceInterval, klineAt, klineEventBody, shown } from './klines';
+import { TRADE_ID_STRIDE } from './price-series';
 import type { DepthDiff } from './order-book';
 import type { Connection, SocketHub } from './socket-hub';
 import type { Listing, Venue } from './venue';
 
-type StreamKind = 'kline' | 'ticker' | 'miniTicker' | 'bookTicker' | 'depth';
+type StreamKind = 'kline' | 'ticker' | 'miniTicker' | 'bookTicker' | 'depth' | 'trade';
 
 type Subscription = {
   name: string;
@@ -14,7 +16,10 @@ type Subscription = {
   /** undefined for a well-formed name of an unlisted symbol: Binance accepts it and sends nothing */
   listing: Listing | undefined;
   interval: string;
-  /** kline streams: open time of the candle this subscriber has seen forming, not yet sent closed */
+  /**
+   * kline streams: open time of the candle this subscriber has seen forming, not yet sent closed;
+   * trade streams: the last second whose trade was sent
+   */
   formingOpen: number;
 };
 
@@ -23,7 +28,7 @@ type MarketConnection = { connection: Connection; combined: boolean; subs: Map<s
 export type KlineSentListener = (stream: string, eventTime: number, sentAt: number) => void;
 
 const STREAM_PATTERN =
-  /^([a-z0-9]+)@(kline_([0-9]+[smhdwM])|ticker|miniTicker|bookTicker|depth(@(100|1000)ms)?)$/;
+  /^([a-z0-9]+)@(kline_([0-9]+[smhdwM])|ticker|miniTicker|bookTicker|trade|depth(@(100|1000)ms)?)$/;
 
 /**
  * Binance spot market streams over `/ws` (raw events, streams subscribed with SUBSCRIBE or named in
@@ -94,7 +99,8 @@ export class MarketStreams {
         ? 'depth'
         : (match[2] as StreamKind);
     const listing = this.venue.byMarketId(match[1]!);
-    const formingOpen = kind === 'kline' ? alignTime(now, interval) : 0;
+    const formingOpen =
+      kind === 'kline' ? alignTime(now, interval) : kind === 'trade' ? Math.floor(now / 1000) - 1 : 0;
     return { name, kind, listing, interval, formingOpen };
   }
 
@@ -189,6 +195,10 @@ export class MarketStreams {
       for (const sub of state.subs.values()) {
         if (!sub.listing) continue;
         if (sub.kind === 'kline') this.closeCandlesOf(state, sub, now);
+        if (sub.kind === 'trade') {
+          this.sendTrade(state, sub, sub.listing, now);
+          continue;
+        }
         let frame = frames.get(sub.name);
         if (frame === undefined) {
           const event = this.event(sub, sub.listing, now, diffs);
@@ -198,6 +208,33 @@ export class MarketStreams {
         if (frame !== '') this.sendEvent(state, sub, frame, now);
       }
     }
+  }
+
+  /**
+   * `<sym>@trade` (Binance spot WebSocket Streams, "Trade Streams": e, E, s, t, p, q, T, m, M), once
+   * per second that had trades: the second's last trade (its id, as klines count them), the second's
+   * close as its price, its average trade size, and the side most of its volume took (`m`: the buyer
+   * was the maker, so the taker sold). A quiet second sends nothing, as a quiet market does.
+   */
+  private sendTrade(state: MarketConnection, sub: Subscription, listing: Listing, now: number): void {
+    const second = Math.floor(now / 1000) - 1;
+    if (sub.formingOpen >= second) return;
+    sub.formingOpen = second;
+    const bar = listing.series.aggregate(second, second + 1);
+    if (!bar || bar.trades === 0) return;
+    const { priceDecimals: pd, qtyDecimals: qd } = listing.spec;
+    const event = {
+      e: 'trade',
+      E: now,
+      s: listing.spec.id,
+      t: second * TRADE_ID_STRIDE + bar.lastSecondTrades - 1,
+      p: formatScaled(bar.close, pd),
+      q: formatScaled(Math.max(1, Math.round(bar.volume / bar.trades)), qd),
+      T: second * 1000 + 999,
+      m: bar.takerBuyVolume * 2 < bar.volume,
+      M: true,
+    };
+    this.sendEvent(state, sub, JSON.stringify(event), now);
   }
 
   /** One diff per book that has a subscriber, shared by all of them (and by later REST snapshots). */
@@ -235,6 +272,9 @@ export class MarketStreams {
         return this.venue.miniTickerEvent(listing, now);
       case 'bookTicker':
         return this.venue.bookTickerEvent(listing, now);
+      case 'trade':
+        // Sent once per second by sendTrade, not on every tick.
+        return undefined;
       case 'depth': {
         const diff = diffs.get(listing.spec.id);
         if (!diff) return undefined;

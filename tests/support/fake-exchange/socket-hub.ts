@@ -20,6 +20,8 @@ export class SocketHub {
   private readonly connections = new Map<number, Connection>();
   private nextId = 1;
   framesSent = 0;
+  /** data frames the stall kept from going out (what a test waits on to know a stall was felt) */
+  framesDropped = 0;
   private stallTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -44,7 +46,11 @@ export class SocketHub {
 
   /** Sends a data frame (text, or binary for gzip protocols) unless stalled; true if it went out. */
   sendData(connection: Connection, text: string | Buffer): boolean {
-    if (this.faults.stalled(this.now()) || connection.ws.readyState !== connection.ws.OPEN) return false;
+    if (connection.ws.readyState !== connection.ws.OPEN) return false;
+    if (this.faults.stalled(this.now())) {
+      this.framesDropped++;
+      return false;
+    }
     connection.ws.send(text);
     this.framesSent++;
     return true;
@@ -64,6 +70,12 @@ export class SocketHub {
   stall(ms: number, pongs = true): void {
     this.faults.stalledUntil = Math.max(this.faults.stalledUntil, this.now() + ms);
     this.faults.stallPongs = pongs;
+    this.armStallEnd();
+  }
+
+  /** Ends the stall now: the held answers go out and data flows again. */
+  endStall(): void {
+    this.faults.stalledUntil = 0;
     this.armStallEnd();
   }
 

@@ -124,6 +124,23 @@ describe('a gap is still a gap', () => {
     ]);
   });
 
+  it('a series whose store filled after it was bound (a cluster takeover) warms from it: the hole is missed', () => {
+    // Bound at start with nothing stored; then the shared history up to candle 4 is copied in.
+    const store: Record<string, Candle[]> = {};
+    const h = new Harness([storedRule({ when: CROSS_100 })], {
+      history: stored(store),
+      watchlist: watch(BTC),
+      now: T0 + 4 * MIN,
+    });
+    store['BTC/USDT'] = bars([99, 99, 99, 99, 99]);
+    h.now = T0 + 9 * MIN + 5_000;
+    h.close(bars([99, 101, 99, 102], 5), BTC, 'backfill');
+    expect(fired(h)).toEqual([
+      [6, true],
+      [8, true],
+    ]);
+  });
+
   it('after a reconnect, what closed while disconnected is missed; live again, alerts are live', () => {
     const h = new Harness([storedRule({ when: CROSS_100 })], { history: stored({}), watchlist: watch(BTC) });
     h.now = T0 + 2 * MIN;

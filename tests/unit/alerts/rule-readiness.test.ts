@@ -82,4 +82,33 @@ describe('rule readiness', () => {
       reason: 'BTC/USDT 1h: the stream is starting',
     });
   });
+
+  it('on a cluster node, a rule whose streams another node holds says so, and legs held elsewhere are not waited for', () => {
+    const elsewhere =
+      (symbols: string[]): ReadinessInputs['elsewhere'] =>
+      (key) =>
+        symbols.includes(key.symbol);
+    const rule = storedRule({ when: cross });
+    expect(ruleReadiness(rule, { ...inputs({}), elsewhere: elsewhere(['BTC/USDT']) })).toEqual({
+      state: 'waiting',
+      have: null,
+      need: null,
+      reason: 'BTC/USDT 1m: another node of the cluster collects it and evaluates this rule',
+    });
+    // A rule over the watchlist's symbols: this node holds BTC, another ETH.
+    const watchlistRule = storedRule({ when: cross, symbol: undefined, watchlist: true });
+    const both = {
+      ...inputs({ [BTC_1M]: 'live' }),
+      watchlist: ['BTC/USDT', 'ETH/USDT'].map((symbol) => ({
+        exchange: 'binance',
+        symbol,
+        timeframes: ['1m'],
+      })),
+    };
+    expect(ruleReadiness(watchlistRule, { ...both, elsewhere: elsewhere(['ETH/USDT']) }).state).toBe('armed');
+    expect(ruleReadiness(watchlistRule, both)).toMatchObject({
+      state: 'waiting',
+      reason: 'ETH/USDT 1m: the stream is starting',
+    });
+  });
 });

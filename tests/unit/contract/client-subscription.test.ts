@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCore, type Core } from '../../../src/main/core/app';
-import { ClientSubscription, ViewedSeries } from '../../../src/main/core/contract/client-subscription';
+import {
+  ClientSubscription,
+  viewedBooks,
+  viewedSeries,
+} from '../../../src/main/core/contract/client-subscription';
 import { silentLogger } from '../../../src/main/core/base/log';
 import { MAX_SUBSCRIBED_SERIES } from '../../../src/shared/contract/methods/events';
 
@@ -69,9 +73,9 @@ describe('ClientSubscription', () => {
   });
 });
 
-describe('ViewedSeries', () => {
+describe('viewed series and books', () => {
   it('is the union of what clients show, and forgets a client that goes away', () => {
-    const views = new ViewedSeries();
+    const views = viewedSeries();
     const seen: string[][] = [];
     views.onChange((keys) => seen.push(keys.map((k) => `${k.symbol} ${k.timeframe}`)));
     const a = new ClientSubscription();
@@ -86,6 +90,21 @@ describe('ViewedSeries', () => {
     expect(seen.at(-1)).toEqual(['BTC/USDT 1d']);
     views.set(a, []);
     expect(views.all()).toEqual([]);
+  });
+
+  it('tells the feed only when the union changes, not on every declaration', () => {
+    const books = viewedBooks();
+    const seen: string[][] = [];
+    books.onChange((refs) => seen.push(refs.map((r) => `${r.exchange} ${r.symbol}`)));
+    const a = new ClientSubscription();
+    const b = new ClientSubscription();
+    books.set(a, [{ exchange: 'sim', symbol: 'BTC/USDT' }]);
+    books.set(a, [{ exchange: 'sim', symbol: 'BTC/USDT' }]);
+    books.set(b, [{ exchange: 'sim', symbol: 'BTC/USDT' }]);
+    expect(seen).toEqual([['sim BTC/USDT']]);
+    a.close();
+    b.close();
+    expect(seen).toEqual([['sim BTC/USDT'], []]);
   });
 });
 
@@ -126,6 +145,31 @@ describe('events:subscribe', () => {
     client.subscription.close();
     await expect.poll(ids).not.toContain('sim|BTC/USDT|5m');
     expect(await ids()).toContain('sim|BTC/USDT|1m');
+  });
+
+  it('streams the order book and trades a book panel shows while it shows it', async () => {
+    const c = makeCore();
+    const client = { subscription: new ClientSubscription() };
+    const ids = async () => {
+      const r = await c.dispatch('streams:list', {});
+      return r.ok ? (r.value as { id: string }[]).map((s) => s.id) : [];
+    };
+    await c.dispatch('events:subscribe', { orderbooks: [{ exchange: 'sim', symbol: 'BTC/USDT' }] }, client);
+    await expect.poll(ids).toContain('sim|BTC/USDT|orderbook');
+    await expect.poll(ids).toContain('sim|BTC/USDT|trades');
+    const sim = { exchange: 'sim', symbol: 'BTC/USDT' };
+    expect(client.subscription.wants('orderbook:updated', sim)).toBe(true);
+    expect(client.subscription.wants('trades:updated', sim)).toBe(true);
+    expect(client.subscription.wants('trades:updated', { ...sim, symbol: 'ETH/USDT' })).toBe(false);
+    const tapes: { trades: unknown[] }[] = [];
+    c.events.subscribe((event, payload) => {
+      if (event === 'trades:updated') tapes.push(payload as { trades: unknown[] });
+    });
+    await expect.poll(() => tapes.length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(tapes.at(-1)!.trades.length).toBeGreaterThan(0);
+    client.subscription.close();
+    await expect.poll(ids).not.toContain('sim|BTC/USDT|orderbook');
+    await expect.poll(ids).not.toContain('sim|BTC/USDT|trades');
   });
 
   it('is refused without a client, and bad or oversized declarations change nothing', async () => {

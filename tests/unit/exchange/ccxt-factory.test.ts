@@ -64,6 +64,7 @@ describe('capabilitiesFromCcxt', () => {
       unwatch: true,
       websocketTicker: true,
       websocketOrderBook: true,
+      websocketTrades: true,
       closedFlag: false,
       emptyIntervals: 'pushed',
       maxCandlesPerRequest: 1000,

@@ -70,6 +70,26 @@ describe('SimSource', () => {
     expect(batch.connection).toBe(1);
   });
 
+  it('trades at each tick at the candle close, the same over the socket and over REST', async () => {
+    const clock = new FakeClock(H + 500);
+    const sim = new SimSource({ seed: 1, tickMs: 1000 }, clock);
+    const watch = sim.watchTrades('BTC/USDT');
+    await clock.advance(500);
+    const { trades } = await watch;
+    expect(trades).toHaveLength(1);
+    const [candle] = await sim.fetchCandles('BTC/USDT', '1s', H + 1_000, 1);
+    expect(trades[0]).toMatchObject({ time: H + 1_000, price: candle![4] });
+    expect(['buy', 'sell']).toContain(trades[0]!.side);
+    const fetched = await sim.fetchTrades('BTC/USDT', 3);
+    expect(fetched.map((t) => t.time)).toEqual([H - 1_000, H, H + 1_000]);
+    expect(fetched.at(-1)).toEqual(trades[0]);
+    // A taker buy lifts the price (or leaves it), a sell lowers it.
+    for (let i = 1; i < fetched.length; i++) {
+      const t = fetched[i]!;
+      expect(t.side).toBe(t.price >= fetched[i - 1]!.price ? 'buy' : 'sell');
+    }
+  });
+
   it('misses the final update of a candle when its timers did not run (the machine slept)', async () => {
     const clock = new FakeClock(H + 500);
     const sim = new SimSource({ seed: 1 }, clock);

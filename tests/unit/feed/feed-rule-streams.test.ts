@@ -54,4 +54,35 @@ describe('FeedService with rules owning their subscriptions', () => {
     expect(ids()).toEqual(['sim|BTC/USDT|1m live', 'sim|SOL/USDT|1m live', 'sim|SOL/USDT|ticker live']);
     await feed.stop();
   });
+
+  it('keeps settings applied just before a demand change: the demand re-applies the newest settings, not older ones', async () => {
+    const clock = new FakeClock(H + 500);
+    const log = silentLogger();
+    const store = new MemoryCandles();
+    const feed = new FeedService({
+      registry: new ExchangeRegistry({ clock, log }),
+      history: store,
+      gaps: store,
+      log,
+      clock,
+      random: () => 0.5,
+      warmupCandles: 5,
+    });
+    const watch = (symbol: string) => ({
+      ...defaultSettings(),
+      watchlist: [{ exchange: 'sim', symbol, timeframes: ['1m'] }],
+    });
+    await feed.applySettings(watch('BTC/USDT'));
+    // Both in the same tick, as a cluster node does when it takes a stream over: the new watchlist is
+    // queued, not applied yet, when the demand changes.
+    void feed.applySettings(watch('SOL/USDT'));
+    await feed.setRuleDemand(demand(['ETH/USDT', '5m', 10]));
+    await clock.advance(2_000);
+    expect(feed.list().map((s) => `${s.id} ${s.state}`)).toEqual([
+      'sim|ETH/USDT|5m live',
+      'sim|SOL/USDT|1m live',
+      'sim|SOL/USDT|ticker live',
+    ]);
+    await feed.stop();
+  });
 });

@@ -77,4 +77,31 @@ describe('serve command line', () => {
       '--log-level must be one of debug, info, warn, error, got "loud"',
     );
   });
+
+  it('reads a PostgreSQL store with the node name and lease length of a cluster collector', () => {
+    expect(
+      options(
+        '--store',
+        'postgres://cw:secret@db.lan:5432/candles',
+        '--node',
+        'collector-1',
+        '--lease-ttl',
+        '5000',
+      ),
+    ).toMatchObject({
+      store: 'postgres://cw:secret@db.lan:5432/candles',
+      node: 'collector-1',
+      leaseTtlMs: 5_000,
+    });
+    expect(options('--store=postgresql://db/cw').store).toBe('postgresql://db/cw');
+  });
+
+  it('refuses a store that is not PostgreSQL without echoing its password, and cluster options without one', () => {
+    expect(usageError('--store', 'mysql://cw:secret@db/x')).toBe(
+      '--store must be a postgres:// or postgresql:// address, got "db/x"',
+    );
+    expect(usageError('--store', 'postgres://db/x', '--node', 'a b')).toContain('--node must be');
+    expect(usageError('--store', 'postgres://db/x', '--lease-ttl', '100')).toContain('at least 500');
+    expect(usageError('--node', 'a')).toBe('--node and --lease-ttl only apply with --store postgres://…');
+  });
 });

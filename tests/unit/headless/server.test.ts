@@ -3,13 +3,14 @@ import { get } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createCore, type Core } from '../../../src/main/core/app';
 import { silentLogger } from '../../../src/main/core/base/log';
 import { createAccessToken } from '../../../src/main/headless/access-token';
 import { startHeadlessServer, type HeadlessServer } from '../../../src/main/headless/server';
 import type { ServerFrame } from '../../../src/shared/contract/wire';
+import { waitForValue } from '../../support/wait-for';
 
 let dir: string;
 let core: Core;
@@ -51,17 +52,7 @@ function connect(host = `127.0.0.1:${server.port}`): Promise<{ ws: WebSocket; fr
   });
 }
 
-/** The value `probe` finds, waited for as long as a loaded machine may need. */
-function until<T>(probe: () => T | undefined): Promise<T> {
-  return vi.waitFor(
-    () => {
-      const value = probe();
-      if (value === undefined) throw new Error('condition not met');
-      return value;
-    },
-    { timeout: 15_000, interval: 10 },
-  );
-}
+const until = waitForValue;
 
 /** Whether this machine can listen on ::1 at all (IPv6 may be disabled in a container). */
 function ipv6LoopbackWorks(): Promise<boolean> {
@@ -159,9 +150,17 @@ describe('headless server', () => {
     }
     core.events.emit('app:resumed', { sleptMs: 1_000, at: 1 });
 
+    // Only the events this test emits: the default sim feed streams from the start, and its own
+    // candles and tickers (BTC/USDT among them) reach a subscribed client whenever the machine lets it.
+    const ours = (f: ServerFrame & { t: 'event' }) => {
+      const p = f.payload as { forming?: number[] | null; time?: number };
+      if (f.event === 'candles:updated') return p.forming?.[0] === 60_000;
+      if (f.event === 'ticker:updated') return p.time === 1;
+      return f.event === 'app:resumed';
+    };
     const seen = (client: { frames: ServerFrame[] }) =>
       client.frames.flatMap((f) => {
-        if (f.t !== 'event') return [];
+        if (f.t !== 'event' || !ours(f)) return [];
         const p = f.payload as { series?: { symbol: string }; symbol?: string };
         return [`${f.event} ${p.series?.symbol ?? p.symbol ?? ''}`.trim()];
       });

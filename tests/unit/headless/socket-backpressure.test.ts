@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitForValue } from '../../support/wait-for';
 import { WebSocket } from 'ws';
 import { ok } from '../../../src/shared/contract/result';
 import { CLOSE_NOT_READING } from '../../../src/shared/contract/wire';
@@ -57,14 +58,7 @@ async function start(closeGraceMs: number) {
   return { ws, raw, records, dropped };
 }
 
-async function until<T>(probe: () => T | undefined, what: string): Promise<T> {
-  for (let i = 0; i < 1_000; i++) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`condition not met: ${what}`);
-}
+const until = waitForValue;
 
 describe('a headless client that stops reading', () => {
   it('is dropped once its replies pass the bound, with the server never holding much more', async () => {

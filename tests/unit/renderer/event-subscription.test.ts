@@ -118,6 +118,22 @@ describe('declareEventSubscription', () => {
     ]);
   });
 
+  it("asks for the chart's order book only while the book tab is open and the panel unfolded", async () => {
+    const app = start(defaultSettings());
+    await settle();
+    const books = () => (app.declarations().at(-1) as { orderbooks: unknown[] }).orderbooks;
+    expect(books()).toEqual([]);
+    app.ui.getState().setBottomTab('book');
+    expect(books()).toEqual([{ exchange: 'sim', symbol: 'BTC/USDT' }]);
+    app.ui.getState().openChart({ exchange: 'sim', symbol: 'ETH/USDT' });
+    expect(books()).toEqual([{ exchange: 'sim', symbol: 'ETH/USDT' }]);
+    app.ui.getState().setPanelCollapsed(true);
+    expect(books()).toEqual([]);
+    app.ui.getState().setPanelCollapsed(false);
+    app.ui.getState().setBottomTab('alerts');
+    expect(books()).toEqual([]);
+  });
+
   it('declares the same again after a reconnect, when the server sees a new client', async () => {
     const app = start(defaultSettings());
     await settle();

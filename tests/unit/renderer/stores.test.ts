@@ -3,7 +3,7 @@ import { createAlertsStore } from '../../../src/renderer/alerts/alerts-store';
 import type { SoundPlayer } from '../../../src/renderer/alerts/sound-player';
 import { FrameBatcher } from '../../../src/renderer/live/frame-batcher';
 import { needsOnboarding, starterSettings } from '../../../src/renderer/onboarding/onboarding';
-import { createMarketStore } from '../../../src/renderer/state/market-store';
+import { bookSeenKey, createMarketStore } from '../../../src/renderer/state/market-store';
 import { createUiStore } from '../../../src/renderer/state/ui-store';
 import type { Transport } from '../../../src/renderer/transport/transport';
 import { createContractApi, type EventSink } from '../../../src/shared/contract/client';
@@ -88,6 +88,37 @@ describe('market store', () => {
     expect(updates).toBe(1);
     expect(Object.keys(store.getState().tickers)).toHaveLength(50);
     expect(store.getState().tickers['sim|S0/USDT']?.last).toBe(100);
+  });
+
+  it('keeps the newest order book per frame, dates only synced ones, and forgets a book on request', async () => {
+    const frames = manualFrames();
+    const fake = fakeTransport();
+    const store = createMarketStore(fake.transport, frames.schedule);
+    await settle();
+    const book = (bid: number, synced = true) => ({
+      exchange: 'sim',
+      symbol: 'BTC/USDT',
+      time: 1,
+      bids: [[bid, 1]] as [number, number][],
+      asks: [[bid + 1, 1]] as [number, number][],
+      synced,
+    });
+    const now = vi.spyOn(Date, 'now').mockReturnValue(1_000);
+    fake.emit('orderbook:updated', book(100));
+    fake.emit('orderbook:updated', book(101));
+    frames.runFrame();
+    expect(store.getState().books['sim|BTC/USDT']?.bids).toEqual([[101, 1]]);
+    expect(store.getState().seenAt[bookSeenKey('sim', 'BTC/USDT')]).toBe(1_000);
+    // The core resends the last book marked unsynced while it resnapshots: not a fresh arrival.
+    now.mockReturnValue(2_000);
+    fake.emit('orderbook:updated', book(101, false));
+    frames.runFrame();
+    now.mockRestore();
+    expect(store.getState().books['sim|BTC/USDT']?.synced).toBe(false);
+    expect(store.getState().seenAt[bookSeenKey('sim', 'BTC/USDT')]).toBe(1_000);
+    store.forgetBook('sim', 'BTC/USDT');
+    expect(store.getState().books['sim|BTC/USDT']).toBeUndefined();
+    expect(store.getState().seenAt[bookSeenKey('sim', 'BTC/USDT')]).toBeUndefined();
   });
 });
 

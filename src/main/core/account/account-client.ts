@@ -1,10 +1,4 @@
-import ccxt, {
-  type Balances,
-  type Exchange,
-  type Order as CcxtOrder,
-  type Position as CcxtPosition,
-  type Trade as CcxtTrade,
-} from 'ccxt';
+import { type Balances, type Exchange } from 'ccxt';
 import type { AccountOrder, AccountPosition, KeyPermissions } from '../../../shared/contract/methods/account';
 import type { SecretField } from '../../../shared/contract/methods/store';
 import type { ExchangeSettings } from '../../../shared/domain/settings';
@@ -12,28 +6,23 @@ import { createCcxtExchange, usesPlainWebsocket } from '../exchange/ccxt-factory
 import { guardKeyedTransport } from '../exchange/host-guard';
 import { pauseGateOnRetryAfter } from '../exchange/ccxt-source';
 import { RestGate } from '../exchange/rest-gate';
+import { dropSocket, guardOrphanFutures, SocketGenerations, wsClients } from '../exchange/ws-sockets';
 import type { Clock } from '../base/clock';
 import type { Logger } from '../base/log';
 import { describeAccessError } from './access-error';
+import {
+  balanceRows,
+  num,
+  toOrder,
+  toPositions,
+  toTrade,
+  type BalanceRow,
+  type TradeRow,
+} from './ccxt-mappers';
 import { PERMISSIONS_VISIBLE } from './credential-fields';
 import { restrictToReadCalls } from './read-only-allowlist';
 
-/** One asset of a balance; `total` includes what open orders lock (`used`). */
-export type BalanceRow = { asset: string; free: number | null; used: number | null; total: number };
-
-/** A fill as the exchange reports it, before it is stored. */
-export type TradeRow = {
-  tradeId: string;
-  orderId: string | null;
-  symbol: string;
-  side: 'buy' | 'sell';
-  price: number;
-  amount: number;
-  cost: number | null;
-  fee: { cost: number; currency: string } | null;
-  takerOrMaker: 'taker' | 'maker' | null;
-  time: number;
-};
+export type { BalanceRow, TradeRow } from './ccxt-mappers';
 
 export type PrivateCapabilities = {
   watchBalance: boolean;
@@ -106,14 +95,6 @@ const TRADES_PAGE = 500;
 const MAX_TRADE_PAGES = 20;
 const DERIVATIVE_TYPES = new Set(['swap', 'future', 'futures', 'delivery', 'linear', 'inverse', 'option']);
 
-type WsClientView = {
-  url: string;
-  error?: unknown;
-  connection?: { terminate?: () => void };
-  future(hash: string): Promise<unknown>;
-  close(): unknown;
-};
-
 /**
  * The ccxt instance of the private side, separate from the market data one: with keys set,
  * loadMarkets of Binance makes signed calls (currencies, margin pairs), so a wrong secret on the
@@ -140,36 +121,6 @@ export const createAccountClient: AccountClientFactory = (opts) => {
   return new CcxtAccountClient(ex, opts);
 };
 
-/**
- * ccxt 4.5.84 (Binance spot) creates a future for the WebSocket API login ahead of the request and
- * rejects it when the login fails (bad key, clock); nothing awaits it, so Node reports an unhandled
- * rejection, which ends the process by default. The same error also rejects the watch we await,
- * so every future of this instance's sockets gets a no-op handler: scoped to this instance, and
- * nothing is lost.
- */
-function guardOrphanFutures(ex: Exchange): void {
-  const target = ex as unknown as { client(url: string): WsClientView };
-  const original = target.client.bind(ex);
-  const guarded = new WeakSet<object>();
-  target.client = (url: string) => {
-    const client = original(url);
-    if (!guarded.has(client)) {
-      guarded.add(client);
-      const future = client.future.bind(client);
-      const handled = new WeakSet<object>();
-      client.future = (hash: string) => {
-        const f = future(hash);
-        if (!handled.has(f)) {
-          handled.add(f);
-          f.catch(() => {});
-        }
-        return f;
-      };
-    }
-    return client;
-  };
-}
-
 class CcxtAccountClient implements ReadOnlyAccountClient {
   readonly id: string;
   readonly name: string;
@@ -177,8 +128,7 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
   private readonly gate: RestGate;
   private marketsLoading: Promise<void> | null = null;
   private lastBalance = new Map<string, string>();
-  private readonly lastClientByUrl = new Map<string, object>();
-  private generation = 0;
+  private readonly sockets = new SocketGenerations();
 
   constructor(
     private readonly ex: Exchange,
@@ -338,30 +288,12 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
   }
 
   connection(): number {
-    const clients = (this.ex.clients ?? {}) as unknown as Record<string, object>;
-    for (const [url, client] of Object.entries(clients)) {
-      const before = this.lastClientByUrl.get(url);
-      if (before === client) continue;
-      if (before !== undefined) this.generation++;
-      this.lastClientByUrl.set(url, client);
-    }
-    return this.generation;
+    return this.sockets.current(wsClients(this.ex));
   }
 
   dropConnection(): void {
-    const clients = (this.ex.clients ?? {}) as unknown as Record<string, WsClientView>;
-    for (const [url, client] of Object.entries(clients)) {
-      // Marked closed-by-user first, so ccxt's onClose leaves the registry (and a newer socket) alone.
-      client.error = new ccxt.ExchangeClosedByUser(`${this.id}: reconnecting the private stream`);
-      delete (this.ex.clients as unknown as Record<string, unknown>)[url];
-      try {
-        // terminate, not close: a stalled server may never answer the closing handshake.
-        if (client.connection?.terminate) client.connection.terminate();
-        else void client.close();
-      } catch (err) {
-        this.opts.log.debug('closing a private socket failed', { url, error: err });
-      }
-    }
+    for (const [url, client] of Object.entries(wsClients(this.ex)))
+      dropSocket(this.ex, url, client, `${this.id}: reconnecting the private stream`, this.opts.log);
   }
 
   async clockOffset(): Promise<number | null> {
@@ -442,109 +374,4 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
       throw describeAccessError(err, this.name, this.opts.redact);
     }
   }
-}
-
-function balanceRows(b: Balances): BalanceRow[] {
-  const rows: BalanceRow[] = [];
-  const totals = (b.total ?? {}) as unknown as Record<string, unknown>;
-  const free = (b.free ?? {}) as unknown as Record<string, unknown>;
-  const used = (b.used ?? {}) as unknown as Record<string, unknown>;
-  for (const asset of Object.keys(totals)) {
-    const total = num(totals[asset]);
-    const f = num(free[asset]);
-    const u = num(used[asset]);
-    const sum = total ?? (f !== null && u !== null ? f + u : null);
-    if (sum === null) continue;
-    rows.push({ asset, free: f, used: u, total: sum });
-  }
-  return rows;
-}
-
-function toOrder(o: CcxtOrder): AccountOrder | null {
-  if (!o?.id || !o.symbol || (o.side !== 'buy' && o.side !== 'sell')) return null;
-  return {
-    id: String(o.id),
-    clientOrderId: o.clientOrderId ? String(o.clientOrderId) : null,
-    symbol: o.symbol,
-    side: o.side,
-    type: o.type ?? null,
-    price: num(o.price),
-    average: num(o.average),
-    amount: num(o.amount),
-    filled: num(o.filled),
-    remaining: num(o.remaining),
-    status: String(o.status ?? 'open'),
-    createdAt: num(o.timestamp),
-    updatedAt: num(o.lastUpdateTimestamp ?? o.lastTradeTimestamp ?? o.timestamp),
-  };
-}
-
-function toTrade(t: CcxtTrade): TradeRow | null {
-  const price = num(t?.price);
-  const amount = num(t?.amount);
-  const time = num(t?.timestamp);
-  if (
-    !t?.symbol ||
-    (t.side !== 'buy' && t.side !== 'sell') ||
-    price === null ||
-    amount === null ||
-    time === null
-  )
-    return null;
-  const order = t.order ? String(t.order) : null;
-  const feeCost = num(t.fee?.cost);
-  return {
-    // An exchange without trade ids still identifies a fill by its order, time, price and amount.
-    tradeId: t.id ? String(t.id) : `${order ?? '-'}:${time}:${price}:${amount}`,
-    orderId: order,
-    symbol: t.symbol,
-    side: t.side,
-    price,
-    amount,
-    cost: num(t.cost),
-    fee: feeCost !== null && t.fee?.currency ? { cost: feeCost, currency: t.fee.currency } : null,
-    takerOrMaker: t.takerOrMaker === 'taker' || t.takerOrMaker === 'maker' ? t.takerOrMaker : null,
-    time,
-  };
-}
-
-/**
- * A position, or a closed one (0 contracts) so the book drops it: when the exchange does not say
- * which side closed, both sides are reported closed.
- */
-function toPositions(p: CcxtPosition): AccountPosition[] {
-  const contracts = num(p?.contracts);
-  if (!p?.symbol || contracts === null) return [];
-  const side = p.side === 'short' || p.side === 'long' ? p.side : contracts < 0 ? 'short' : null;
-  const mark = num(p.markPrice);
-  const liquidation = num(p.liquidationPrice);
-  const position: AccountPosition = {
-    symbol: p.symbol,
-    side: side ?? 'long',
-    contracts: Math.abs(contracts),
-    contractSize: num(p.contractSize),
-    notional: num(p.notional),
-    entryPrice: num(p.entryPrice),
-    markPrice: mark,
-    unrealizedPnl: num(p.unrealizedPnl),
-    liquidationPrice: liquidation,
-    leverage: num(p.leverage),
-    marginMode: p.marginMode ?? null,
-    liquidationDistance:
-      mark !== null && mark > 0 && liquidation !== null && liquidation > 0
-        ? Math.abs(mark - liquidation) / mark
-        : null,
-    updatedAt: num(p.timestamp),
-  };
-  if (side === null && contracts === 0) return [position, { ...position, side: 'short' }];
-  return [position];
-}
-
-function num(v: unknown): number | null {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
-  if (typeof v === 'string' && v.trim() !== '') {
-    const n = Number(v);
-    return Number.isFinite(n) ? n : null;
-  }
-  return null;
 }

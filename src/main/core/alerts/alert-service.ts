@@ -26,6 +26,11 @@ export type AlertServiceOptions = {
   missedQuietMs?: number;
   /** …or at the latest this long after the first (default 30 s) */
   missedMaxWaitMs?: number;
+  /**
+   * Several collectors sharing a database (core/cluster): called once the alert is stored locally and
+   * before any channel; false means another node already recorded this firing, so it is not told again.
+   */
+  claim?: (alert: Alert) => Promise<boolean>;
 };
 
 /** Ids listed in `alerts:status-changed`; beyond this the UI simply reloads. */
@@ -90,8 +95,22 @@ export class AlertService {
       this.opts.rules.saveState(f.rule.id, f.key, f.state);
       return null;
     }
-    if (alert.status === 'missed') this.missed.add(alert);
-    else this.opts.delivery.deliver(alert, { sound: f.rule.rule.sound });
+    const route = () => {
+      if (alert.status === 'missed') this.missed.add(alert);
+      else this.opts.delivery.deliver(alert, { sound: f.rule.rule.sound });
+    };
+    if (!this.opts.claim) route();
+    else
+      void this.opts.claim(alert).then(
+        (first) => first && route(),
+        (err: unknown) => {
+          // Better told twice than never: without the shared record the alert is still delivered.
+          this.opts.log.error('could not record the alert in the shared store; delivering it anyway', {
+            error: err,
+          });
+          route();
+        },
+      );
     return alert;
   }
 

@@ -1,5 +1,7 @@
 import type { signalsMethods } from '../../../shared/contract/methods/signals';
 import { ContractError } from '../../../shared/contract/result';
+import type { Alert } from '../../../shared/domain/alert';
+import type { SeriesKey } from '../../../shared/domain/market';
 import type { Rule } from '../../../shared/domain/rule';
 import type { Settings } from '../../../shared/domain/settings';
 import type { CandleUpdate } from '../candles/ports';
@@ -42,6 +44,10 @@ export type AlertsModuleOptions = {
   remote?: RemoteOptions;
   missedQuietMs?: number;
   missedMaxWaitMs?: number;
+  /** several collectors: the shared store decides which node tells an alert (AlertServiceOptions.claim) */
+  claimAlert?: (alert: Alert) => Promise<boolean>;
+  /** several collectors: another node holds this series' stream (ReadinessInputs.elsewhere) */
+  collectedElsewhere?: (key: SeriesKey) => boolean;
   /** expiry and history pruning in the background; tests shorten the waits */
   housekeeping?: Pick<AlertHousekeepingOptions, 'intervalMs' | 'initialDelayMs' | 'batch'>;
 };
@@ -89,6 +95,7 @@ export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
     now,
     missedQuietMs: opts.missedQuietMs,
     missedMaxWaitMs: opts.missedMaxWaitMs,
+    claim: opts.claimAlert,
   });
   const engine = new RuleEngine({
     onFire: (f) => alerts.record(f),
@@ -106,6 +113,7 @@ export function createAlertsModule(opts: AlertsModuleOptions): AlertsModule {
     held: (key) => engine.heldCandles(key),
     depth: SERIES_DEPTH,
     now,
+    elsewhere: opts.collectedElsewhere,
   });
   const rules = new RuleService({
     repo: ruleRepo,

@@ -154,6 +154,10 @@ export class RuleEngine {
   onCandles(u: CandleUpdate): void {
     const first = u.closed[0]?.[0] ?? u.forming?.[0];
     const s = this.seriesFor(u.key, first);
+    // A series bound to a rule before the store held anything of it (a cluster node binds every
+    // rule at start, then takes a stream over and copies its shared history in) warms up from the
+    // store when its data begins, so a backfill knows where the data stopped.
+    if (s.lastClosedTime === undefined && first !== undefined) this.warmFromStore(s, first);
     const bindings = this.bindings.get(s.id);
     if (u.origin === 'live') {
       s.liveAt = this.opts.now();
@@ -332,14 +336,17 @@ export class RuleEngine {
     s = new SeriesState(key, SERIES_DEPTH);
     s.joinedAt = this.joined.get(id);
     this.series.set(id, s);
-    if (this.opts.history) {
-      try {
-        for (const c of this.opts.history(key, firstOpenTime, SERIES_DEPTH)) s.commit(c);
-      } catch (err) {
-        this.opts.log.warn(`could not load stored candles of ${id}; indicators warm up live`, { error: err });
-      }
-    }
+    this.warmFromStore(s, firstOpenTime);
     return s;
+  }
+
+  private warmFromStore(s: SeriesState, before: number | undefined): void {
+    if (!this.opts.history) return;
+    try {
+      for (const c of this.opts.history(s.key, before, SERIES_DEPTH)) s.commit(c);
+    } catch (err) {
+      this.opts.log.warn(`could not load stored candles of ${s.id}; indicators warm up live`, { error: err });
+    }
   }
 }
 

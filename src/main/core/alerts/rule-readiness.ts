@@ -15,6 +15,11 @@ export type ReadinessInputs = {
   /** most closed candles the engine keeps per series: a warm-up never needs more */
   depth: number;
   now: number;
+  /**
+   * One collector of several (core/cluster): true when another node holds the series' stream, and so
+   * collects it and evaluates the rules on it. Such a leg is neither waited for nor warmed up here.
+   */
+  elsewhere?(key: SeriesKey): boolean;
 };
 
 const label = (key: SeriesKey) => `${key.symbol} ${key.timeframe}`;
@@ -47,9 +52,16 @@ export function ruleReadiness(stored: StoredRule, inputs: ReadinessInputs): Rule
   const needs = ruleSeriesNeeds(rule, inputs.watchlist);
   if (needs.length === 0)
     return { state: 'waiting', ...none, reason: `no ${rule.exchange} symbol on the watchlist` };
+  const here = inputs.elsewhere ? needs.filter((n) => !inputs.elsewhere!(n.key)) : needs;
+  if (here.length === 0)
+    return {
+      state: 'waiting',
+      ...none,
+      reason: `${label(needs[0]!.key)}: another node of the cluster collects it and evaluates this rule`,
+    };
   let waiting: string | null = null;
   let warming: { have: number; need: number; key: SeriesKey } | null = null;
-  for (const { key, candles } of needs) {
+  for (const { key, candles } of here) {
     const info = inputs.stream(seriesId(key));
     if (info?.state === 'error')
       return {
@@ -99,6 +111,7 @@ export class ReadinessTracker {
       depth: number;
       now(): number;
       intervalMs?: number;
+      elsewhere?(key: SeriesKey): boolean;
     },
   ) {
     this.unsubscribe = opts.events.subscribe((event, payload) => {
@@ -145,6 +158,7 @@ export class ReadinessTracker {
       held: this.opts.held,
       depth: this.opts.depth,
       now: this.opts.now(),
+      elsewhere: this.opts.elsewhere,
     };
   }
 

@@ -8,9 +8,10 @@ const HIGH_RATE_EVENTS: ReadonlySet<EventName> = new Set<EventName>([
   'indicators:updated',
   'ticker:updated',
   'orderbook:updated',
+  'trades:updated',
 ]);
 
-type SymbolRef = { exchange: string; symbol: string };
+export type SymbolRef = { exchange: string; symbol: string };
 const symbolId = (r: SymbolRef) => `${r.exchange}|${r.symbol}`;
 
 /**
@@ -60,6 +61,7 @@ export class ClientSubscription {
       case 'ticker:updated':
         return this.declared.tickers.has(symbolId(payload as SymbolRef));
       case 'orderbook:updated':
+      case 'trades:updated':
         return this.declared.orderbooks.has(symbolId(payload as SymbolRef));
       default:
         return true;
@@ -71,37 +73,49 @@ export class ClientSubscription {
 export type ClientContext = { subscription: ClientSubscription };
 
 /**
- * The candle series clients have on screen, by client: a chart may show a timeframe the watchlist
- * does not stream (issue 13: viewing 1d once added it to the watchlist for good). The feed streams
- * the union of these with the watchlist while any client views them, and stops when none does.
+ * What clients have on screen, by client: the candle series of a chart (which may show a timeframe
+ * the watchlist does not stream — issue 13: viewing 1d once added it to the watchlist for good), or
+ * the order book of an open book panel. The feed streams the union of these while any client views
+ * them, and stops when none does (a client that goes away releases what it viewed).
  */
-export class ViewedSeries {
-  private readonly byClient = new Map<ClientSubscription, SeriesKey[]>();
-  private readonly listeners = new Set<(keys: SeriesKey[]) => void>();
+export class ClientViews<K> {
+  private readonly byClient = new Map<ClientSubscription, K[]>();
+  private readonly listeners = new Set<(keys: K[]) => void>();
 
-  set(client: ClientSubscription, keys: readonly SeriesKey[]): void {
+  constructor(private readonly idOf: (key: K) => string) {}
+
+  set(client: ClientSubscription, keys: readonly K[]): void {
     if (!this.byClient.has(client)) client.onClose(() => this.release(client));
-    this.byClient.set(client, [...keys]);
-    this.changed();
+    this.changing(() => this.byClient.set(client, [...keys]));
   }
 
   release(client: ClientSubscription): void {
-    if (this.byClient.delete(client)) this.changed();
+    this.changing(() => this.byClient.delete(client));
   }
 
-  all(): SeriesKey[] {
-    const unique = new Map<string, SeriesKey>();
-    for (const keys of this.byClient.values()) for (const k of keys) unique.set(seriesId(k), k);
+  all(): K[] {
+    const unique = new Map<string, K>();
+    for (const keys of this.byClient.values()) for (const k of keys) unique.set(this.idOf(k), k);
     return [...unique.values()];
   }
 
-  onChange(listener: (keys: SeriesKey[]) => void): () => void {
+  onChange(listener: (keys: K[]) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private changed(): void {
+  /** A client declares again on every change of its screen: the feed hears only real changes. */
+  private changing(change: () => void): void {
+    const before = this.all().map(this.idOf).join('\n');
+    change();
     const keys = this.all();
+    if (keys.map(this.idOf).join('\n') === before) return;
     for (const l of this.listeners) l(keys);
   }
 }
+
+/** The candle series clients' charts show. */
+export const viewedSeries = () => new ClientViews<SeriesKey>(seriesId);
+
+/** The order books clients' book panels show. */
+export const viewedBooks = () => new ClientViews<SymbolRef>(symbolId);

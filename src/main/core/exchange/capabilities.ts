@@ -47,6 +47,7 @@ export function capabilitiesFromCcxt(
     aggregatedTimeframes: aggregatedTimeframes(timeframes),
     websocketTicker: ex.has['watchTicker'] === true,
     websocketOrderBook: ex.has['watchOrderBook'] === true,
+    websocketTrades: ex.has['watchTrades'] === true,
     orderBook: ex.has['watchOrderBook'] === true || ex.has['fetchOrderBook'] === true,
     // ccxt parses Binance's kline `x` (closed) flag but drops it; no ccxt exchange hands it over.
     closedFlag: false,

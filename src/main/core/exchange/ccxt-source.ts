@@ -1,6 +1,11 @@
-import ccxt, { type Exchange, type OrderBook as CcxtOrderBook, type Ticker as CcxtTicker } from 'ccxt';
+import {
+  type Exchange,
+  type OrderBook as CcxtOrderBook,
+  type Ticker as CcxtTicker,
+  type Trade as CcxtTrade,
+} from 'ccxt';
 import type { ExchangeCapabilities, MarketInfo } from '../../../shared/domain/exchange';
-import type { Candle, OrderBook, Ticker } from '../../../shared/domain/market';
+import type { Candle, OrderBook, Ticker, Trade } from '../../../shared/domain/market';
 import { retryAfterMs } from '../base/backoff';
 import type { Clock } from '../base/clock';
 import type { Logger } from '../base/log';
@@ -20,17 +25,10 @@ import {
   type CandleBatch,
   type MarketSource,
   type TickerBatch,
+  type TradesBatch,
 } from './market-source';
 import { RestGate } from './rest-gate';
-
-/** The part of ccxt's WsClient we look at to tell connections apart and to drop one. */
-type WsClientView = {
-  url: string;
-  subscriptions?: Record<string, unknown>;
-  error?: unknown;
-  connection?: { terminate?: () => void };
-  close(): unknown;
-};
+import { dropSocket, SocketGenerations, wsClients } from './ws-sockets';
 
 /** ccxt's TICK_SIZE precision mode: `precision.price` is the price step itself, not a digit count. */
 const TICK_SIZE = 4;
@@ -56,10 +54,9 @@ export class CcxtSource implements MarketSource {
   private readonly clientIds = new WeakMap<object, number>();
   private nextClientId = 1;
   private readonly streamClients = new Map<string, { url: string; client: object } | null>();
-  private readonly lastClientByUrl = new Map<string, object>();
+  private readonly sockets = new SocketGenerations();
   /** the socket generation in which each candle stream last went out in a subscription batch */
   private readonly batchedAt = new Map<string, number>();
-  private generation = 0;
   private subscribeBatch: Array<[string, string]> = [];
   private subscribeSent: Promise<void> | null = null;
   private unsubscribeBatch: Array<[string, string]> = [];
@@ -169,9 +166,7 @@ export class CcxtSource implements MarketSource {
           // socket be replaced before the streams saw data, the generation moves and they batch
           // again. Marked when queued instead, a first socket was never seen, its replacement
           // did not count, and every stream re-subscribed alone, paced at 5 a second.
-          const generation = this.replacedSockets(
-            (this.ex.clients ?? {}) as unknown as Record<string, WsClientView>,
-          );
+          const generation = this.sockets.current(wsClients(this.ex));
           for (const [s, tf] of batch) this.batchedAt.set(`c|${s}|${tf}`, generation);
           sent.catch((err: unknown) => {
             // The socket failed before the batch went out (on a loaded machine the first dial can
@@ -202,12 +197,12 @@ export class CcxtSource implements MarketSource {
    * quadratic. A stream sent twice costs nothing: ccxt skips subscriptions a socket already has.
    */
   private subscribed(key: string): boolean {
-    const clients = (this.ex.clients ?? {}) as unknown as Record<string, WsClientView>;
+    const clients = wsClients(this.ex);
     const known = this.streamClients.get(key);
     if (known && clients[known.url] === known.client) return true;
     // This exchange's subscription hashes do not name the symbol: we cannot tell, leave it to ccxt.
     if (known === null) return true;
-    return this.batchedAt.get(key) === this.replacedSockets(clients);
+    return this.batchedAt.get(key) === this.sockets.current(clients);
   }
 
   async unwatchCandles(symbol: string, timeframe: string): Promise<void> {
@@ -276,6 +271,27 @@ export class CcxtSource implements MarketSource {
     return this.toBook(symbol, book, depth);
   }
 
+  /** ccxt.pro hands over the trades since the previous call (its `newUpdates` default), oldest first. */
+  async watchTrades(symbol: string): Promise<TradesBatch> {
+    const trades = await this.watching(this.ex.watchTrades(symbol));
+    return {
+      trades: trades.map((t) => this.toTrade(t)),
+      connection: this.connectionOf(`r|${symbol}`, symbol),
+    };
+  }
+
+  async unwatchTrades(symbol: string): Promise<void> {
+    this.streamClients.delete(`r|${symbol}`);
+    if (this.ex.has['unWatchTrades'] === true) await this.ex.unWatchTrades(symbol);
+  }
+
+  async fetchTrades(symbol: string, limit: number): Promise<Trade[]> {
+    const trades = await this.watching(
+      this.gate.run(() => this.ex.fetchTrades(symbol, undefined, limit), REST_PRIORITY.poll),
+    );
+    return trades.map((t) => this.toTrade(t));
+  }
+
   /** A watch's or REST call's result, its failure translated by the exchange's quirks (quirkError). */
   private async watching<T>(call: Promise<T>): Promise<T> {
     try {
@@ -294,7 +310,7 @@ export class CcxtSource implements MarketSource {
   }
 
   reconnect(symbol?: string, opts: { keepLiveSockets?: boolean } = {}): void {
-    const clients = (this.ex.clients ?? {}) as unknown as Record<string, WsClientView>;
+    const clients = wsClients(this.ex);
     // Some exchanges name the market id in their hashes (OKX `candle1m:BTC-USDT`, BingX `BTC-USDT@kline_1min`).
     const names = symbol === undefined ? [] : this.streamNames(symbol).symbols;
     const now = this.deps.clock.now();
@@ -306,17 +322,7 @@ export class CcxtSource implements MarketSource {
         this.deps.log.debug('stale stream on a live socket: socket kept', { url, symbol });
         continue;
       }
-      // Marked closed-by-user first: ccxt's onClose then leaves the registry alone. Otherwise it
-      // deletes `clients[url]` by url when the old socket finally closes, orphaning the new one.
-      client.error = new ccxt.ExchangeClosedByUser(`${this.id}: reconnecting`);
-      delete (this.ex.clients as unknown as Record<string, unknown>)[url];
-      try {
-        // terminate, not close: a stalled server may never answer the closing handshake.
-        if (client.connection?.terminate) client.connection.terminate();
-        else void client.close();
-      } catch (err) {
-        this.deps.log.debug('closing a socket failed', { url, error: err });
-      }
+      dropSocket(this.ex, url, client, `${this.id}: reconnecting`, this.deps.log);
     }
   }
 
@@ -451,7 +457,7 @@ export class CcxtSource implements MarketSource {
    * after that one lookup per wake tells whether it is still the registered one.
    */
   private connectionOf(key: string, symbol: string, timeframe?: string): number {
-    const clients = (this.ex.clients ?? {}) as unknown as Record<string, WsClientView>;
+    const clients = wsClients(this.ex);
     const known = this.streamClients.get(key);
     if (known && clients[known.url] === known.client) return this.idOf(known.client);
     if (known === undefined || known !== null) {
@@ -467,7 +473,7 @@ export class CcxtSource implements MarketSource {
       this.streamClients.set(key, null);
     }
     // This exchange names its subscriptions some other way: any replaced socket counts.
-    return -this.replacedSockets(clients);
+    return -this.sockets.current(clients);
   }
 
   private idOf(client: object): number {
@@ -477,26 +483,6 @@ export class CcxtSource implements MarketSource {
       this.clientIds.set(client, id);
     }
     return id;
-  }
-
-  /**
-   * A number that grows whenever a socket is replaced or gone (ccxt deletes a closed socket from
-   * `clients` and dials a new one only at the next watch).
-   */
-  private replacedSockets(clients: Record<string, WsClientView>): number {
-    for (const url of this.lastClientByUrl.keys()) {
-      if (url in clients) continue;
-      this.lastClientByUrl.delete(url);
-      this.generation++;
-    }
-    for (const [url, client] of Object.entries(clients)) {
-      const before = this.lastClientByUrl.get(url);
-      if (before !== client) {
-        if (before !== undefined) this.generation++;
-        this.lastClientByUrl.set(url, client);
-      }
-    }
-    return this.generation;
   }
 
   private toTicker(symbol: string, t: CcxtTicker): Ticker {
@@ -509,6 +495,15 @@ export class CcxtSource implements MarketSource {
       ask: num(t.ask),
       changePercent24h: num(t.percentage),
       quoteVolume24h: num(t.quoteVolume),
+    };
+  }
+
+  private toTrade(t: CcxtTrade): Trade {
+    return {
+      time: t.timestamp ?? this.deps.clock.now(),
+      price: Number(t.price),
+      amount: Number(t.amount),
+      side: t.side === 'buy' || t.side === 'sell' ? t.side : null,
     };
   }
 

@@ -1,5 +1,5 @@
 import type { ExchangeCapabilities, MarketInfo } from '../../../shared/domain/exchange';
-import type { Candle, OrderBook, Ticker } from '../../../shared/domain/market';
+import type { Candle, OrderBook, Ticker, Trade } from '../../../shared/domain/market';
 
 /** What one wake of a candle watch hands over: every candle changed since `fromOpenTime`. */
 export type CandleBatch = {
@@ -10,6 +10,8 @@ export type CandleBatch = {
 
 export type TickerBatch = { ticker: Ticker; connection: number };
 export type BookBatch = { book: Omit<OrderBook, 'synced'>; connection: number };
+/** trades since the previous wake, oldest first */
+export type TradesBatch = { trades: Trade[]; connection: number };
 
 /** Priority of REST calls: live data first, then gaps newest first (their end time), then the rest. */
 export const REST_PRIORITY = { markets: Number.MAX_SAFE_INTEGER, poll: Number.MAX_SAFE_INTEGER - 1 } as const;
@@ -51,6 +53,11 @@ export type MarketSource = {
   watchOrderBook(symbol: string, depth: number): Promise<BookBatch>;
   unwatchOrderBook(symbol: string): Promise<void>;
   fetchOrderBook(symbol: string, depth: number): Promise<Omit<OrderBook, 'synced'>>;
+
+  watchTrades(symbol: string): Promise<TradesBatch>;
+  unwatchTrades(symbol: string): Promise<void>;
+  /** the last `limit` public trades, oldest first */
+  fetchTrades(symbol: string, limit: number): Promise<Trade[]>;
 
   /** resolves once no Retry-After window is open (ccxt's own REST snapshots must wait for it too) */
   restWindowClear(): Promise<void>;

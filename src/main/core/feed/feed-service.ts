@@ -1,5 +1,11 @@
 import { ContractError } from '../../../shared/contract/result';
-import { seriesId, type OrderBook, type SeriesKey, type Ticker } from '../../../shared/domain/market';
+import {
+  seriesId,
+  type OrderBook,
+  type RecentTrades,
+  type SeriesKey,
+  type Ticker,
+} from '../../../shared/domain/market';
 import type { ExchangeSettings, Settings, WatchItem } from '../../../shared/domain/settings';
 import type { StreamError, StreamInfo, StreamKind } from '../../../shared/domain/stream';
 import type { CandleHistory, CandleUpdate, CandleUpdateListener, GapLedger } from '../candles/ports';
@@ -13,7 +19,7 @@ import { classifyError } from '../base/classify-error';
 import { systemClock, type Clock, type TimerHandle } from '../base/clock';
 import { sameDemand, type SeriesDemand } from './rule-demand';
 import { timeframeSupport } from './market-check';
-import { BookStream, TickerStream, type QuoteStreamDeps } from './quote-streams';
+import { BookStream, TickerStream, TradesStream, type QuoteStreamDeps } from './quote-streams';
 import { StreamStatus } from '../streams/stream-status';
 
 /** What a user without any exchange configured sees: the simulator, so the whole app works offline. */
@@ -57,7 +63,7 @@ const TICK_MS = 1_000;
 const CLOCK_JUMP_MS = 10_000;
 const BASE_TIMEFRAME = '1m';
 
-type Quote = TickerStream | BookStream;
+type Quote = TickerStream | BookStream | TradesStream;
 type BookWatch = { exchange: string; symbol: string; depth: number };
 
 /**
@@ -76,12 +82,15 @@ export class FeedService {
   private readonly bookWatches = new Map<string, BookWatch>();
   /** series on a client's screen that the watchlist may not name (a chart's timeframe) */
   private viewed: SeriesKey[] = [];
+  /** order books on a client's screen (a book panel open, with its trades tape): streamed while shown */
+  private viewedBooks: { exchange: string; symbol: string }[] = [];
   private readonly lastTickers = new Map<string, Ticker>();
   // A failing listener is logged; it must never break a stream's loop (and its continuity).
   private readonly listeners = {
     candles: new Emitter<CandleUpdate>((err) => this.listenerFailed('candles', err)),
     tickers: new Emitter<Ticker>((err) => this.listenerFailed('ticker', err)),
     books: new Emitter<OrderBook>((err) => this.listenerFailed('orderbook', err)),
+    trades: new Emitter<RecentTrades>((err) => this.listenerFailed('trades', err)),
     states: new Emitter<StreamInfo>((err) => this.listenerFailed('state', err)),
   };
   private watchlist: WatchItem[] = [];
@@ -102,12 +111,7 @@ export class FeedService {
 
   /** Applies exchanges, watchlist and feed settings; calls are serialized. */
   applySettings(settings: Settings): Promise<void> {
-    this.applying = this.applying
-      .then(() => this.apply(settings))
-      .catch((err: unknown) => {
-        this.opts.log.error('applying feed settings failed', { error: err });
-      });
-    return this.applying;
+    return this.queueApply(() => settings);
   }
 
   /**
@@ -117,7 +121,21 @@ export class FeedService {
   setRuleDemand(demand: ReadonlyMap<string, SeriesDemand>): Promise<void> {
     if (sameDemand(demand, this.ruleDemand)) return this.applying;
     this.ruleDemand = demand;
-    return this.lastSettings ? this.applySettings(this.lastSettings) : this.applying;
+    // The settings as they stand when this apply runs, not as they were when it was queued: an
+    // applySettings queued just before (a cluster node handing over a stream changes both) is not undone.
+    return this.queueApply(() => this.lastSettings);
+  }
+
+  private queueApply(settings: () => Settings | null): Promise<void> {
+    this.applying = this.applying
+      .then(async () => {
+        const s = settings();
+        if (s) await this.apply(s);
+      })
+      .catch((err: unknown) => {
+        this.opts.log.error('applying feed settings failed', { error: err });
+      });
+    return this.applying;
   }
 
   /** resolves once the settings given so far are applied (exchanges built, streams started) */
@@ -148,6 +166,16 @@ export class FeedService {
     return this.queueReconcile();
   }
 
+  /**
+   * The order books clients show (their `events:subscribe` declarations): streamed at the default
+   * depth, with the symbol's recent trades, while a book panel is open, stopped when none is — a page
+   * that closes releases its book.
+   */
+  setViewedBooks(refs: readonly { exchange: string; symbol: string }[]): Promise<void> {
+    this.viewedBooks = [...refs];
+    return this.queueReconcile();
+  }
+
   async unwatchBook(exchange: string, symbol: string): Promise<void> {
     this.bookWatches.delete(`${exchange.toLowerCase()}|${symbol}`);
     await this.queueReconcile();
@@ -163,6 +191,10 @@ export class FeedService {
 
   onBook(listener: (b: OrderBook) => void): () => void {
     return this.listeners.books.on(listener);
+  }
+
+  onTrades(listener: (t: RecentTrades) => void): () => void {
+    return this.listeners.trades.on(listener);
   }
 
   onState(listener: (s: StreamInfo) => void): () => void {
@@ -250,7 +282,7 @@ export class FeedService {
     const wantSeries = new Map<string, { key: SeriesKey; aggregated: boolean; warmup: number }>();
     const wantQuotes = new Map<
       string,
-      { kind: 'ticker' | 'orderbook'; exchange: string; symbol: string; depth: number }
+      { kind: 'ticker' | 'orderbook' | 'trades'; exchange: string; symbol: string; depth: number }
     >();
     const failed = new Map<
       string,
@@ -312,6 +344,17 @@ export class FeedService {
     for (const b of this.bookWatches.values()) {
       wantQuotes.set(`${b.exchange}|${b.symbol}|orderbook`, { kind: 'orderbook', ...b });
     }
+    // Like viewed series: only on exchanges already running (a panel never builds an exchange).
+    for (const { exchange, symbol } of this.viewedBooks) {
+      const source = registry.find(exchange);
+      if (!source) continue;
+      const book = `${source.id}|${symbol}|orderbook`;
+      const depth = this.opts.bookDepth ?? 20;
+      if (!wantQuotes.has(book))
+        wantQuotes.set(book, { kind: 'orderbook', exchange: source.id, symbol, depth });
+      const trades = `${source.id}|${symbol}|trades`;
+      wantQuotes.set(trades, { kind: 'trades', exchange: source.id, symbol, depth: 0 });
+    }
 
     // Aggregates first: they listen to their 1m stream.
     for (const [id, s] of this.aggregatesFirst()) {
@@ -346,7 +389,9 @@ export class FeedService {
       const stream =
         q.kind === 'ticker'
           ? new TickerStream(q.symbol, deps, (t) => this.emitTicker(t))
-          : new BookStream(q.symbol, q.depth, deps, (b) => this.emitBook(b));
+          : q.kind === 'trades'
+            ? new TradesStream(q.symbol, deps, (t) => this.listeners.trades.emit(t))
+            : new BookStream(q.symbol, q.depth, deps, (b) => this.emitBook(b));
       this.quotes.set(id, stream);
       stream.start();
     }

@@ -16,7 +16,8 @@ type FeedHandlers = Pick<
 export type StreamHandlers = Pick<Handlers, 'streams:list' | 'streams:errors' | 'streams:reconnect'>;
 
 export type FeedModuleOptions = {
-  settings: SettingsService;
+  /** the settings service, or a cluster node's view of it (core/cluster: only the streams it leases) */
+  settings: Pick<SettingsService, 'get' | 'onChange'>;
   events: EventHub;
   history: CandleHistory;
   gaps: GapLedger;
@@ -66,6 +67,7 @@ export function createFeedModule(opts: FeedModuleOptions): FeedModule {
   feed.onState((info) => events.emit('stream:state-changed', info));
   feed.onTicker((t) => events.emitCoalesced('ticker:updated', `${t.exchange}|${t.symbol}`, t));
   feed.onBook((b) => events.emitCoalesced('orderbook:updated', `${b.exchange}|${b.symbol}`, b));
+  feed.onTrades((t) => events.emitCoalesced('trades:updated', `${t.exchange}|${t.symbol}`, t));
 
   let unsubscribe = (): void => {};
 

@@ -1,4 +1,4 @@
-import type { OrderBook, Ticker } from '../../../shared/domain/market';
+import type { OrderBook, RecentTrades, Ticker, Trade } from '../../../shared/domain/market';
 import type { StreamInfo, StreamTransport } from '../../../shared/domain/stream';
 import type { MarketSource } from '../exchange/market-source';
 import type { Logger } from '../base/log';
@@ -24,14 +24,14 @@ abstract class QuoteStream<T> {
   readonly status: StreamStatus;
   protected readonly loop: WatchLoop<T>;
   protected readonly transport: StreamTransport;
-  private readonly kind: 'ticker' | 'orderbook';
+  private readonly kind: 'ticker' | 'orderbook' | 'trades';
   private readonly stopPolling = new AbortController();
   private polled = false;
 
   constructor(
     readonly id: string,
     readonly symbol: string,
-    kind: 'ticker' | 'orderbook',
+    kind: 'ticker' | 'orderbook' | 'trades',
     websocket: boolean,
     protected readonly deps: QuoteStreamDeps,
   ) {
@@ -179,5 +179,60 @@ export class BookStream extends QuoteStream<Omit<OrderBook, 'synced'>> {
 
   protected unwatch(): Promise<void> {
     return this.deps.source.unwatchOrderBook(this.symbol);
+  }
+}
+
+/** Trades kept per market: the tape the book panel shows. */
+export const RECENT_TRADES = 50;
+
+/**
+ * The recent public trades of one symbol (the book panel's tape). Each update carries the whole
+ * tape, newest last, so an event coalesced away loses nothing on screen. Over the websocket each
+ * wake adds the trades since the last; a REST poll reads the last RECENT_TRADES again.
+ */
+export class TradesStream extends QuoteStream<Trade[]> {
+  private tape: Trade[] = [];
+
+  constructor(
+    symbol: string,
+    deps: QuoteStreamDeps,
+    private readonly emit: (trades: RecentTrades) => void,
+  ) {
+    super(
+      `${deps.source.id}|${symbol}|trades`,
+      symbol,
+      'trades',
+      deps.source.capabilities().websocketTrades,
+      deps,
+    );
+  }
+
+  /**
+   * A quiet market sends no trades, and that is no failure: the watchdog leaves the tape alone. A
+   * dead socket still shows, through the order book streamed beside it (the panel shows both), whose
+   * reconnect drops the shared connection and fails this watch too, and through ccxt's keep-alive.
+   */
+  override checkStale(): boolean {
+    return false;
+  }
+
+  protected async watchOnce(): Promise<Trade[]> {
+    return (await this.deps.source.watchTrades(this.symbol)).trades;
+  }
+
+  protected fetchOnce(): Promise<Trade[]> {
+    return this.deps.source.fetchTrades(this.symbol, RECENT_TRADES);
+  }
+
+  protected handle(trades: Trade[], now: number): void {
+    const last = trades.at(-1);
+    this.status.message(now, last?.time);
+    if (!last) return;
+    this.tape = (this.transport === 'websocket' ? [...this.tape, ...trades] : trades).slice(-RECENT_TRADES);
+    this.emit({ exchange: this.deps.source.id, symbol: this.symbol, trades: this.tape });
+  }
+
+  protected unwatch(): Promise<void> {
+    return this.deps.source.unwatchTrades(this.symbol);
   }
 }

@@ -1,6 +1,6 @@
 import { timeframeMs } from '../../../shared/timeframe';
 
-/** Polled tickers and order books are fetched this often. */
+/** Polled tickers, order books and trades are fetched this often. */
 export const QUOTE_POLL_MS = 5_000;
 
 /** A poll is late only this long after its interval: one REST answer may take seconds. */
@@ -14,7 +14,7 @@ export function pollIntervalMs(timeframe: string): number {
 /** What a stream carries and how it gets it, as far as its stale threshold cares. */
 export type StaleChannel =
   | { kind: 'candles'; timeframe: string; polling: boolean }
-  | { kind: 'ticker' | 'orderbook'; polling: boolean };
+  | { kind: 'ticker' | 'orderbook' | 'trades'; polling: boolean };
 
 /**
  * How long a stream may go without data before it is called stale, per channel. A streamed channel

@@ -18,7 +18,7 @@ export type AlertDraft = Omit<Alert, 'id' | 'status' | 'statusAt'> & {
   expiresAt?: number | null;
 };
 
-type AlertRow = {
+export type AlertRow = {
   id: number;
   kind: AlertKind;
   rule_id: number | null;
@@ -43,7 +43,7 @@ const COLUMNS =
   'id, kind, rule_id, rule_name, signal, exchange, symbol, timeframe, candle_time, price, indicator_values, ' +
   'strength, strength_basis, message, fired_at, status, status_at, urgent';
 
-const toAlert = (r: AlertRow): Alert => ({
+export const toAlert = (r: AlertRow): Alert => ({
   id: r.id,
   kind: r.kind,
   ruleId: r.rule_id,
@@ -64,8 +64,14 @@ const toAlert = (r: AlertRow): Alert => ({
   urgent: r.urgent === 1,
 });
 
-/** WHERE clause and parameters of a filter; every column it uses has an index or is cheap. */
-function where(filter: AlertFilter, statuses?: readonly AlertStatus[]): { sql: string; params: unknown[] } {
+/**
+ * WHERE clause (`?` placeholders) and parameters of a filter; every column it uses has an index or is
+ * cheap. The PostgreSQL alert log numbers the placeholders.
+ */
+export function where(
+  filter: AlertFilter,
+  statuses?: readonly AlertStatus[],
+): { sql: string; params: unknown[] } {
   const parts: string[] = [];
   const params: unknown[] = [];
   const eq = (column: string, value: unknown) => {

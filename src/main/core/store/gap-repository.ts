@@ -3,7 +3,7 @@ import type { GapReason, GapRecord } from '../../../shared/domain/gap';
 import type { GapLedger } from '../candles/ports';
 import type { SeriesRepository } from './series-repository';
 
-type GapRow = {
+export type GapRow = {
   id: number;
   exchange: string;
   symbol: string;
@@ -25,7 +25,7 @@ type GapFilterParams = {
   limit: number;
 };
 
-const toGapRecord = (r: GapRow): GapRecord => ({
+export const toGapRecord = (r: GapRow): GapRecord => ({
   id: r.id,
   exchange: r.exchange,
   symbol: r.symbol,

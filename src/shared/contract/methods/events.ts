@@ -21,7 +21,7 @@ export const eventSubscriptionSchema = z
     candles: z.array(seriesKeySchema.strict()).max(MAX_SUBSCRIBED_SERIES).default([]),
     /** symbols whose `ticker:updated` the client gets (the watchlist, the chart's symbol) */
     tickers: z.array(symbolRefSchema).max(MAX_SUBSCRIBED_TICKERS).default([]),
-    /** order books whose `orderbook:updated` the client gets */
+    /** symbols whose `orderbook:updated` and `trades:updated` the client gets (a book panel with its tape) */
     orderbooks: z.array(symbolRefSchema).max(MAX_SUBSCRIBED_BOOKS).default([]),
   })
   .strict();
@@ -32,9 +32,11 @@ export const eventsMethods = {
   'events:subscribe': method(
     eventSubscriptionSchema,
     z.object({ candles: z.number().int(), tickers: z.number().int(), orderbooks: z.number().int() }),
-    'Declare which candles:updated, ticker:updated and orderbook:updated events this client receives; ' +
+    'Declare which candles:updated, ticker:updated, orderbook:updated and trades:updated events this client ' +
+      'receives (orderbooks names the symbols of both the book and the trades); ' +
       'replaces its previous declaration (send it again after a reconnect). A client that never declared ' +
-      'receives all of them. Every other event goes to every client. Declared candle series are streamed ' +
-      'while some client declares them, without joining the watchlist. Returns how many of each are kept.',
+      'receives all of them. Every other event goes to every client. Declared candle series, and order books ' +
+      'with their trades, are streamed while some client declares them, without joining the watchlist. Returns how many of ' +
+      'each are kept.',
   ),
 };

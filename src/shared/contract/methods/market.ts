@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { exchangeInfoSchema, marketInfoSchema } from '../../domain/exchange';
 import { gapRecordSchema } from '../../domain/gap';
 import { exchangeIdSchema, symbolSchema, timeframeSchema } from '../../domain/ids';
-import { candleSchema, orderBookSchema, tickerSchema } from '../../domain/market';
+import { candleSchema, orderBookSchema, recentTradesSchema, tickerSchema } from '../../domain/market';
 import { streamErrorSchema, streamInfoSchema } from '../../domain/stream';
 import { event, method } from '../define';
 
@@ -99,5 +99,9 @@ export const marketEvents = {
   'orderbook:updated': event(
     orderBookSchema,
     'Top N of a watched order book, coalesced per frame; synced=false while it is being resnapshotted.',
+  ),
+  'trades:updated': event(
+    recentTradesSchema,
+    'The recent public trades (up to 50, oldest first) of a symbol whose order book a client declared, coalesced per frame; each update carries the whole tape.',
   ),
 };

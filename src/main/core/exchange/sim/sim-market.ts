@@ -1,4 +1,4 @@
-import type { Candle } from '../../../../shared/domain/market';
+import type { Candle, Trade } from '../../../../shared/domain/market';
 import { hash32, RandomWalk, unit } from './random-walk';
 
 export type SimMarketSpec = {
@@ -131,6 +131,17 @@ export class SimMarket {
 
   price(ticks: number): number {
     return Number((ticks * this.spec.tick).toFixed(this.decimals));
+  }
+
+  /** The simulated trade at `step`: a taker buy when the price ticked up (or stayed), a sell otherwise. */
+  tradeAt(step: number): Trade {
+    const ticks = this.ticksAt(step);
+    return {
+      time: step * this.tickMs,
+      price: this.price(ticks),
+      amount: round8(this.volumeAt(step)),
+      side: ticks >= this.ticksAt(step - 1) ? 'buy' : 'sell',
+    };
   }
 
   /** last trade price at `now` */

@@ -1,12 +1,18 @@
 import { MarketDataError } from '../../base/classify-error';
 import { z } from 'zod';
 import type { ExchangeCapabilities, MarketInfo } from '../../../../shared/domain/exchange';
-import type { Candle, OrderBook, Ticker } from '../../../../shared/domain/market';
+import type { Candle, OrderBook, Ticker, Trade } from '../../../../shared/domain/market';
 import { alignTime, isTimeframe, timeframeMs } from '../../../../shared/timeframe';
 import type { Clock, TimerHandle } from '../../base/clock';
 import { aggregatedTimeframes } from '../capabilities';
 import { readSince } from '../candle-cache';
-import { type BookBatch, type CandleBatch, type MarketSource, type TickerBatch } from '../market-source';
+import {
+  type BookBatch,
+  type CandleBatch,
+  type MarketSource,
+  type TickerBatch,
+  type TradesBatch,
+} from '../market-source';
 import { SIM_MARKETS, SimMarket } from './sim-market';
 
 export const SIM_EXCHANGE_ID = 'sim';
@@ -123,6 +129,7 @@ export class SimSource implements MarketSource {
       aggregatedTimeframes: aggregatedTimeframes(timeframes),
       websocketTicker: true,
       websocketOrderBook: true,
+      websocketTrades: true,
       orderBook: true,
       closedFlag: false,
       emptyIntervals: 'pushed',
@@ -221,6 +228,24 @@ export class SimSource implements MarketSource {
   async fetchOrderBook(symbol: string, depth: number): Promise<Omit<OrderBook, 'synced'>> {
     this.need(symbol);
     return this.book(symbol, depth);
+  }
+
+  watchTrades(symbol: string): Promise<TradesBatch> {
+    const m = this.need(symbol);
+    return this.next(`r|${symbol}`, () => ({
+      trades: [m.tradeAt(Math.floor(this.clock.now() / this.tickMs))],
+      connection: this.connectionOf(symbol),
+    }));
+  }
+
+  async unwatchTrades(symbol: string): Promise<void> {
+    this.drop(`r|${symbol}`);
+  }
+
+  async fetchTrades(symbol: string, limit: number): Promise<Trade[]> {
+    const m = this.need(symbol);
+    const step = Math.floor(this.clock.now() / this.tickMs);
+    return Array.from({ length: limit }, (_, i) => m.tradeAt(step - limit + 1 + i));
   }
 
   async restWindowClear(): Promise<void> {}
