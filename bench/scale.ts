@@ -77,9 +77,15 @@ async function measureWindow(
   const seconds = (performance.now() - t0) / 1000;
   const written = readFileSync(probeFile, 'utf8');
   process.kill(pid, 'SIGUSR2');
-  // the probe writes synchronously in its signal handler: wait for the new report
-  for (let i = 0; i < 200 && readFileSync(probeFile, 'utf8') === written; i++) await pause(25);
-  const probe = JSON.parse(readFileSync(probeFile, 'utf8')) as { p99Ms: number };
+  // The probe writes in its signal handler; a read between its truncate and its write sees '':
+  // wait for a new, whole report.
+  let probe: { p99Ms: number } | null = null;
+  for (let i = 0; i < 400 && probe === null; i++) {
+    const text = readFileSync(probeFile, 'utf8');
+    if (text !== written && text !== '') probe = JSON.parse(text) as { p99Ms: number };
+    else await pause(25);
+  }
+  if (probe === null) throw new Error('the loop probe wrote no report after SIGUSR2');
   return {
     cpuPercent: round((cpu / seconds) * 100, 1),
     loopDelayP99Ms: round(probe.p99Ms, 1),

@@ -10,6 +10,8 @@ export class FakeClock implements Clock {
   private time: number;
   private seq = 0;
   private readonly timers = new Map<number, Timer>();
+  /** wall time that passed while "asleep" (jump): the monotonic clock did not see it */
+  private slept = 0;
 
   constructor(start = Date.UTC(2026, 0, 5, 12, 0, 0)) {
     this.time = start;
@@ -17,6 +19,10 @@ export class FakeClock implements Clock {
 
   now(): number {
     return this.time;
+  }
+
+  monotonic(): number {
+    return this.time - this.slept;
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
@@ -53,6 +59,12 @@ export class FakeClock implements Clock {
 
   /** Jumps the clock without firing timers in between (a machine waking from sleep). */
   jump(ms: number): void {
+    this.time += ms;
+    this.slept += ms;
+  }
+
+  /** Time passes without timers firing, the machine awake (a process starved of CPU). */
+  stall(ms: number): void {
     this.time += ms;
   }
 }

@@ -10,7 +10,7 @@ import {
   type TickerBatch,
   type TradesBatch,
 } from '../../src/main/core/exchange/market-source';
-import type { Clock } from '../../src/main/core/base/clock';
+import { sleep, type Clock } from '../../src/main/core/base/clock';
 
 type Pending<T> = { resolve: (v: T) => void; reject: (e: unknown) => void; from?: number | undefined };
 
@@ -138,7 +138,11 @@ export class ScriptedSource implements MarketSource {
     return [...this.candleWatch.keys()];
   }
 
+  /** how long loadMarkets takes on the clock (a large exchange on a busy machine) */
+  loadMarketsTakesMs = 0;
+
   async loadMarkets(): Promise<void> {
+    if (this.loadMarketsTakesMs > 0) await sleep(this.clock, this.loadMarketsTakesMs);
     if (this.loadError) throw this.loadError;
     this.marketsLoadedAt ??= this.clock.now();
   }

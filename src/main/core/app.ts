@@ -23,6 +23,7 @@ import { compactDatabase } from './store/database';
 import { createStoreModule } from './store/module';
 import { createChartModule } from './chart/module';
 import { viewedBooks, viewedSeries } from './contract/client-subscription';
+import { createPairingModule, type ServerAccessPort } from './pairing/module';
 
 export type CoreOptions = {
   dataDir: string;
@@ -35,6 +36,8 @@ export type CoreOptions = {
   notifier?: Notifier;
   /** Encrypts API keys at rest (the Electron shell passes one built on safeStorage). */
   secretBox?: SecretBox;
+  /** Headless mode serving other machines: its certificate and paired clients (`pairing:*`). */
+  serverAccess?: ServerAccessPort;
   /**
    * One collector of several sharing PostgreSQL (`npm run serve -- --store postgres://…`): given the
    * local store, it says which streams to collect and adds the shared copies (core/cluster).
@@ -186,7 +189,8 @@ export function createCore(opts: CoreOptions): Core {
 
   // Started in this order (the store first, the streams that feed the others last) and stopped in
   // the reverse one, so nothing receives data from a module that is not running.
-  const modules = { app, store, secrets, alerts, chart, market, account };
+  const pairing = createPairingModule(opts.serverAccess);
+  const modules = { app, store, secrets, alerts, chart, market, account, pairing };
   const handlers = combineHandlers(modules);
   // A cluster node answers history, gaps and alerts of every node's streams from PostgreSQL.
   if (cluster) Object.assign(handlers, cluster.handlers);

@@ -23,7 +23,7 @@ import appIconPath from '../../../assets/icons/512x512.png?asset';
 import trayIconPath from '../../../assets/tray/tray-32.png?asset';
 import trayTemplatePath from '../../../assets/tray/tray-template-16.png?asset';
 import trayTemplate2xPath from '../../../assets/tray/tray-template-32.png?asset';
-import { createCore, type Core } from '../core/app';
+import { createCore } from '../core/app';
 import { ClientSubscription } from '../core/contract/client-subscription';
 import { createLogger, stderrSink } from '../core/base/log';
 import { buildAppMenuTemplate } from './app-menu';
@@ -43,6 +43,10 @@ import { forwardPowerEvents } from './power-events';
 import { createSafeStorageSecretBox } from './secret-box';
 import { acquireSingleInstance } from './single-instance';
 import { createTray } from './tray';
+import { probeFingerprint, parseServerAddress } from './remote/pinned-socket';
+import { createRemoteLink } from './remote/remote-link';
+import { remoteSettingsFile } from './remote/remote-settings';
+import { createShellRouter, type ShellRouter } from './remote/shell-router';
 import { originOf } from './trusted-sender';
 import { fitToDisplays, loadWindowBounds } from './window-bounds';
 
@@ -57,7 +61,7 @@ const devServerUrl = app.isPackaged ? undefined : process.env['ELECTRON_RENDERER
 const devOrigin = devServerUrl ? originOf(devServerUrl) : undefined;
 const trustedOrigins: ReadonlySet<string> = new Set(devOrigin ? [APP_ORIGIN, devOrigin] : [APP_ORIGIN]);
 
-let core: Core | undefined;
+let router: ShellRouter | undefined;
 let mainWindow: BrowserWindow | undefined;
 let tray: Tray | undefined;
 const teardown: (() => void)[] = [];
@@ -97,23 +101,42 @@ if (!acquireSingleInstance(app, () => revealWindow(mainWindow))) {
 
 async function start(): Promise<void> {
   const userData = app.getPath('userData');
-  core = createCore({
-    dataDir: userData,
-    mode: 'electron',
-    version: app.getVersion(),
-    log,
-    notifier: createElectronNotifier({
-      Notification,
-      isSupported: () => Notification.isSupported(),
-      onClick(target) {
-        revealWindow(mainWindow);
-        if (target) core?.events.emit('shell:notification-clicked', { target });
-      },
-      log: shellLog.child('notify'),
-    }),
-    secretBox: createSafeStorageSecretBox(safeStorage, process.platform),
+  const notifier = createElectronNotifier({
+    Notification,
+    isSupported: () => Notification.isSupported(),
+    onClick(target) {
+      revealWindow(mainWindow);
+      if (target) router?.tell('shell:notification-clicked', { target });
+    },
+    log: shellLog.child('notify'),
   });
-  const running = core;
+  const secretBox = createSafeStorageSecretBox(safeStorage, process.platform);
+  // The window shows this app's own core or a paired server (remote/shell-router.ts); the local core
+  // is built only while it is the one shown.
+  const running = createShellRouter({
+    startLocal: () =>
+      createCore({
+        dataDir: userData,
+        mode: 'electron',
+        version: app.getVersion(),
+        log,
+        notifier,
+        secretBox,
+      }),
+    settings: remoteSettingsFile(userData, secretBox, (message) => shellLog.warn(message)),
+    openLink: (server) =>
+      createRemoteLink({
+        address: parseServerAddress(server.address),
+        token: server.token,
+        fingerprint: server.fingerprint,
+        log: shellLog.child('remote'),
+      }),
+    probe: (address) => probeFingerprint(address),
+    notifier,
+    reloadWindow: () => mainWindow?.webContents.reload(),
+    log: shellLog.child('remote'),
+  });
+  router = running;
 
   // Camera, clipboard, notifications, USB…: the page gets none of them (navigation.ts says why).
   session.defaultSession.setPermissionRequestHandler(refusePermissionRequest(shellLog));
@@ -189,7 +212,7 @@ async function shutdown(): Promise<void> {
   try {
     for (const undo of teardown.splice(0)) undo();
     tray?.destroy();
-    await core?.stop();
+    await router?.stop();
   } catch (err) {
     shellLog.error('shutdown was not clean', { error: err });
   } finally {

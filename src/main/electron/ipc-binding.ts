@@ -1,8 +1,7 @@
-import { fail, methodNames, type Result } from '../../shared/contract';
+import { fail, methodNames, type EventName, type Result } from '../../shared/contract';
 import { callChannel, EVENT_CHANNEL } from '../../shared/contract/ipc';
 import type { ClientContext, ClientSubscription } from '../core/contract/client-subscription';
 import type { Dispatch } from '../core/contract/dispatch';
-import type { EventHub } from '../core/events';
 import type { Logger } from '../core/base/log';
 import { isTrustedSender, originOf, type IpcEventLike } from './trusted-sender';
 
@@ -69,7 +68,7 @@ export type EventTargetLike = { isDestroyed(): boolean; send(channel: string, ..
  * so a throw would surface in whatever service emitted the event.
  */
 export function forwardEvents(
-  events: Pick<EventHub, 'subscribe'>,
+  events: { subscribe(listener: (name: EventName, payload: unknown) => void): () => void },
   target: () => EventTargetLike | undefined,
   log: Logger,
   subscription: ClientSubscription,

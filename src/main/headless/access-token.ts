@@ -12,15 +12,30 @@ export type AccessToken = {
   readonly pageCookieValue: string;
   matches(candidate: string | null | undefined): boolean;
   matchesPageCookie(candidate: string | null | undefined): boolean;
+  /**
+   * The page cookie of a browser tab opened with a paired client's token: the client's id and an
+   * HMAC of it under this start's token, so it names a pairing (checked to still exist) without
+   * being its token.
+   */
+  pairedPageCookie(clientId: string): string;
+  /** The paired client's id a page cookie made by pairedPageCookie names, or undefined. */
+  pairedIdOfPageCookie(candidate: string | null | undefined): string | undefined;
 };
 
 export function createAccessToken(value = randomBytes(32).toString('base64url')): AccessToken {
   const pageCookieValue = createHmac('sha256', value).update('candlewatch page cookie').digest('base64url');
+  const pairedPageCookie = (clientId: string) =>
+    `${clientId}.${createHmac('sha256', value).update(`candlewatch paired page ${clientId}`).digest('base64url')}`;
   return {
     value,
     pageCookieValue,
     matches: (candidate) => constantTimeEquals(candidate, value),
     matchesPageCookie: (candidate) => constantTimeEquals(candidate, pageCookieValue),
+    pairedPageCookie,
+    pairedIdOfPageCookie(candidate) {
+      const id = candidate?.split('.')[0];
+      return id && constantTimeEquals(candidate, pairedPageCookie(id)) ? id : undefined;
+    },
   };
 }
 

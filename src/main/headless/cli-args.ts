@@ -3,6 +3,10 @@ import { resolve } from 'node:path';
 import type { LogLevel } from '../core/base/log';
 import { isPostgresUrl } from '../core/store/postgres/pg-database';
 import { argTokens } from './arg-tokens';
+import { isLoopbackHost } from './host-policy';
+
+/** How the server speaks: absent means plain HTTP (loopback only, unless forced). */
+export type TlsChoice = { kind: 'files'; certFile: string; keyFile: string } | { kind: 'self-signed' };
 
 export type ServeOptions = {
   dataDir?: string;
@@ -12,6 +16,8 @@ export type ServeOptions = {
   /** undefined: loopback only (127.0.0.1 and ::1). */
   host?: string;
   logLevel: LogLevel;
+  /** undefined: plain HTTP (the default on loopback, or forced with --insecure-plain-http) */
+  tls?: TlsChoice;
   /** a PostgreSQL URL: this node is one collector of several sharing that database */
   store?: string;
   /** this collector's name in the cluster (default: host name and process id) */
@@ -20,7 +26,14 @@ export type ServeOptions = {
   leaseTtlMs?: number;
 };
 
-export type ParsedArgs = { kind: 'help' } | { kind: 'serve'; options: ServeOptions };
+/** `--pair NAME`, `--revoke NAME`, `--pairings`: change or list the paired clients, then exit. */
+export type PairingAction =
+  { kind: 'pair'; name: string } | { kind: 'revoke'; client: string } | { kind: 'list' };
+
+export type ParsedArgs =
+  | { kind: 'help' }
+  | { kind: 'serve'; options: ServeOptions }
+  | { kind: 'pairing'; action: PairingAction; options: ServeOptions };
 
 /** Bad command line: the entry point prints the message and exits with code 2. */
 export class UsageError extends Error {
@@ -38,8 +51,19 @@ Options:
   --data-dir DIR     where the database lives (default: see docs/headless.md)
   --config FILE      JSON file that seeds the settings (docs/config.md)
   --port N           TCP port, 0 picks a free one (default: 0)
-  --host H           address to bind (default: 127.0.0.1 and ::1 only)
+  --host H           address to bind (default: 127.0.0.1 and ::1 only); beyond loopback
+                     it serves HTTPS/WSS only (a self-signed certificate unless --tls-cert)
+  --tls-cert FILE    PEM certificate to serve (with --tls-key)
+  --tls-key FILE     PEM private key of --tls-cert
+  --tls              HTTPS on loopback too (the self-signed certificate unless --tls-cert)
+  --plain-http       plain HTTP: the default on loopback, refused beyond it
+  --insecure-plain-http
+                     plain HTTP even beyond loopback (only behind a TLS proxy you run)
   --log-level L      debug | info | warn | error (default: info); logs go to stderr
+  --pair NAME        pair a client named NAME: prints its token and the certificate
+                     fingerprint, then exits (works while the server runs)
+  --revoke NAME      revoke a paired client (by name or id); its connections close
+  --pairings         list the paired clients, then exit
   --store URL        postgres://user@host/db: share the streams, candles and alerts with the
                      other collectors of that database (default: the data folder's SQLite alone)
   --node NAME        this collector's name among them (default: host name and process id)
@@ -47,21 +71,42 @@ Options:
                      (default: 10000)
   -h, --help         this text
 
-When ready it prints one JSON line on stdout: {"url": "...?token=...", "dataDir": "..."}.`;
+When ready it prints one JSON line on stdout: {"url": "...?token=...", "dataDir": "..."}, plus
+"fingerprint" (SHA-256 of the certificate) when it serves TLS.`;
 
-const VALUE_FLAGS = ['data-dir', 'config', 'port', 'host', 'log-level', 'store', 'node', 'lease-ttl'];
+const VALUE_FLAGS = [
+  'data-dir',
+  'config',
+  'port',
+  'host',
+  'log-level',
+  'tls-cert',
+  'tls-key',
+  'pair',
+  'revoke',
+  'store',
+  'node',
+  'lease-ttl',
+];
+const SWITCHES = ['tls', 'plain-http', 'insecure-plain-http', 'pairings'];
 const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
 /** Parses `npm run serve -- …` arguments; relative paths are resolved against `cwd`. */
 export function parseServeArgs(argv: readonly string[], cwd: string): ParsedArgs {
   const values = new Map<string, string>();
-  for (const token of argTokens(argv, { values: VALUE_FLAGS })) {
+  const switches = new Set<string>();
+  for (const token of argTokens(argv, { values: VALUE_FLAGS, switches: SWITCHES })) {
     if (token.kind === 'help') return { kind: 'help' };
     if (token.kind === 'stray') {
       if (token.raw.startsWith('--')) throw new UsageError(`unknown option ${token.raw.split('=')[0]}`);
       throw new UsageError(`unexpected argument "${token.raw}"`);
     }
     const { flag, value } = token;
+    if (SWITCHES.includes(flag.slice(2))) {
+      if (value !== undefined) throw new UsageError(`option ${flag} takes no value`);
+      switches.add(flag);
+      continue;
+    }
     if (value === undefined || value === '') throw new UsageError(`option ${flag} needs a value`);
     if (values.has(flag)) throw new UsageError(`option ${flag} is given twice`);
     values.set(flag, value);
@@ -102,7 +147,50 @@ export function parseServeArgs(argv: readonly string[], cwd: string): ParsedArgs
   }
   if ((node !== undefined || ttl !== undefined) && store === undefined)
     throw new UsageError('--node and --lease-ttl only apply with --store postgres://…');
+  const tls = parseTls(values, switches, options.host, cwd);
+  if (tls) options.tls = tls;
+  const actions: PairingAction[] = [];
+  const pair = values.get('--pair');
+  if (pair !== undefined) actions.push({ kind: 'pair', name: pair });
+  const revoke = values.get('--revoke');
+  if (revoke !== undefined) actions.push({ kind: 'revoke', client: revoke });
+  if (switches.has('--pairings')) actions.push({ kind: 'list' });
+  if (actions.length > 1) throw new UsageError('give one of --pair, --revoke and --pairings at a time');
+  if (actions[0]) return { kind: 'pairing', action: actions[0], options };
   return { kind: 'serve', options };
+}
+
+/**
+ * Beyond loopback the server speaks TLS only: tokens and everything the contract carries would cross
+ * the network readable by anyone on the path. Plain HTTP there takes the flag that says so.
+ */
+function parseTls(
+  values: ReadonlyMap<string, string>,
+  switches: ReadonlySet<string>,
+  host: string | undefined,
+  cwd: string,
+): TlsChoice | undefined {
+  const certFile = values.get('--tls-cert');
+  const keyFile = values.get('--tls-key');
+  const plain = switches.has('--plain-http') || switches.has('--insecure-plain-http');
+  if ((certFile === undefined) !== (keyFile === undefined))
+    throw new UsageError(
+      '--tls-cert and --tls-key go together: give both, or neither for a self-signed certificate',
+    );
+  if (plain && (certFile !== undefined || switches.has('--tls')))
+    throw new UsageError('plain HTTP and TLS options cannot be combined');
+  if (switches.has('--plain-http') && switches.has('--insecure-plain-http'))
+    throw new UsageError('give one of --plain-http and --insecure-plain-http');
+  const beyondLoopback = host !== undefined && !isLoopbackHost(host);
+  if (switches.has('--plain-http') && beyondLoopback) {
+    throw new UsageError(
+      `--plain-http is refused beyond loopback (--host ${host}): pairing tokens and all data would cross the network unencrypted. Serve TLS (the default there), or pass --insecure-plain-http if a TLS proxy you run stands in front of it`,
+    );
+  }
+  if (plain) return undefined;
+  if (certFile !== undefined && keyFile !== undefined)
+    return { kind: 'files', certFile: resolve(cwd, certFile), keyFile: resolve(cwd, keyFile) };
+  return beyondLoopback || switches.has('--tls') ? { kind: 'self-signed' } : undefined;
 }
 
 function parsePort(text: string | undefined): number {

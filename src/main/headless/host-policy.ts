@@ -45,10 +45,14 @@ export type HostPolicy = {
   allowsOrigin(origin: string | undefined, hostHeader: string | undefined): boolean;
 };
 
-export function createHostPolicy(names: readonly string[], port: number): HostPolicy {
+export function createHostPolicy(
+  names: readonly string[],
+  port: number,
+  scheme: 'http' | 'https' = 'http',
+): HostPolicy {
   const allowed = new Set(names.map((n) => `${n.toLowerCase()}:${port}`));
   // A browser leaves the default port out of the Host header.
-  if (port === 80) for (const n of names) allowed.add(n.toLowerCase());
+  if (port === (scheme === 'https' ? 443 : 80)) for (const n of names) allowed.add(n.toLowerCase());
   const allowsHost = (hostHeader: string | undefined) =>
     typeof hostHeader === 'string' && allowed.has(hostHeader.toLowerCase());
   return {
@@ -56,6 +60,6 @@ export function createHostPolicy(names: readonly string[], port: number): HostPo
     allowsOrigin: (origin, hostHeader) =>
       allowsHost(hostHeader) &&
       typeof origin === 'string' &&
-      origin.toLowerCase() === `http://${hostHeader!.toLowerCase()}`,
+      origin.toLowerCase() === `${scheme}://${hostHeader!.toLowerCase()}`,
   };
 }

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../core/base/log';
+import type { PairedClients } from '../core/pairing/paired-clients';
 import { bundleFilePath, contentTypeOf } from '../core/renderer-bundle';
 import type { AccessToken } from './access-token';
 import type { HostPolicy } from './host-policy';
@@ -11,7 +12,11 @@ export type PageHandlerOptions = {
   /** The built renderer (out/renderer). */
   rendererDir: string;
   token: AccessToken;
+  /** paired clients may open the page with their own token too */
+  paired?: PairedClients;
   hosts: HostPolicy;
+  /** served over TLS: the cookie is marked Secure */
+  secure?: boolean;
   /** Per port, because cookies are shared by every port of a host. */
   cookieName: string;
   log: Logger;
@@ -25,6 +30,8 @@ export type PageHandlerOptions = {
  */
 export function createPageHandler(opts: PageHandlerOptions) {
   const log = opts.log;
+  // Over TLS the cookie never travels in the clear either.
+  const secure = opts.secure ? '; Secure' : '';
 
   return (req: IncomingMessage, res: ServerResponse): void => {
     if (!opts.hosts.allowsHost(req.headers.host)) {
@@ -42,10 +49,22 @@ export function createPageHandler(opts: PageHandlerOptions) {
     }
 
     const extraHeaders: Record<string, string> = {};
-    if (opts.token.matches(url.searchParams.get('token'))) {
-      extraHeaders['Set-Cookie'] =
-        `${opts.cookieName}=${opts.token.pageCookieValue}; HttpOnly; SameSite=Strict; Path=/`;
-    } else if (!opts.token.matchesPageCookie(readCookie(req.headers.cookie, opts.cookieName))) {
+    const presented = url.searchParams.get('token');
+    const paired = presented === null ? undefined : opts.paired?.verify(presented);
+    const cookie = readCookie(req.headers.cookie, opts.cookieName);
+    const cookiePairedId = opts.token.pairedIdOfPageCookie(cookie);
+    const setCookie = (value: string) =>
+      (extraHeaders['Set-Cookie'] =
+        `${opts.cookieName}=${value}; HttpOnly; SameSite=Strict; Path=/${secure}`);
+    if (opts.token.matches(presented)) {
+      setCookie(opts.token.pageCookieValue);
+    } else if (paired) {
+      setCookie(opts.token.pairedPageCookie(paired.id));
+    } else if (
+      !opts.token.matchesPageCookie(cookie) &&
+      // a revoked pairing's cookie opens nothing either
+      !(cookiePairedId !== undefined && opts.paired?.list().some((c) => c.id === cookiePairedId))
+    ) {
       return sendText(
         res,
         401,

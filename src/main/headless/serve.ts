@@ -9,6 +9,10 @@ import { parseServeArgs, UsageError, USAGE } from './cli-args';
 import { defaultDataDir } from './default-data-dir';
 import { isLoopbackHost } from './host-policy';
 import { startHeadlessServer } from './server';
+import type { SocketBinding } from './socket-binding';
+import { openPairedClients, PairingFileError, type PairedClients } from '../core/pairing/paired-clients';
+import { runPairingAction } from './pairing-cli';
+import { identityFor, TlsIdentityError, type ServerIdentity } from './tls/server-identity';
 
 export type ServeEnvironment = {
   argv: readonly string[];
@@ -27,6 +31,8 @@ export type ServeEnvironment = {
 export type RunningServe = {
   url: string;
   dataDir: string;
+  /** SHA-256 of the served certificate (`AB:CD:…`); undefined over plain HTTP */
+  fingerprint: string | undefined;
   /** Closes the sockets and the servers, then stops the core (flushes and closes the database). */
   stop(): Promise<void>;
 };
@@ -36,6 +42,9 @@ export type ServeOutcome = { kind: 'exit'; code: number } | { kind: 'running'; s
 /** Exit codes: 2 for a bad command line or config file, 1 for a failure to start. */
 export const EXIT_USAGE = 2;
 export const EXIT_FAILURE = 1;
+
+/** How often the paired-clients file is read again for revocations made from the command line. */
+const REVOCATION_CHECK_MS = 2_000;
 
 /**
  * `npm run serve`: parses the command line, builds the core, starts the HTTP/WebSocket server and
@@ -80,6 +89,23 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
     return fatal(EXIT_FAILURE, `cannot create the data folder ${dataDir}: ${describe(err)}`);
   }
 
+  if (parsed.kind === 'pairing') {
+    return { kind: 'exit', code: runPairingAction(parsed.action, dataDir, options.tls, environment) };
+  }
+
+  let identity: ServerIdentity | undefined;
+  let paired: PairedClients;
+  try {
+    identity = options.tls && identityFor(options.tls, dataDir);
+    paired = openPairedClients(dataDir);
+  } catch (err) {
+    if (err instanceof TlsIdentityError || err instanceof PairingFileError)
+      return fatal(EXIT_USAGE, err.message);
+    throw err;
+  }
+  // The socket binding exists only once the server listens, after the core: calls reach it through this.
+  const late: { sockets?: SocketBinding } = {};
+
   const log = createLogger(environment.logSink ?? stderrSink, { level: options.logLevel });
   let cluster: ClusterNode | undefined;
   if (options.store !== undefined) {
@@ -105,6 +131,12 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
       version: environment.version,
       log,
       config,
+      serverAccess: {
+        fingerprint: identity?.fingerprint ?? null,
+        clients: paired,
+        connections: (id) => late.sockets?.connectionsOf(id) ?? 0,
+        disconnect: (id) => late.sockets?.disconnectPaired(id) ?? 0,
+      },
       cluster: cluster?.attach,
     });
   } catch (err) {
@@ -121,27 +153,46 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
       host: options.host,
       port: options.port,
       log: headlessLog,
+      paired,
+      ...(identity ? { tls: { cert: identity.cert, key: identity.key } } : {}),
     });
   } catch (err) {
     await core.stop();
     await cluster?.stop();
     return fatal(EXIT_FAILURE, describe(err));
   }
-  if (options.host !== undefined && !isLoopbackHost(options.host)) {
-    headlessLog.warn('listening beyond loopback: the page and the token travel unencrypted over plain HTTP', {
-      host: options.host,
-    });
+  late.sockets = server.sockets;
+  // `--revoke` from another shell changes the file: its connections close within this period.
+  const watchRevocations = setInterval(() => {
+    try {
+      for (const id of paired.refresh()) server.sockets.disconnectPaired(id);
+    } catch (err) {
+      headlessLog.error('cannot read the paired clients', { error: err });
+    }
+  }, REVOCATION_CHECK_MS);
+  watchRevocations.unref();
+  if (!identity && options.host !== undefined && !isLoopbackHost(options.host)) {
+    headlessLog.warn(
+      'listening beyond loopback over plain HTTP (--insecure-plain-http): the page and the tokens travel unencrypted unless a TLS proxy stands in front',
+      { host: options.host },
+    );
+  }
+  const fingerprint = identity?.fingerprint;
+  if (identity) {
+    // Printed on stderr for the person at the terminal, who compares it with what the client shows.
+    environment.stderr(
+      `candlewatch serve: TLS certificate SHA-256 fingerprint ${identity.fingerprint}` +
+        (identity.source === 'generated' ? ' (self-signed, made now and kept in the data folder)\n' : '\n'),
+    );
   }
 
   headlessLog.info('headless mode ready', { port: server.port, dataDir });
-  const ready = cluster
-    ? {
-        url: server.url,
-        dataDir,
-        node: cluster.leases.node,
-        takeoverWithinMs: cluster.leases.takeoverWithinMs,
-      }
-    : { url: server.url, dataDir };
+  const ready = {
+    url: server.url,
+    dataDir,
+    ...(fingerprint ? { fingerprint } : {}),
+    ...(cluster ? { node: cluster.leases.node, takeoverWithinMs: cluster.leases.takeoverWithinMs } : {}),
+  };
   environment.stdout(`${JSON.stringify(ready)}\n`);
 
   let stopping: Promise<void> | undefined;
@@ -150,8 +201,10 @@ export async function startServe(environment: ServeEnvironment): Promise<ServeOu
     serve: {
       url: server.url,
       dataDir,
+      fingerprint,
       stop: () =>
         (stopping ??= (async () => {
+          clearInterval(watchRevocations);
           await server.close();
           await core.stop();
           await cluster?.stop();

@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { hostname, networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { Core } from '../core/app';
 import type { Logger } from '../core/base/log';
+import type { PairedClients } from '../core/pairing/paired-clients';
 import { createAccessToken, type AccessToken } from './access-token';
 import { allowedHostNames, createHostPolicy, urlHost } from './host-policy';
 import { createPageHandler } from './page-handler';
@@ -21,6 +23,10 @@ export type HeadlessServerOptions = {
   port: number;
   log: Logger;
   token?: AccessToken;
+  /** the clients paired with this server; each may connect with its own token */
+  paired?: PairedClients;
+  /** PEM certificate and key: HTTPS and WSS instead of plain HTTP */
+  tls?: { cert: string; key: string };
 };
 
 export type HeadlessServer = {
@@ -65,11 +71,15 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
     onRequest?: (req: IncomingMessage, res: ServerResponse) => void;
     sockets?: SocketBinding;
   } = {};
-  const makeServer = () => {
-    const server = createServer((req, res) => {
-      if (ready.onRequest) return ready.onRequest(req, res);
-      res.writeHead(503).end();
-    });
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (ready.onRequest) return ready.onRequest(req, res);
+    res.writeHead(503).end();
+  };
+  const tls = opts.tls;
+  const makeServer = (): Server => {
+    const server = tls
+      ? createTlsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, onRequest)
+      : createServer(onRequest);
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (ready.sockets) return ready.sockets.handleUpgrade(req, socket, head);
       socket.destroy();
@@ -82,13 +92,15 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
 
   const servers = await listenAll(makeServer, opts.host, opts.port, log);
   const port = (servers[0]!.address() as AddressInfo).port;
-  const hosts = createHostPolicy(allowedHostNames(opts.host, networkInterfaces(), hostname()), port);
+  const scheme = tls ? 'https' : 'http';
+  const hosts = createHostPolicy(allowedHostNames(opts.host, networkInterfaces(), hostname()), port, scheme);
   const refusals = createRefusalLog(log.child('refused'));
   const sockets = createSocketBinding({
     refusals,
     dispatch: opts.core.dispatch,
     events: opts.core.events,
     token,
+    ...(opts.paired ? { paired: opts.paired } : {}),
     hosts,
     log: log.child('socket'),
   });
@@ -96,6 +108,8 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
   ready.onRequest = createPageHandler({
     rendererDir: opts.rendererDir,
     token,
+    ...(opts.paired ? { paired: opts.paired } : {}),
+    secure: tls !== undefined,
     hosts,
     cookieName: `candlewatch-page-${port}`,
     refusals,
@@ -105,7 +119,7 @@ export async function startHeadlessServer(opts: HeadlessServerOptions): Promise<
   const shownHost =
     opts.host === undefined || opts.host === '0.0.0.0' || opts.host === '::' ? LOOPBACK_V4 : opts.host;
   return {
-    url: `http://${urlHost(shownHost)}:${port}/?token=${token.value}`,
+    url: `${scheme}://${urlHost(shownHost)}:${port}/?token=${token.value}`,
     port,
     addresses: servers.map((server) => (server.address() as AddressInfo).address),
     sockets,

@@ -7,6 +7,7 @@ import { fail, type Result } from '../../shared/contract/result';
 import {
   callFrameSchema,
   CLOSE_NOT_READING,
+  CLOSE_REVOKED,
   MAX_FRAME_BYTES,
   type EventFrame,
   type ResultFrame,
@@ -15,6 +16,7 @@ import { ClientSubscription, type ClientContext } from '../core/contract/client-
 import type { Dispatch } from '../core/contract/dispatch';
 import type { EventHub } from '../core/events';
 import type { Logger } from '../core/base/log';
+import type { PairedClients } from '../core/pairing/paired-clients';
 import type { AccessToken } from './access-token';
 import type { HostPolicy } from './host-policy';
 import type { RefusalLog } from './refusal-log';
@@ -40,6 +42,8 @@ export type SocketBindingOptions = {
   dispatch: Dispatch;
   events: EventHub;
   token: AccessToken;
+  /** the clients paired with this server (`--pair`); each may connect with its own token */
+  paired?: PairedClients;
   hosts: HostPolicy;
   log: Logger;
   /** where refused sockets are counted (shared with the page handler) */
@@ -50,12 +54,21 @@ export type SocketBindingOptions = {
   closeGraceMs?: number;
 };
 
-type Client = ClientContext & { inFlight: number; dropped: boolean };
+type Client = ClientContext & {
+  inFlight: number;
+  dropped: boolean;
+  /** the paired client whose token opened it; undefined for the start's access token */
+  pairedId: string | undefined;
+};
 
 export type SocketBinding = {
   /** For the HTTP servers' 'upgrade' event. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   readonly clientCount: number;
+  /** open connections of a paired client */
+  connectionsOf(pairedId: string): number;
+  /** Closes the connections of a paired client whose pairing was revoked (CLOSE_REVOKED); returns how many. */
+  disconnectPaired(pairedId: string): number;
   /** Closes every socket (1001) and stops forwarding events. */
   close(): Promise<void>;
 };
@@ -94,18 +107,29 @@ export function createSocketBinding(opts: SocketBindingOptions): SocketBinding {
   };
 
   const drop = (ws: WebSocket, client: Client) => {
-    client.dropped = true;
     log.warn('dropped a client that stopped reading', {
       buffered: ws.bufferedAmount,
       code: CLOSE_NOT_READING,
     });
-    // Its further calls are discarded as they arrive (the socket keeps being read, so its closing
-    // handshake completes); the close frame queues behind what it has not read yet, and the socket is
-    // cut if it does not take it in time.
+    shut(
+      ws,
+      client,
+      CLOSE_NOT_READING,
+      `not reading: more than ${Math.round(maxBuffered / 1024)} KiB waiting`,
+    );
+  };
+
+  /**
+   * Closes a client the server gives up on. Its further calls are discarded as they arrive (the socket
+   * keeps being read, so its closing handshake completes); the close frame queues behind what it has
+   * not read yet, and the socket is cut if it does not take it in time.
+   */
+  const shut = (ws: WebSocket, client: Client, code: number, reason: string) => {
+    client.dropped = true;
     if (ws.isPaused) ws.resume();
     const timer = setTimeout(() => ws.terminate(), graceMs);
     ws.once('close', () => clearTimeout(timer));
-    ws.close(CLOSE_NOT_READING, `not reading: more than ${Math.round(maxBuffered / 1024)} KiB waiting`);
+    ws.close(code, reason);
   };
 
   const refuse = (socket: Duplex, status: number, reason: string) => {
@@ -119,26 +143,41 @@ export function createSocketBinding(opts: SocketBindingOptions): SocketBinding {
   };
 
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const host = req.headers.host;
-    if (!opts.hosts.allowsHost(host)) return refuse(socket, 403, 'foreign Host header');
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://candlewatch.invalid');
     } catch {
       return refuse(socket, 400, 'bad request');
     }
+    const bearer = bearerToken(req.headers.authorization);
+    const presented = bearer ?? url.searchParams.get('token');
+    // Browsers always send Origin on a WebSocket handshake and cannot set Authorization on one, so a
+    // handshake with a bearer token and no Origin is a program (the desktop app attached to this
+    // server). It is admitted by its pairing token alone, whatever name it reached the server by (a
+    // DNS name, a NAT): the Host and Origin checks below stop hostile web pages and DNS rebinding,
+    // which only happen in a browser.
+    if (req.headers.origin === undefined && bearer !== undefined) {
+      if (url.pathname !== SOCKET_PATH) return refuse(socket, 404, 'no socket at this path');
+      const program = opts.paired?.verify(bearer);
+      if (!program) return refuse(socket, 401, 'missing, wrong or revoked token');
+      return wss.handleUpgrade(req, socket, head, (ws) => bind(ws, program.id));
+    }
+    const host = req.headers.host;
+    if (!opts.hosts.allowsHost(host)) return refuse(socket, 403, 'foreign Host header');
     if (url.pathname !== SOCKET_PATH) return refuse(socket, 404, 'no socket at this path');
-    // Browsers always send Origin on a WebSocket handshake; checking it stops other web pages
-    // (which cannot know the token anyway) from even trying.
+    // Checking Origin stops other web pages (which cannot know the token anyway) from even trying.
     if (!opts.hosts.allowsOrigin(req.headers.origin, host)) return refuse(socket, 403, 'foreign Origin');
-    if (!opts.token.matches(url.searchParams.get('token')))
-      return refuse(socket, 401, 'missing or wrong token');
-    wss.handleUpgrade(req, socket, head, (ws) => bind(ws));
+    if (opts.token.matches(presented))
+      return wss.handleUpgrade(req, socket, head, (ws) => bind(ws, undefined));
+    // A browser tab opened with a pairing token (https://server/?token=cwp_…).
+    const paired = opts.paired?.verify(presented);
+    if (paired) return wss.handleUpgrade(req, socket, head, (ws) => bind(ws, paired.id));
+    refuse(socket, 401, 'missing, wrong or revoked token');
   };
 
-  const bind = (ws: WebSocket) => {
+  const bind = (ws: WebSocket, pairedId: string | undefined) => {
     // A new connection is a new client: it starts with no declaration, even after a reconnect.
-    const client: Client = { subscription: new ClientSubscription(), inFlight: 0, dropped: false };
+    const client: Client = { subscription: new ClientSubscription(), inFlight: 0, dropped: false, pairedId };
     clients.set(ws, client);
     log.info('client connected', { clients: clients.size });
     ws.on('close', (code) => {
@@ -199,6 +238,18 @@ export function createSocketBinding(opts: SocketBindingOptions): SocketBinding {
     get clientCount() {
       return clients.size;
     },
+    connectionsOf: (pairedId) => [...clients.values()].filter((c) => c.pairedId === pairedId).length,
+    disconnectPaired(pairedId) {
+      let closed = 0;
+      for (const [ws, client] of clients) {
+        if (client.pairedId !== pairedId) continue;
+        closed++;
+        // Nothing more reaches it from now on, even before its close handshake completes.
+        shut(ws, client, CLOSE_REVOKED, 'the pairing of this client was revoked on the server');
+      }
+      if (closed > 0) log.info('closed the connections of a revoked client', { closed });
+      return closed;
+    },
     async close() {
       unsubscribe();
       await Promise.all(
@@ -215,6 +266,11 @@ export function createSocketBinding(opts: SocketBindingOptions): SocketBinding {
       wss.close();
     },
   };
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer (\S+)$/.exec(header ?? '');
+  return match?.[1];
 }
 
 function rawText(data: RawData): string {

@@ -44,6 +44,7 @@ export function AlertsPanel() {
   const { ui, alerts: alertsStore } = useStores();
   const revision = useAlerts((s) => s.revision);
   const missed = useAlerts((s) => s.missed);
+  const delivered = useAlerts((s) => s.delivered);
   const rules = useRules((s) => s.rules);
   const [form, setForm] = useState<AlertFilterForm>(EMPTY_FILTER);
   const [sort, setSort] = useState<AlertSort>({ key: 'firedAt', descending: true });
@@ -136,6 +137,25 @@ export function AlertsPanel() {
           }}
           onClose={alertsStore.acknowledgeMissed}
         />
+      ) : null}
+      {delivered.length > 0 ? (
+        <div className="missed-banner delivered-banner" role="status">
+          <span>
+            <strong>
+              {deliveredCount(delivered)} delivered by the server while this app was disconnected
+            </strong>{' '}
+            (since {formatShortDateTime(Math.min(...delivered.map((d) => d.since)))}). The server fired them
+            live, on time; they are in the history below.
+          </span>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Close"
+            onClick={alertsStore.acknowledgeDelivered}
+          >
+            ×
+          </button>
+        </div>
       ) : null}
       <form className="filter-bar" aria-label="Filter alerts" onSubmit={(e) => e.preventDefault()}>
         <label className="field inline">
@@ -375,6 +395,12 @@ function MissedBanner(props: {
       </button>
     </div>
   );
+}
+
+function deliveredCount(delivered: { count: number; truncated: boolean }[]): string {
+  const count = delivered.reduce((n, d) => n + d.count, 0);
+  const more = delivered.some((d) => d.truncated) ? '+' : '';
+  return count === 1 && !more ? '1 alert was' : `${count}${more} alerts were`;
 }
 
 const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));

@@ -13,6 +13,11 @@ export type AlertsState = {
   toasts: Toast[];
   /** missed-while-away summaries not yet looked at, newest last */
   missed: MissedSummary[];
+  /**
+   * alerts a paired server fired live while this app was disconnected, told on reconnect: delivered
+   * on time by the server (the history has them as it fired them), unlike `missed`
+   */
+  delivered: { count: number; since: number; truncated: boolean }[];
   /** bumped on every alert change: the history table reloads when it moves */
   revision: number;
   /** alerts fired since local midnight; null until known */
@@ -22,6 +27,7 @@ export type AlertsState = {
 export type AlertsStore = StoreApi<AlertsState> & {
   closeToast(alertId: number): void;
   acknowledgeMissed(): void;
+  acknowledgeDelivered(): void;
   refreshToday(): void;
 };
 
@@ -39,7 +45,13 @@ export type AlertsWiring = {
 /** Toasts, sounds, native notifications and the counters the status bar shows, fed by alert events. */
 export function createAlertsStore(w: AlertsWiring): AlertsStore {
   const now = w.now ?? Date.now;
-  const store = createStore<AlertsState>(() => ({ toasts: [], missed: [], revision: 0, today: null }));
+  const store = createStore<AlertsState>(() => ({
+    toasts: [],
+    missed: [],
+    delivered: [],
+    revision: 0,
+    today: null,
+  }));
   const timers = new Map<number, ReturnType<typeof setTimeout>>();
   const bump = () => store.setState((s) => ({ revision: s.revision + 1 }));
 
@@ -75,6 +87,11 @@ export function createAlertsStore(w: AlertsWiring): AlertsStore {
     bump();
     store.setState((s) => ({ missed: [...s.missed, summary] }));
   });
+  w.api.on('remote:alerts-delivered', ({ alerts, since, truncated }) => {
+    bump();
+    refreshToday();
+    store.setState((s) => ({ delivered: [...s.delivered, { count: alerts.length, since, truncated }] }));
+  });
   w.api.on('alerts:status-changed', ({ ids }) => {
     bump();
     if (ids === null) {
@@ -104,6 +121,7 @@ export function createAlertsStore(w: AlertsWiring): AlertsStore {
     ...store,
     closeToast,
     acknowledgeMissed: () => store.setState({ missed: [] }),
+    acknowledgeDelivered: () => store.setState({ delivered: [] }),
     refreshToday,
   };
 }

@@ -9,6 +9,7 @@ import { AlertHistorySettings } from './AlertHistorySettings';
 import { DataSettings } from './DataSettings';
 import { ExchangesSettings } from './ExchangesSettings';
 import { NotificationSettings } from './NotificationSettings';
+import { ServerSettings } from './ServerSettings';
 import { useSettings, useSettingsStore } from './SettingsProvider';
 
 const SECTIONS = [
@@ -16,6 +17,7 @@ const SECTIONS = [
   { id: 'timeframes', label: 'Timeframes' },
   { id: 'notifications', label: 'Notifications' },
   { id: 'data', label: 'Data' },
+  { id: 'server', label: 'Server' },
   { id: 'appearance', label: 'Appearance' },
 ] as const;
 type SectionId = (typeof SECTIONS)[number]['id'];
@@ -54,6 +56,7 @@ export function SettingsDialog({ section }: { section?: string }) {
             </>
           ) : null}
           {current === 'data' ? <DataSettings /> : null}
+          {current === 'server' ? <ServerSettings /> : null}
           {current === 'appearance' ? (
             <div className="settings-section">
               <p>Theme</p>

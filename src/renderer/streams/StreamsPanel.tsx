@@ -12,7 +12,14 @@ import { useMarket, useStores } from '../state/StoresProvider';
 import { useApi } from '../transport/TransportProvider';
 import { describeFacts } from './exchange-facts';
 import { TableHead, type Column } from '../ui/TableHead';
-import { errorInWords, quietInWords, STATE_WORDS, stateHint, streamLabel } from './stream-words';
+import {
+  errorInWords,
+  quietInWords,
+  STATE_WORDS,
+  stateHint,
+  streamLabel,
+  warmupInWords,
+} from './stream-words';
 
 /** Every stream's health, the exchanges behind them, and the gap ledger. */
 /**
@@ -81,6 +88,7 @@ function ExchangeSummaries({
         const own = byExchange.get(e.id) ?? [];
         const live = own.filter((s) => s.state === 'live' || s.state === 'polling').length;
         const caps = e.capabilities;
+        const warmup = warmupInWords(own);
         return (
           <article key={e.id} className="exchange-card" data-exchange={e.id}>
             <header>
@@ -96,6 +104,11 @@ function ExchangeSummaries({
               </span>
             </header>
             {e.error ? <p className="text-bad">{e.error}</p> : null}
+            {warmup ? (
+              <p className="warmup" role="status">
+                {warmup}
+              </p>
+            ) : null}
             {caps ? (
               <p className="caps muted">
                 {[

@@ -5,6 +5,7 @@ import type {
   StreamKind,
   StreamState,
 } from '../../shared/domain/stream';
+import { formatInteger } from '../format/numbers';
 
 export const STATE_WORDS: Record<StreamState, string> = {
   connecting: 'Connecting',
@@ -93,4 +94,28 @@ export function streamLabel(s: Pick<StreamInfo, 'symbol' | 'kind' | 'timeframe'>
   if (s.kind === 'candles') return `${s.symbol} ${s.timeframe ?? ''}`.trim();
   if (isAccountStream(s)) return `account ${KIND_WORDS[s.kind]}`;
   return `${s.symbol} ${KIND_WORDS[s.kind]}`;
+}
+
+/**
+ * How far the first start of an exchange's candle streams is, in words, while any is still on it:
+ * each new series fetches its warm-up history over REST before it goes live, and the exchange's
+ * weight limit paces those calls (3,000 series on Binance take about a minute), so a large watchlist
+ * is never silently "not live yet". Null once every stream has started.
+ */
+export function warmupInWords(
+  streams: readonly Pick<StreamInfo, 'kind' | 'state' | 'reconnects'>[],
+): string | null {
+  const candles = streams.filter((s) => s.kind === 'candles' && s.state !== 'stopped');
+  const first = (state: StreamState) => candles.filter((s) => s.state === state && s.reconnects === 0).length;
+  const warming = first('backfilling');
+  const connecting = first('connecting');
+  if (warming + connecting === 0) return null;
+  const live = candles.filter((s) => s.state === 'live' || s.state === 'polling').length;
+  const parts = [`${formatInteger(live)} live`];
+  if (warming > 0)
+    parts.push(
+      `${formatInteger(warming)} fetching their warm-up history over REST, paced by the exchange's rate limit`,
+    );
+  if (connecting > 0) parts.push(`${formatInteger(connecting)} connecting`);
+  return `Starting ${formatInteger(candles.length)} candle streams: ${parts.join(', ')}.`;
 }

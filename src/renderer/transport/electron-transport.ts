@@ -1,6 +1,7 @@
 import type { CandlewatchBridge } from '../../shared/contract/ipc';
 import { createContractApi } from '../../shared/contract/client';
-import type { Transport } from './transport';
+import type { RemoteStatus } from '../../shared/contract/methods/remote';
+import type { ConnectionState, Transport } from './transport';
 
 declare global {
   interface Window {
@@ -9,12 +10,30 @@ declare global {
   }
 }
 
-/** Under Electron the link is in-process IPC: it is open for as long as the window exists. */
+/**
+ * Under Electron the link is in-process IPC, open for as long as the window exists — unless the app
+ * is attached to a server: then it is as open as the shell's link to that server, so the stores
+ * reload after a reconnect exactly as a browser tab's do.
+ */
 export function createElectronTransport(bridge: CandlewatchBridge): Transport {
+  const api = createContractApi(bridge.call, bridge.onEvent);
+  let state: ConnectionState = 'open';
+  const listeners = new Set<(state: ConnectionState) => void>();
+  const follow = (status: RemoteStatus) => {
+    const next = status.mode === 'server' ? status.link : 'open';
+    if (next === state) return;
+    state = next;
+    for (const l of listeners) l(next);
+  };
+  api.on('remote:status-changed', follow);
+  api.call('remote:status', {}).then(follow, () => {});
   return {
     kind: 'electron',
-    api: createContractApi(bridge.call, bridge.onEvent),
-    connectionState: () => 'open',
-    onConnectionStateChange: () => () => {},
+    api,
+    connectionState: () => state,
+    onConnectionStateChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
   };
 }

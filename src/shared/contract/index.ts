@@ -3,6 +3,8 @@ import { accountEvents, accountMethods } from './methods/account';
 import { appEvents, appMethods } from './methods/app';
 import { eventsMethods } from './methods/events';
 import { marketEvents, marketMethods } from './methods/market';
+import { pairingMethods } from './methods/pairing';
+import { remoteEvents, remoteMethods } from './methods/remote';
 import { settingsEvents, settingsMethods } from './methods/settings';
 import { shellEvents } from './methods/shell';
 import { signalsEvents, signalsMethods } from './methods/signals';
@@ -22,6 +24,8 @@ export const methods = {
   ...uiMethods,
   ...accountMethods,
   ...eventsMethods,
+  ...pairingMethods,
+  ...remoteMethods,
 } as const;
 
 export const events = {
@@ -32,6 +36,7 @@ export const events = {
   ...marketEvents,
   ...uiEvents,
   ...accountEvents,
+  ...remoteEvents,
 } as const;
 
 export type Methods = typeof methods;

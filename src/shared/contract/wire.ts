@@ -29,3 +29,24 @@ export type ResultFrame = {
 export type EventFrame = { t: 'event'; event: string; payload: unknown };
 
 export type ServerFrame = ResultFrame | EventFrame;
+
+/**
+ * Close code of a connection whose pairing token was revoked while it was open. The client must not
+ * reconnect with that token: it tells its user the pairing is gone.
+ */
+export const CLOSE_REVOKED = 4403;
+
+/**
+ * Close codes a client gives itself for a connection that must not be retried as is. The server
+ * never sends them: 4401 is a handshake the server refused with 401 (a wrong or revoked token),
+ * 4495 a certificate whose fingerprint is not the one pinned at pairing (nothing was sent to it).
+ */
+export const CLOSE_UNAUTHORIZED = 4401;
+export const CLOSE_CERTIFICATE_CHANGED = 4495;
+
+/** Closes after which a client stops reconnecting and shows the reason to its user. */
+export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CLOSE_REVOKED,
+  CLOSE_UNAUTHORIZED,
+  CLOSE_CERTIFICATE_CHANGED,
+]);

@@ -2,16 +2,16 @@ import { createContractApi, type EventSink } from './client';
 import { backoffCeiling } from '../backoff';
 import type { ContractApi, MethodName } from './index';
 import { fail, type Result } from './result';
-import type { CallFrame, ServerFrame } from './wire';
+import { FINAL_CLOSE_CODES, type CallFrame, type ServerFrame } from './wire';
 
 /** The subset of the WebSocket API both browsers and Node ≥ 22 provide. */
-type SocketLike = {
+export type SocketLike = {
   readyState: number;
   send(data: string): void;
   close(code?: number, reason?: string): void;
   addEventListener(
     type: 'open' | 'close' | 'message' | 'error',
-    listener: (ev: { data?: unknown }) => void,
+    listener: (ev: { data?: unknown; code?: number; reason?: string }) => void,
   ): void;
 };
 export type SocketFactory = (url: string) => SocketLike;
@@ -20,6 +20,15 @@ export type ConnectionState = 'connecting' | 'open' | 'closed';
 
 export type WsContractClient = ContractApi & {
   readonly state: ConnectionState;
+  /**
+   * Why the client gave up, in words for its user, once the server revoked its pairing, refused its
+   * token or presented another certificate: those are not retried. undefined otherwise.
+   */
+  readonly problem: string | undefined;
+  /** A call as data, never a throw: for a process that relays calls (the desktop shell). */
+  request(method: MethodName, input: unknown): Promise<Result<unknown>>;
+  /** Every event as it arrives, by name. */
+  onEvent(listener: EventSink): () => void;
   onStateChange(listener: (state: ConnectionState) => void): () => void;
   close(): void;
 };
@@ -38,7 +47,8 @@ export function createWsClient(url: string, makeSocket: SocketFactory): WsContra
   let nextId = 1;
   const pending = new Map<number, (result: Result<unknown>) => void>();
   const stateListeners = new Set<(state: ConnectionState) => void>();
-  let sink: EventSink = () => {};
+  const eventListeners = new Set<EventSink>();
+  let problem: string | undefined;
 
   const setState = (next: ConnectionState) => {
     if (state === next) return;
@@ -67,14 +77,17 @@ export function createWsClient(url: string, makeSocket: SocketFactory): WsContra
         pending.delete(frame.id);
         resolve?.(frame.result as Result<unknown>);
       } else if (frame.t === 'event') {
-        sink(frame.event, frame.payload);
+        for (const listener of eventListeners) listener(frame.event, frame.payload);
       }
     });
-    ws.addEventListener('close', () => {
+    ws.addEventListener('close', (ev) => {
+      const final = ev.code !== undefined && FINAL_CLOSE_CODES.has(ev.code);
+      if (final) problem = ev.reason || 'the server refused this client';
       for (const resolve of pending.values())
-        resolve(fail('unavailable', 'connection to Candlewatch was lost'));
+        resolve(fail('unavailable', problem ?? 'connection to Candlewatch was lost'));
       pending.clear();
-      if (closedByUser) {
+      if (closedByUser || final) {
+        closedByUser = true;
         setState('closed');
         return;
       }
@@ -108,7 +121,7 @@ export function createWsClient(url: string, makeSocket: SocketFactory): WsContra
     try {
       await waitOpen();
     } catch {
-      return fail('unavailable', 'Candlewatch client is closed');
+      return fail('unavailable', problem ?? 'Candlewatch client is closed');
     }
     const id = nextId++;
     const frame: CallFrame = { t: 'call', id, method, input };
@@ -118,10 +131,11 @@ export function createWsClient(url: string, makeSocket: SocketFactory): WsContra
     });
   };
 
-  const api = createContractApi(invoke, (s) => {
-    sink = s;
-    return () => (sink = () => {});
-  });
+  const onEvent = (listener: EventSink) => {
+    eventListeners.add(listener);
+    return () => eventListeners.delete(listener);
+  };
+  const api = createContractApi(invoke, onEvent);
   connect();
 
   return {
@@ -129,6 +143,11 @@ export function createWsClient(url: string, makeSocket: SocketFactory): WsContra
     get state() {
       return state;
     },
+    get problem() {
+      return problem;
+    },
+    request: invoke,
+    onEvent,
     onStateChange,
     close() {
       closedByUser = true;

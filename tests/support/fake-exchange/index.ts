@@ -111,6 +111,8 @@ export type FakeExchange = FakeVenue & {
   restLog(): RestLogEntry[];
   /**
    * `subscribeRequests`: the streams each SUBSCRIBE command named (one may carry many);
+   * `streamsPerConnection`: the streams each open market socket carries; `streamLimitHits`: sockets
+   * closed for asking for more than Binance's 1,024 (market-streams.ts)
    * `framesDropped`: data frames a stall kept back
    */
   wsStats(): {
@@ -118,6 +120,8 @@ export type FakeExchange = FakeVenue & {
     subscriptions: string[];
     subscribeRequests: string[][];
     framesSent: number;
+    streamsPerConnection: number[];
+    streamLimitHits: number;
     framesDropped: number;
   };
   /** called for every kline frame sent: stream name, event time E, and sentAt (epoch ms, sub-ms precision) */
@@ -250,6 +254,8 @@ export async function startFakeExchange(opts: FakeExchangeOptions = {}): Promise
       subscriptions: streams.subscriptions(),
       subscribeRequests: streams.subscribeRequests.map((names) => [...names]),
       framesSent: hub.framesSent,
+      streamsPerConnection: streams.streamsPerConnection(),
+      streamLimitHits: streams.streamLimitHits,
       framesDropped: hub.framesDropped,
     }),
     onKlineSent: (listener) => streams.onKlineSent(listener),

@@ -27,6 +27,14 @@ type MarketConnection = { connection: Connection; combined: boolean; subs: Map<s
 
 export type KlineSentListener = (stream: string, eventTime: number, sentAt: number) => void;
 
+/**
+ * "A single connection can listen to a maximum of 1024 streams"; "A connection that goes beyond the
+ * limit will be disconnected" (Binance spot web-socket-streams.md, "WebSocket Limits"). The close
+ * code is not documented: 1008 (policy violation) is the one Binance closes with for its message
+ * limit ("closed due to 1008: Too many requests", binance-connector-js issue 530).
+ */
+export const MAX_STREAMS_PER_CONNECTION = 1024;
+
 const STREAM_PATTERN =
   /^([a-z0-9]+)@(kline_([0-9]+[smhdwM])|ticker|miniTicker|bookTicker|trade|depth(@(100|1000)ms)?)$/;
 
@@ -39,6 +47,8 @@ const STREAM_PATTERN =
 export class MarketStreams {
   private readonly connections = new Map<number, MarketConnection>();
   private readonly klineListeners = new Set<KlineSentListener>();
+  /** connections closed for asking for more than MAX_STREAMS_PER_CONNECTION streams */
+  streamLimitHits = 0;
   /** the streams each SUBSCRIBE command received named, in arrival order */
   readonly subscribeRequests: string[][] = [];
   private tickTimer: NodeJS.Timeout | undefined;
@@ -77,6 +87,11 @@ export class MarketStreams {
 
   subscriptions(): string[] {
     return [...this.connections.values()].flatMap((state) => [...state.subs.keys()]).sort();
+  }
+
+  /** the number of streams each open connection carries */
+  streamsPerConnection(): number[] {
+    return [...this.connections.values()].map((state) => state.subs.size);
   }
 
   streamsOf(connectionId: number): string[] {
@@ -124,6 +139,12 @@ export class MarketStreams {
         const subs = params.map((name) => (typeof name === 'string' ? this.parse(name, now) : undefined));
         if (subs.some((sub) => sub === undefined)) {
           this.answer(state, { error: { code: 2, msg: 'Invalid request: invalid stream' }, id });
+          return;
+        }
+        const added = new Set(subs.flatMap((sub) => (sub && !state.subs.has(sub.name) ? [sub.name] : [])));
+        if (state.subs.size + added.size > MAX_STREAMS_PER_CONNECTION) {
+          this.streamLimitHits++;
+          state.connection.ws.close(1008, 'Too many streams');
           return;
         }
         for (const sub of subs) if (sub && !state.subs.has(sub.name)) state.subs.set(sub.name, sub);

@@ -52,3 +52,63 @@ describe('RestGate', () => {
     await expect(gate.run(async () => 1)).rejects.toBeInstanceOf(RestGateClosedError);
   });
 });
+
+describe('RestGate with several calls in flight', () => {
+  it('runs up to `concurrency` calls at once, the next one as soon as one ends, highest priority first', async () => {
+    const clock = new FakeClock();
+    const gate = new RestGate(clock, 2);
+    const releases = new Map<string, () => void>();
+    const started: string[] = [];
+    const call = (name: string, priority: number) =>
+      gate.run(() => {
+        started.push(name);
+        return new Promise<void>((r) => releases.set(name, r));
+      }, priority);
+    const calls = [call('a', 1), call('b', 1), call('low', 0), call('high', 9)];
+    await settle();
+    // queued in the same tick: the highest priority first, then the oldest
+    expect(started).toEqual(['high', 'a']);
+    expect(gate.waiting).toBe(2);
+    releases.get('a')!();
+    await settle();
+    expect(started).toEqual(['high', 'a', 'b']);
+    releases.get('high')!();
+    await settle();
+    expect(started).toEqual(['high', 'a', 'b', 'low']);
+    for (const name of ['b', 'low']) releases.get(name)!();
+    await Promise.all(calls);
+    expect(gate.waiting).toBe(0);
+  });
+
+  it('starts nothing more once a Retry-After window opens, even with room in flight', async () => {
+    const clock = new FakeClock();
+    const gate = new RestGate(clock, 3);
+    const started: number[] = [];
+    let fail!: (err: Error) => void;
+    const limited = gate.run(() => new Promise<void>((_, reject) => (fail = reject)));
+    await settle();
+    gate.block(5_000); // what pauseGateOnRetryAfter does when the 429 arrives
+    fail(new Error('429'));
+    await expect(limited).rejects.toThrow('429');
+    const t0 = clock.now();
+    const next = [
+      gate.run(async () => started.push(clock.now())),
+      gate.run(async () => started.push(clock.now())),
+    ];
+    await clock.advance(4_999);
+    expect(started).toEqual([]);
+    await clock.advance(1);
+    await Promise.all(next);
+    expect(started).toEqual([t0 + 5_000, t0 + 5_000]);
+  });
+
+  it('turns a call that throws before its promise into a rejection', async () => {
+    const gate = new RestGate(new FakeClock(), 2);
+    await expect(
+      gate.run(() => {
+        throw new Error('sync');
+      }),
+    ).rejects.toThrow('sync');
+    await expect(gate.run(async () => 'still running')).resolves.toBe('still running');
+  });
+});

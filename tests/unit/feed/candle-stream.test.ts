@@ -95,6 +95,17 @@ describe('CandleStream', () => {
     expect(store.gaps.at(-1)).toMatchObject({ reason: 'reconnect', expected: 1, filled: 1 });
   });
 
+  it('starts the stale clock when the watch starts, not while the markets load', async () => {
+    const { clock, source, stream } = setup({ stored: 20 });
+    source.loadMarketsTakesMs = 40_000;
+    stream.start();
+    await clock.advance(40_000);
+    expect(source.pendingWatches()).not.toEqual([]);
+    expect(stream.checkStale(clock.now(), 30_000)).toBe(false);
+    await clock.advance(30_001);
+    expect(stream.checkStale(clock.now(), 30_000)).toBe(true);
+  });
+
   it('goes stale when no data arrives, drops the socket and recovers', async () => {
     const { clock, source, store, states, stream, exchangeAt } = setup({ stored: 20 });
     stream.start();

@@ -159,6 +159,16 @@ describe('FeedService', () => {
     await feed.stop();
   });
 
+  it('takes a tick that is late on a starved process (both clocks moved) for no sleep', async () => {
+    const { clock, feed, settings, jumps } = setup();
+    await feed.applySettings(settings({}));
+    await clock.advance(3_000);
+    clock.stall(60_000);
+    await clock.advance(1_000);
+    expect(jumps).toEqual([]);
+    await feed.stop();
+  });
+
   it('detects sleep in headless mode from a watchdog tick that fires far too late', async () => {
     const { clock, feed, settings, jumps } = setup();
     await feed.applySettings(settings({}));

@@ -105,3 +105,40 @@ describe('serve command line', () => {
     expect(usageError('--node', 'a')).toBe('--node and --lease-ttl only apply with --store postgres://…');
   });
 });
+
+describe('serve command line: TLS', () => {
+  it('speaks plain HTTP on loopback unless asked for TLS', () => {
+    expect(options().tls).toBeUndefined();
+    expect(options('--host', '127.0.0.1').tls).toBeUndefined();
+    expect(options('--tls').tls).toEqual({ kind: 'self-signed' });
+    expect(options('--tls-cert', 'c.pem', '--tls-key=k.pem').tls).toEqual({
+      kind: 'files',
+      certFile: '/home/me/work/c.pem',
+      keyFile: '/home/me/work/k.pem',
+    });
+  });
+
+  it('serves TLS beyond loopback: a self-signed certificate unless one is given', () => {
+    expect(options('--host', '0.0.0.0').tls).toEqual({ kind: 'self-signed' });
+    expect(options('--host', 'box.lan', '--tls-cert', '/c', '--tls-key', '/k').tls).toMatchObject({
+      kind: 'files',
+    });
+  });
+
+  it('refuses plain HTTP beyond loopback, naming the flag that forces it', () => {
+    expect(usageError('--host', '0.0.0.0', '--plain-http')).toMatch(
+      /^--plain-http is refused beyond loopback \(--host 0\.0\.0\.0\): .* pass --insecure-plain-http if a TLS proxy/,
+    );
+    expect(options('--host', '0.0.0.0', '--insecure-plain-http').tls).toBeUndefined();
+    expect(options('--plain-http').tls).toBeUndefined();
+  });
+
+  it('names contradictory TLS options', () => {
+    expect(usageError('--tls-cert', 'c.pem')).toMatch(/^--tls-cert and --tls-key go together/);
+    expect(usageError('--tls', '--plain-http')).toBe('plain HTTP and TLS options cannot be combined');
+    expect(usageError('--plain-http', '--insecure-plain-http')).toBe(
+      'give one of --plain-http and --insecure-plain-http',
+    );
+    expect(usageError('--tls=yes')).toBe('option --tls takes no value');
+  });
+});

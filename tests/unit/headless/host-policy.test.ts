@@ -63,4 +63,11 @@ describe('host policy', () => {
     expect(on80.allowsHost('127.0.0.1')).toBe(true);
     expect(on80.allowsOrigin('http://127.0.0.1', '127.0.0.1')).toBe(true);
   });
+
+  it('over TLS allows only the https Origin, and a Host without port on 443', () => {
+    const tls = createHostPolicy(['127.0.0.1'], 443, 'https');
+    expect(tls.allowsHost('127.0.0.1')).toBe(true);
+    expect(tls.allowsOrigin('https://127.0.0.1', '127.0.0.1')).toBe(true);
+    expect(tls.allowsOrigin('http://127.0.0.1', '127.0.0.1')).toBe(false);
+  });
 });

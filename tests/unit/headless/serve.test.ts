@@ -1,5 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -56,6 +57,72 @@ describe('npm run serve', () => {
     expect(line.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{43}$/);
     expect(line.dataDir).toBe(join(dir, 'data'));
     expect(existsSync(join(dir, 'data', DATABASE_FILE))).toBe(true);
+  });
+
+  it('serves HTTPS with a self-signed certificate kept in the data folder, its fingerprint printed', async () => {
+    const { outcome, stdout, stderr } = await serve(['--data-dir', 'data', '--tls']);
+    expect(outcome.kind).toBe('running');
+    const line = JSON.parse(stdout) as Record<string, string>;
+    expect(Object.keys(line)).toEqual(['url', 'dataDir', 'fingerprint']);
+    expect(line.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/\?token=/);
+    expect(stderr).toContain(
+      `TLS certificate SHA-256 fingerprint ${line.fingerprint} (self-signed, made now`,
+    );
+    const url = new URL(line.url!);
+    // The page's own certificate is the one whose fingerprint was printed.
+    const seen = await new Promise<string>((resolve, reject) => {
+      const socket = tlsConnect(
+        { host: '127.0.0.1', port: Number(url.port), rejectUnauthorized: false },
+        () => {
+          resolve(socket.getPeerCertificate().fingerprint256);
+          socket.end();
+        },
+      );
+      socket.on('error', reject);
+    });
+    expect(seen).toBe(line.fingerprint);
+    // Plain HTTP to the TLS port gets no page.
+    await expect(
+      fetch(`http://127.0.0.1:${url.port}/?token=${url.searchParams.get('token')}`),
+    ).rejects.toThrow();
+    await running!.stop();
+    running = undefined;
+    const again = await serve(['--data-dir', 'data', '--tls']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ fingerprint: line.fingerprint });
+    expect(again.stderr).not.toContain('made now');
+  });
+
+  it('exits 2 naming the flag when plain HTTP is asked beyond loopback', async () => {
+    const { outcome, stdout, stderr } = await serve(['--host', '0.0.0.0', '--plain-http']);
+    expect(outcome).toEqual({ kind: 'exit', code: 2 });
+    expect(stdout).toBe('');
+    expect(stderr).toContain('--plain-http is refused beyond loopback');
+    expect(stderr).toContain('--insecure-plain-http');
+  });
+
+  it('--pair prints a token and the fingerprint the server then serves; --pairings lists, --revoke revokes', async () => {
+    const paired = await serve(['--data-dir', 'data', '--pair', 'laptop']);
+    expect(paired.outcome).toEqual({ kind: 'exit', code: 0 });
+    const { token, fingerprint, name } = JSON.parse(paired.stdout) as Record<string, string>;
+    expect(name).toBe('laptop');
+    expect(token).toMatch(/^cwp_/);
+    expect(paired.stderr).toContain(`fingerprint: ${fingerprint}`);
+    expect((await serve(['--data-dir', 'data', '--pair', 'laptop'])).stderr).toContain(
+      'a client named "laptop" is already paired',
+    );
+    const listed = await serve(['--data-dir', 'data', '--pairings']);
+    expect(JSON.parse(listed.stdout)).toMatchObject({ clients: [{ name: 'laptop' }] });
+    expect(listed.stdout).not.toContain(token);
+
+    const started = await serve(['--data-dir', 'data', '--host', '127.0.0.1', '--tls']);
+    expect(JSON.parse(started.stdout)).toMatchObject({ fingerprint });
+    const access = await running!.stop().then(() => serve(['--data-dir', 'data', '--revoke', 'laptop']));
+    running = undefined;
+    expect(access.outcome).toEqual({ kind: 'exit', code: 0 });
+    expect((await serve(['--data-dir', 'data', '--revoke', 'laptop'])).outcome).toEqual({
+      kind: 'exit',
+      code: 2,
+    });
   });
 
   it('uses the XDG data folder when none is given', async () => {

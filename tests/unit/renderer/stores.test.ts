@@ -200,6 +200,19 @@ describe('alerts store', () => {
     expect(sounds).toEqual(['play fall', 'repeat 6 alarm', 'stop 6', 'stop all']);
   });
 
+  it('tells what a server delivered while disconnected apart from missed alerts, until acknowledged', async () => {
+    const { fake, store } = setup();
+    await settle();
+    fake.emit('remote:alerts-delivered', { alerts: [alert(7), alert(8)], truncated: false, since: 5 });
+    expect(store.getState().delivered).toEqual([{ count: 2, since: 5, truncated: false }]);
+    expect(store.getState().missed).toEqual([]);
+    expect(store.getState().revision).toBe(1);
+    // The today counter is read again: the delivered alerts count among today's.
+    expect(fake.calls.filter((c) => c.method === 'alerts:counts')).toHaveLength(2);
+    store.acknowledgeDelivered();
+    expect(store.getState().delivered).toEqual([]);
+  });
+
   it('opens the chart a clicked native notification was about', () => {
     const { fake, opened } = setup();
     const target = { exchange: 'sim', symbol: 'BTC/USDT', timeframe: '1m' };

@@ -1,4 +1,4 @@
-import ccxt from 'ccxt';
+import { ccxtErrors as ccxt } from '../base/ccxt-modules';
 import type { AccessProblem } from '../../../shared/contract/methods/account';
 import type { StreamErrorKind } from '../../../shared/domain/stream';
 import { classifyError, MarketDataError } from '../base/classify-error';

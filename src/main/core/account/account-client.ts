@@ -1,4 +1,4 @@
-import { type Balances, type Exchange } from 'ccxt';
+import type { Balances, Exchange } from 'ccxt';
 import type { AccountOrder, AccountPosition, KeyPermissions } from '../../../shared/contract/methods/account';
 import type { SecretField } from '../../../shared/contract/methods/store';
 import type { ExchangeSettings } from '../../../shared/domain/settings';

@@ -1,4 +1,4 @@
-import ccxt from 'ccxt';
+import { ccxtErrors as ccxt } from './ccxt-modules';
 import type { StreamError, StreamErrorKind } from '../../../shared/domain/stream';
 
 /** A failure the source already understands; the feed does not have to guess its kind. */

@@ -3,12 +3,18 @@ export type TimerHandle = { readonly id: unknown };
 /** Time and timers, injected so loops, backoff and the watchdog are deterministic in unit tests. */
 export type Clock = {
   now(): number;
+  /**
+   * Milliseconds on a clock that stops while the machine sleeps (Linux CLOCK_MONOTONIC, macOS's
+   * uptime clock: performance.now()), to tell a sleep from a late timer on a busy machine.
+   */
+  monotonic?(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
 };
 
 export const systemClock: Clock = {
   now: () => Date.now(),
+  monotonic: () => performance.now(),
   setTimeout(fn, ms) {
     const id = setTimeout(fn, ms);
     // Retry and watchdog timers must never keep a finished process (or a test worker) alive.

@@ -1,9 +1,4 @@
-import {
-  type Exchange,
-  type OrderBook as CcxtOrderBook,
-  type Ticker as CcxtTicker,
-  type Trade as CcxtTrade,
-} from 'ccxt';
+import type { Exchange, OrderBook as CcxtOrderBook, Ticker as CcxtTicker, Trade as CcxtTrade } from 'ccxt';
 import type { ExchangeCapabilities, MarketInfo } from '../../../shared/domain/exchange';
 import type { Candle, OrderBook, Ticker, Trade } from '../../../shared/domain/market';
 import { retryAfterMs } from '../base/backoff';
@@ -28,6 +23,7 @@ import {
   type TradesBatch,
 } from './market-source';
 import { RestGate } from './rest-gate';
+import { CandleSockets } from './candle-sockets';
 import { dropSocket, SocketGenerations, wsClients } from './ws-sockets';
 
 /** ccxt's TICK_SIZE precision mode: `precision.price` is the price step itself, not a digit count. */
@@ -40,6 +36,15 @@ const SUBSCRIBE_BATCH_MS = 50;
 const LIVE_SOCKET_MS = 5_000;
 /** Binance takes at most 1,024 streams per connection; ccxt counts 200 per batch. */
 const SUBSCRIBE_BATCH_MAX = 200;
+/**
+ * REST calls in flight at once (rest-gate.ts). ccxt's throttle paces their starts at the exchange's
+ * weight limit: Binance spot's `rateLimit` 50 ms × the klines `cost` 0.4 (ccxt binance.js) is one
+ * call per 20 ms, 3,000 a minute of "Weight: 2" (spot rest-api.md, GET /api/v3/klines) = the 6,000
+ * REQUEST_WEIGHT a minute of the exchange (spot enums.md, "Rate limiters"). One call at a time paced
+ * them by the round trip instead; eight in flight let the throttle set the pace, so a 3,000-series
+ * warm-up (one page each) takes about a minute of the exchange's limit.
+ */
+export const REST_CONCURRENCY = 8;
 
 /** A ccxt.pro exchange behind the MarketSource interface. */
 export class CcxtSource implements MarketSource {
@@ -63,6 +68,8 @@ export class CcxtSource implements MarketSource {
   private unsubscribeTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly quirks: ExchangeQuirks;
   private readonly lastDataAt = new WeakMap<object, number>();
+  /** candle streams spread over sockets within the exchange's streams-per-socket limit */
+  private readonly candleSockets: CandleSockets | null;
 
   constructor(
     readonly id: string,
@@ -71,9 +78,12 @@ export class CcxtSource implements MarketSource {
     private readonly deps: { clock: Clock; log: Logger },
   ) {
     this.name = String(ex.name ?? id);
-    this.gate = new RestGate(deps.clock);
+    this.gate = new RestGate(deps.clock, REST_CONCURRENCY);
     this.caps = capabilitiesFromCcxt(ex, id);
     this.quirks = quirksOf(id);
+    this.candleSockets = this.quirks.candleSocketHash
+      ? CandleSockets.install(ex, this.quirks.candleSocketHash, this.quirks.facts.maxStreamsPerSocket)
+      : null;
     pauseGateOnRetryAfter(ex, this.gate, {
       clock: deps.clock,
       log: deps.log,
@@ -82,6 +92,7 @@ export class CcxtSource implements MarketSource {
       quirks: this.quirks,
     });
     this.guardThrottledSends();
+    this.holdSendsInRetryAfterWindow();
     // ccxt prints some socket problems (a frame that is not JSON) with console.log. stdout carries
     // the headless ready line and the export CLI's output: route them to our logger instead.
     (ex as unknown as { log: (...args: unknown[]) => void }).log = (...args: unknown[]) =>
@@ -135,7 +146,9 @@ export class CcxtSource implements MarketSource {
     this.unsubscribeBatch = this.unsubscribeBatch.filter(([s, tf]) => s !== symbol || tf !== timeframe);
     if (!this.subscribed(key)) await this.subscribeInBatch(symbol, timeframe);
     this.repairCandleCacheLookup(symbol);
-    const returned = await this.watching(this.ex.watchOHLCV(symbol, timeframe));
+    const returned = await this.watching(
+      this.onCandleSocket(key, () => this.ex.watchOHLCV(symbol, timeframe)),
+    );
     // watchOHLCV hands back only what changed since the previous call, and under load one wake
     // covers several frames: read the cache itself, from the oldest candle we still care about.
     const cache = this.ex.ohlcvs?.[symbol]?.[timeframe] as unknown as readonly number[][] | undefined;
@@ -159,8 +172,7 @@ export class CcxtSource implements MarketSource {
     this.subscribeSent ??= new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.subscribeSent = null;
-        while (this.subscribeBatch.length > 0) {
-          const batch = this.subscribeBatch.splice(0, SUBSCRIBE_BATCH_MAX);
+        this.inBatches(this.subscribeBatch.splice(0), (batch) => {
           const sent = this.ex.watchOHLCVForSymbols(batch);
           // Marked with the socket it went out on (ccxt has registered it by now): should that
           // socket be replaced before the streams saw data, the generation moves and they batch
@@ -181,7 +193,7 @@ export class CcxtSource implements MarketSource {
               error: err,
             });
           });
-        }
+        });
         resolve();
       }, SUBSCRIBE_BATCH_MS);
       timer.unref();
@@ -206,10 +218,17 @@ export class CcxtSource implements MarketSource {
   }
 
   async unwatchCandles(symbol: string, timeframe: string): Promise<void> {
-    this.streamClients.delete(`c|${symbol}|${timeframe}`);
-    this.batchedAt.delete(`c|${symbol}|${timeframe}`);
+    const key = `c|${symbol}|${timeframe}`;
+    this.streamClients.delete(key);
+    this.batchedAt.delete(key);
     if (this.ex.has['unWatchOHLCVForSymbols'] === true) this.unsubscribeInBatch(symbol, timeframe);
-    else if (this.ex.has['unWatchOHLCV'] === true) await this.ex.unWatchOHLCV(symbol, timeframe);
+    else if (this.ex.has['unWatchOHLCV'] === true) {
+      try {
+        await this.onCandleSocket(key, () => this.ex.unWatchOHLCV(symbol, timeframe));
+      } finally {
+        this.candleSockets?.release(key);
+      }
+    }
   }
 
   /** Unsubscriptions are gathered like subscriptions: one UNSUBSCRIBE per batch. */
@@ -217,14 +236,43 @@ export class CcxtSource implements MarketSource {
     this.unsubscribeBatch.push([symbol, timeframe]);
     this.unsubscribeTimer ??= setTimeout(() => {
       this.unsubscribeTimer = null;
-      while (this.unsubscribeBatch.length > 0) {
-        const batch = this.unsubscribeBatch.splice(0, SUBSCRIBE_BATCH_MAX);
+      const gone = this.unsubscribeBatch.splice(0);
+      this.inBatches(gone, (batch) =>
         this.ex.unWatchOHLCVForSymbols(batch).catch((err: unknown) => {
           this.deps.log.debug('batch unsubscription failed', { error: err });
-        });
-      }
+        }),
+      );
+      // Their room on the socket is free once the UNSUBSCRIBE went out (ccxt sends it in order).
+      for (const [s, tf] of gone) this.candleSockets?.release(`c|${s}|${tf}`);
     }, SUBSCRIBE_BATCH_MS);
     this.unsubscribeTimer.unref();
+  }
+
+  /** Runs a ccxt candle call of one stream on that stream's socket (candle-sockets.ts). */
+  private onCandleSocket<T>(key: string, call: () => T): T {
+    const sockets = this.candleSockets;
+    return sockets ? sockets.on(sockets.assign(key), call) : call();
+  }
+
+  /**
+   * Sends candle (un)subscriptions for many streams: one message per socket and per
+   * SUBSCRIBE_BATCH_MAX streams, each on the socket its streams are assigned to.
+   */
+  private inBatches(pairs: Array<[string, string]>, send: (batch: Array<[string, string]>) => unknown): void {
+    const bySocket = new Map<number, Array<[string, string]>>();
+    for (const pair of pairs) {
+      const socket = this.candleSockets?.assign(`c|${pair[0]}|${pair[1]}`) ?? 0;
+      let list = bySocket.get(socket);
+      if (!list) bySocket.set(socket, (list = []));
+      list.push(pair);
+    }
+    for (const [socket, list] of bySocket) {
+      for (let i = 0; i < list.length; i += SUBSCRIBE_BATCH_MAX) {
+        const batch = list.slice(i, i + SUBSCRIBE_BATCH_MAX);
+        if (this.candleSockets) this.candleSockets.on(socket, () => send(batch));
+        else send(batch);
+      }
+    }
   }
 
   async fetchCandles(symbol: string, timeframe: string, since: number, limit: number, priority: number) {
@@ -397,6 +445,21 @@ export class CcxtSource implements MarketSource {
         };
       }
       return client;
+    };
+  }
+
+  /**
+   * With several REST calls in flight (REST_CONCURRENCY), calls already released by the gate may
+   * still wait in ccxt's throttle when a 429 arrives; without this they would go out inside the
+   * Retry-After window anyway. ccxt's `fetch` sends a request after its throttle and signing (public
+   * market data here: nothing signed goes stale while it waits).
+   */
+  private holdSendsInRetryAfterWindow(): void {
+    const ex = this.ex as unknown as { fetch: (...args: unknown[]) => Promise<unknown> };
+    const send = ex.fetch.bind(this.ex);
+    ex.fetch = async (...args: unknown[]) => {
+      await this.gate.waitUntilClear();
+      return send(...args);
     };
   }
 

@@ -35,6 +35,11 @@ export type ExchangeQuirks = {
    * resubscribe, not a verdict on their own subscription.
    */
   socketWideErrorCodes?: readonly string[];
+  /**
+   * The subscription hash by which ccxt picks the one socket of all candle streams (binance:
+   * 'multipleOHLCV'): candle-sockets.ts spreads them over sockets of `facts.maxStreamsPerSocket`.
+   */
+  candleSocketHash?: string;
 };
 
 /** For an exchange we have not studied: what ccxt tells, nothing promised. */
@@ -70,6 +75,7 @@ const QUIRKS: Record<string, ExchangeQuirks> = {
       bookChecksum: false,
     },
     rateLimitPauseMs: DEFAULT_RATE_LIMIT_PAUSE_MS,
+    candleSocketHash: 'multipleOHLCV',
   },
   okx: {
     facts: {

@@ -18,20 +18,33 @@ export class RestGateClosedError extends MarketDataError {
 }
 
 /**
- * Every REST call to one exchange passes here, one at a time, highest priority first. One at a
- * time is what makes Retry-After exact: when a 429 arrives no other request is in flight, and none
- * starts until the window has passed (Binance bans an IP that keeps calling through a 429, 418).
- * ccxt's own throttle still spaces the calls inside its rate limit.
+ * Every REST call to one exchange passes here, highest priority first, at most `concurrency` at a
+ * time. The exchange's weight limit is kept by ccxt's own throttle, which spaces the calls' starts
+ * at `rateLimit × cost` whatever their number in flight; the gate only decides which call goes
+ * next and how many wait on the network at once. One at a time made the pace the round trip's
+ * (a 3,000-stream warm-up took minutes at 100 ms a call, far under the limit); a few in flight let
+ * ccxt's throttle set the pace. After a 429 no call starts until the Retry-After window has passed
+ * (Binance bans an IP that keeps calling through a 429, 418): only the calls already in flight,
+ * sent before the answer, may meet it too.
  */
 export class RestGate {
   private readonly queue: Job[] = [];
   private blockedUntilMs = 0;
   private seq = 0;
+  private running = 0;
   private pumping = false;
   private closed = false;
   private readonly stop = new AbortController();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly concurrency = 1,
+  ) {}
+
+  /** calls waiting for their turn (not those in flight) */
+  get waiting(): number {
+    return this.queue.length;
+  }
 
   run<T>(fn: () => Promise<T>, priority = 0): Promise<T> {
     if (this.closed) return Promise.reject(new RestGateClosedError());
@@ -71,19 +84,22 @@ export class RestGate {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.queue.length > 0 && !this.closed) {
+      while (this.queue.length > 0 && this.running < this.concurrency && !this.closed) {
         await this.waitUntilClear();
         if (this.closed) break;
-        const job = this.takeNext();
-        try {
-          job.resolve(await job.run());
-        } catch (err) {
-          job.reject(err);
-        }
+        this.start(this.takeNext());
       }
     } finally {
       this.pumping = false;
     }
+  }
+
+  private start(job: Job): void {
+    this.running++;
+    new Promise<unknown>((resolve) => resolve(job.run())).then(job.resolve, job.reject).finally(() => {
+      this.running--;
+      void this.pump();
+    });
   }
 
   private takeNext(): Job {

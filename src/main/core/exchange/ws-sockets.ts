@@ -1,4 +1,5 @@
-import ccxt, { type Exchange } from 'ccxt';
+import type { Exchange } from 'ccxt';
+import { ccxtErrors } from '../base/ccxt-modules';
 import type { Logger } from '../base/log';
 
 /**
@@ -26,7 +27,7 @@ export function wsClients(ex: Exchange): Record<string, WsClientView> {
  * orphaning the new one the next watch dials.
  */
 export function dropSocket(ex: Exchange, url: string, client: WsClientView, why: string, log: Logger): void {
-  client.error = new ccxt.ExchangeClosedByUser(why);
+  client.error = new ccxtErrors.ExchangeClosedByUser(why);
   delete (ex.clients as unknown as Record<string, unknown>)[url];
   try {
     // terminate, not close: a stalled server may never answer the closing handshake.

@@ -49,10 +49,12 @@ export type FeedServiceOptions = {
   warmupCandles?: number;
   bookDepth?: number;
   /**
-   * Headless mode has no powerMonitor: a watchdog tick that fires this late means the machine
-   * slept. Node's timers run on the monotonic clock, which stops while the machine sleeps (Linux
-   * CLOCK_MONOTONIC, macOS uptime clock), while the wall clock keeps the real time; the threshold
-   * is well above event-loop stalls and NTP slews. It is the only sleep detector of headless mode,
+   * Headless mode has no powerMonitor: a watchdog tick whose wall clock moved this much more than
+   * the monotonic clock means the machine slept. The monotonic clock stops while the machine sleeps
+   * (Linux CLOCK_MONOTONIC, macOS uptime clock), the wall clock keeps the real time; a tick that is
+   * merely late (a starved process: at 3,000 streams on a loaded machine ticks came 10 s late) moved
+   * both, and reconnecting every stream then only starved it more. The threshold is well above NTP
+   * slews. It is the only sleep detector of headless mode,
    * and it runs in the tick before the stale checks, so a wake is one reconnect wave, not a stale
    * one followed by a resume one. Given, it is called with the time slept.
    */
@@ -101,6 +103,7 @@ export class FeedService {
   private staleTimeoutMs: number;
   private tickTimer: TimerHandle | null = null;
   private lastTick = 0;
+  private lastTickMonotonic: number | undefined;
   private applying: Promise<void> = Promise.resolve();
   private stopped = false;
 
@@ -484,11 +487,18 @@ export class FeedService {
   private startTicking(): void {
     if (this.tickTimer || this.stopped) return;
     this.lastTick = this.clock.now();
+    this.lastTickMonotonic = this.clock.monotonic?.();
     const tick = () => {
       const now = this.clock.now();
-      const late = now - this.lastTick - TICK_MS;
+      const monotonic = this.clock.monotonic?.();
+      // Without a monotonic clock, any lateness counts as sleep.
+      const slept =
+        monotonic === undefined || this.lastTickMonotonic === undefined
+          ? now - this.lastTick - TICK_MS
+          : now - this.lastTick - (monotonic - this.lastTickMonotonic);
       this.lastTick = now;
-      if (late > CLOCK_JUMP_MS && this.opts.onClockJump) this.opts.onClockJump(late);
+      this.lastTickMonotonic = monotonic;
+      if (slept > CLOCK_JUMP_MS && this.opts.onClockJump) this.opts.onClockJump(slept);
       for (const s of [...this.series.values(), ...this.quotes.values()]) {
         s.status.sample(now);
         s.checkStale(now, this.staleTimeoutMs);

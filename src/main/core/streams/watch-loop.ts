@@ -164,6 +164,10 @@ export class WatchLoop<T> {
         if (!this.prepared) {
           await this.hooks.prepare();
           this.prepared = true;
+          // The stale clock starts with the watch: loading the markets of a large exchange on a
+          // busy machine took 28 s, which left a new socket 2 s of a 30 s timeout before its
+          // 1,024 streams were dropped as stale.
+          this.attemptSince = clock.now();
         }
         this.watching = true;
         const value = await this.race(this.hooks.watch());
