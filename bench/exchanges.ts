@@ -38,5 +38,10 @@ function summarize(results: MatrixResult[]): Record<string, unknown> {
     'held back': sum((r) => r.heldBack),
     'REST faults met': results[0]!.restFaults,
     'slowest close ms': closes.length > 0 ? Math.max(...closes) : null,
+    // thin market (no faults): candles released as backfill (alerts: missed), stale shown, and
+    // streams that said "quiet" where the exchange is silent while nothing trades
+    'as backfill': results[0]!.backfilled === null ? '—' : sum((r) => r.backfilled ?? 0),
+    'shown stale': results[0]!.staleShown === null ? '—' : sum((r) => r.staleShown ?? 0),
+    'said quiet': results[0]!.quiet === null ? '—' : results.filter((r) => r.quiet?.shown).length,
   };
 }

@@ -15,8 +15,8 @@ import { TableHead, type Column } from '../ui/TableHead';
 import {
   errorInWords,
   quietInWords,
-  STATE_HINTS,
   STATE_WORDS,
+  stateHint,
   streamLabel,
   warmupInWords,
 } from './stream-words';
@@ -225,7 +225,7 @@ function StreamRow({
         ) : null}
       </th>
       <td className="nowrap">
-        <span className="stream-state" data-state={s.state} title={STATE_HINTS[s.state]}>
+        <span className="stream-state" data-state={s.state} title={stateHint(s, formatAge)}>
           <span className="state-dot" data-state={s.state} aria-hidden="true" />
           {STATE_WORDS[s.state]}
         </span>

@@ -19,7 +19,7 @@ export const STATE_WORDS: Record<StreamState, string> = {
 };
 
 /** What each state means, for the row's tooltip. */
-export const STATE_HINTS: Record<StreamState, string> = {
+const STATE_HINTS: Record<StreamState, string> = {
   connecting: 'Opening the connection to the exchange.',
   live: 'Data is flowing.',
   stale:
@@ -45,6 +45,15 @@ const ERROR_WORDS: Record<StreamErrorKind, string> = {
   rejected: 'Rejected',
   unknown: 'Unexpected error',
 };
+
+/** The state's tooltip, with the silence after which this stream's channel is called stale. */
+export function stateHint(
+  s: Pick<StreamInfo, 'state' | 'staleAfterMs'>,
+  age: (ms: number) => string,
+): string {
+  const threshold = s.staleAfterMs === null ? '' : ` Called stale after ${age(s.staleAfterMs)} without data.`;
+  return `${STATE_HINTS[s.state]}${threshold}`;
+}
 
 /**
  * A live stream that is silent because nothing trades: the exchange confirmed it over REST, so it is

@@ -80,6 +80,11 @@ export const streamInfoSchema = z.object({
    * this time (epoch ms): a quiet market, not a dead stream, so the stream stays live.
    */
   quietSince: z.number().nullable(),
+  /**
+   * The silence after which this stream is called stale: its channel's threshold (the setting, or
+   * longer for a polled channel: core/feed/stale-threshold.ts); null until the watchdog first looks.
+   */
+  staleAfterMs: z.number().nullable(),
   /** exchange timestamp to receipt, where the exchange stamps its messages */
   latencyMs: z.number().nullable(),
 });

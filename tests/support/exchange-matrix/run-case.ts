@@ -11,10 +11,11 @@ import { MATRIX_TIMEFRAMES, type MatrixScenario } from './scenarios';
 const DAY_MS = 86_400_000;
 /**
  * After the markets are loaded, streams have this long to subscribe and warm up before the
- * boundary (less 2 s). A loaded CI machine may need longer: a case whose streams were not all live
- * by then has not started, so it runs again on a fresh engine with the next, longer lead.
+ * boundary (less 2 s): 30 engines warming up at once on a loaded 2-core machine took more than 8 s.
+ * A loaded CI machine may need longer still: a case whose streams were not all live by then has not
+ * started, so it runs again on a fresh engine with the next, longer lead.
  */
-const LEADS_MS = [10_000, 25_000];
+const LEADS_MS = [20_000, 30_000];
 const WARMUP_CANDLES = 20;
 const STALE_TIMEOUT_MS = 2_000;
 
@@ -122,7 +123,7 @@ async function runMatrixCaseOnce(
     fake,
     watchlist: [],
     clock,
-    staleTimeoutMs: STALE_TIMEOUT_MS,
+    staleTimeoutMs: scenario.staleTimeoutMs ?? STALE_TIMEOUT_MS,
     warmupCandles: WARMUP_CANDLES,
   });
   await ready;

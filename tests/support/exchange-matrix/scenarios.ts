@@ -12,6 +12,8 @@ export type MatrixScenario = {
   deadlineMs: number;
   /** the case keeps watching at least this long after the boundary (ms), e.g. through a quiet spell */
   watchUntilMs?: number;
+  /** the feed's stale threshold (ms), default 2 s: short, so faults are met quickly */
+  staleTimeoutMs?: number;
   /** the case is void unless the engine met at least one faulted REST answer */
   meetsRestFaults?: boolean;
   /**
@@ -59,18 +61,21 @@ export const MATRIX_SCENARIOS: readonly MatrixScenario[] = [
   },
   {
     name: 'thin',
-    what: 'a thin market: minutes without trades in the warm-up history, and none for 9 s from the boundary on',
+    what: 'a thin market: minutes without trades in the warm-up history, and none for 12 s from the boundary on',
     steps: [],
     market(faults, boundary) {
       // several 1m intervals without trades (flat bars or none, by the exchange's rule), then trades
       // in the boundary candle's last 30 s only
       faults.noTrades(boundary - 7 * 60_000, boundary - 30_000);
       // nothing trades after the boundary: the candle that closed there has no later one to close it,
-      // and an exchange that skips empty intervals is silent far longer than the stale threshold
-      faults.noTrades(boundary, boundary + 9_000);
+      // and an exchange that skips empty intervals is silent longer than the stale threshold
+      faults.noTrades(boundary, boundary + 12_000);
     },
-    deadlineMs: 12_000,
-    watchUntilMs: 11_000,
+    deadlineMs: 16_000,
+    watchUntilMs: 14_000,
+    // Long enough that a loaded machine's pauses never look like a dead stream on the exchanges that
+    // push every 500 ms; still well inside the 12 s without trades.
+    staleTimeoutMs: 5_000,
   },
 ];
 

@@ -146,7 +146,11 @@ describe('CandleStream', () => {
       expect(stream.checkStale(clock.now(), 30_000)).toBe(false);
       await clock.advance(0);
       expect(source.fetchLog.at(-1)).toMatchObject({ timeframe: '1m', since: candleAt(20)[0] });
-      expect(stream.status.snapshot()).toMatchObject({ state: 'live', quietSince: lastMessage });
+      expect(stream.status.snapshot()).toMatchObject({
+        state: 'live',
+        quietSince: lastMessage,
+        staleAfterMs: 30_000,
+      });
       expect(source.connection).toBe(connection);
       // asked again only a threshold after the answer, not on every tick
       const asked = source.fetchLog.length;

@@ -59,6 +59,7 @@ const stream = (id: string, state: StreamState, reconnects = 1): StreamInfo => {
     lastMessageAgeMs: null,
     latencyMs: null,
     quietSince: null,
+    staleAfterMs: null,
   };
 };
 const byId = (list: StreamInfo[]) => Object.fromEntries(list.map((s) => [s.id, s]));

@@ -18,6 +18,7 @@ import { loadAndCheckSymbol } from './market-check';
 import { StreamStatus } from '../streams/stream-status';
 import { streamLoopDeps } from '../streams/stream-loop-deps';
 import { WatchLoop, type BreakReason } from '../streams/watch-loop';
+import { pollIntervalMs, staleAfterMs } from './stale-threshold';
 import { TransportFallback, type FallbackOptions } from './transport-fallback';
 
 export type CandleStreamDeps = {
@@ -46,11 +47,6 @@ export type SeriesStream = {
   checkStale(now: number, timeoutMs: number): boolean;
   onUpdate(listener: CandleUpdateListener): () => void;
 };
-
-/** Polling an exchange without websocket candles: often enough to see each candle close, gently. */
-export function pollIntervalMs(timeframe: string): number {
-  return Math.min(15_000, Math.max(2_000, Math.floor(timeframeMs(timeframe) / 4)));
-}
 
 /** The status of one candle series; only how it is fed differs between the stream kinds. */
 function candleStatus(
@@ -215,7 +211,9 @@ export class CandleStream implements SeriesStream {
   }
 
   checkStale(now: number, timeoutMs: number): boolean {
-    return this.loop.checkStale(now, timeoutMs);
+    const polling = this.transport === 'rest-poll' || this.fallback?.polling === true;
+    const channel = { kind: 'candles', timeframe: this.key.timeframe, polling } as const;
+    return this.loop.checkStale(now, staleAfterMs(channel, timeoutMs));
   }
 
   onUpdate(listener: CandleUpdateListener): () => void {

@@ -4,6 +4,7 @@ import type { MarketSource } from '../exchange/market-source';
 import type { Logger } from '../base/log';
 import { sleep, type Clock } from '../base/clock';
 import { loadAndCheckSymbol } from './market-check';
+import { QUOTE_POLL_MS, staleAfterMs } from './stale-threshold';
 import { StreamStatus } from '../streams/stream-status';
 import { streamLoopDeps } from '../streams/stream-loop-deps';
 import { WatchLoop, type BreakReason } from '../streams/watch-loop';
@@ -17,13 +18,13 @@ export type QuoteStreamDeps = {
 };
 
 /** Polling fallback for tickers and books of exchanges without the websocket channel. */
-const QUOTE_POLL_MS = 5_000;
 
 /** Shared shape of the ticker and order book streams: one watch loop, websocket or REST polls. */
 abstract class QuoteStream<T> {
   readonly status: StreamStatus;
   protected readonly loop: WatchLoop<T>;
   protected readonly transport: StreamTransport;
+  private readonly kind: 'ticker' | 'orderbook' | 'trades';
   private readonly stopPolling = new AbortController();
   private polled = false;
 
@@ -35,6 +36,7 @@ abstract class QuoteStream<T> {
     protected readonly deps: QuoteStreamDeps,
   ) {
     const { source, clock } = deps;
+    this.kind = kind;
     this.transport = websocket ? 'websocket' : 'rest-poll';
     this.status = new StreamStatus(
       { id, kind, exchange: source.id, symbol, timeframe: null, transport: this.transport },
@@ -76,7 +78,8 @@ abstract class QuoteStream<T> {
   }
 
   checkStale(now: number, timeoutMs: number): boolean {
-    return this.loop.checkStale(now, timeoutMs);
+    const channel = { kind: this.kind, polling: this.transport === 'rest-poll' };
+    return this.loop.checkStale(now, staleAfterMs(channel, timeoutMs));
   }
 
   protected async beforeSubscribe(): Promise<void> {}

@@ -34,6 +34,8 @@ export class StreamStatus {
   private latency: number | null = null;
   private quietFrom: number | null = null;
   private readonly samples: Array<[time: number, messages: number]> = [];
+  /** the silence after which this stream is called stale (its channel's threshold), once known */
+  staleAfterMs: number | null = null;
   /** when the stream last (re)subscribed: a stream that never gets data goes stale from here */
   attemptAt: number;
 
@@ -111,6 +113,7 @@ export class StreamStatus {
       lastMessageAt: this.lastAt,
       lastMessageAgeMs: this.lastAt === null ? null : Math.max(0, now - this.lastAt),
       quietSince: this.quietFrom,
+      staleAfterMs: this.staleAfterMs,
       latencyMs: this.latency,
     };
   }

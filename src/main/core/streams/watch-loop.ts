@@ -108,6 +108,7 @@ export class WatchLoop<T> {
    * while REST shows none, it stays live and says so (`quietSince`).
    */
   checkStale(now: number, timeoutMs: number): boolean {
+    this.status.staleAfterMs = timeoutMs;
     if (!this.watching || this.stopped || this.checkingQuiet) return false;
     const lastMessage = this.status.lastMessageAt;
     const last = Math.max(lastMessage ?? 0, this.attemptSince, this.quietConfirmedAt);
