@@ -6,6 +6,7 @@ import { createCore, type Core } from '../../../src/main/core/app';
 import { parseConfigText } from '../../../src/main/core/config/config-file';
 import { silentLogger } from '../../../src/main/core/base/log';
 import type { Alert, MissedSummary } from '../../../src/shared/domain/alert';
+import { everyCandleConfig } from '../../support/every-candle-config';
 import { startFakeExchange, type FakeExchange } from '../../support/fake-exchange';
 
 let core: Core | undefined;
@@ -38,27 +39,7 @@ describe('headless core against the fake exchange', () => {
     fake = await startFakeExchange({ symbols: ['BTC/USDT'], seed: 5, updateIntervalMs: 200 });
     dir = mkdtempSync(join(tmpdir(), 'cw-signals-e2e-'));
     // a config file as a user writes it: the exchange pointed at the fake, one rule that holds on every candle
-    const config = parseConfigText(
-      JSON.stringify({
-        exchanges: { binance: { enabled: true, sandbox: false, ccxt: fake.ccxtJsonConfig() } },
-        watchlist: [{ exchange: 'binance', symbol: 'BTC/USDT', timeframes: ['1s'] }],
-        rules: [
-          {
-            name: 'every candle',
-            exchange: 'binance',
-            symbol: 'BTC/USDT',
-            timeframe: '1s',
-            when: {
-              type: 'indicator-threshold',
-              indicator: { indicator: 'price' },
-              direction: 'above',
-              level: 0,
-            },
-            signal: 'INFO',
-          },
-        ],
-      }),
-    );
+    const config = parseConfigText(JSON.stringify(everyCandleConfig(fake)));
     const start = () => {
       const c = createCore({
         dataDir: dir!,

@@ -10,6 +10,7 @@ import { createRemoteLink, type RemoteLink } from '../../../src/main/electron/re
 import { startServe, type RunningServe } from '../../../src/main/headless/serve';
 import type { ServerAccess } from '../../../src/shared/contract/methods/pairing';
 import type { Alert } from '../../../src/shared/domain/alert';
+import { everyCandleConfig } from '../../support/every-candle-config';
 import { startFakeExchange, type FakeExchange } from '../../support/fake-exchange';
 
 // The desktop app attached to a headless server (issue 14, item 1): the real server started as
@@ -126,28 +127,7 @@ describe('desktop attached to a server', () => {
     writeFileSync(join(dir, 'renderer', 'index.html'), '<!doctype html><title>t</title>');
     fake = await startFakeExchange({ symbols: ['BTC/USDT'], seed: 14, updateIntervalMs: 200 });
     const configFile = join(dir, 'config.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        exchanges: { binance: { enabled: true, sandbox: false, ccxt: fake.ccxtJsonConfig() } },
-        watchlist: [{ exchange: 'binance', symbol: 'BTC/USDT', timeframes: ['1s'] }],
-        rules: [
-          {
-            name: 'every candle',
-            exchange: 'binance',
-            symbol: 'BTC/USDT',
-            timeframe: '1s',
-            when: {
-              type: 'indicator-threshold',
-              indicator: { indicator: 'price' },
-              direction: 'above',
-              level: 0,
-            },
-            signal: 'INFO',
-          },
-        ],
-      }),
-    );
+    writeFileSync(configFile, JSON.stringify(everyCandleConfig(fake)));
 
     // Plain HTTP beyond loopback is refused, naming the flag that would force it.
     const plain = await serve(['--host', '0.0.0.0', '--plain-http']);
