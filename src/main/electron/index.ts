@@ -44,6 +44,7 @@ import { createSafeStorageSecretBox } from './secret-box';
 import { acquireSingleInstance } from './single-instance';
 import { createTray } from './tray';
 import { probeFingerprint, parseServerAddress } from './remote/pinned-socket';
+import { lastSeenAlertFile } from './remote/last-seen-alert';
 import { createRemoteLink } from './remote/remote-link';
 import { remoteSettingsFile } from './remote/remote-settings';
 import { createShellRouter, type ShellRouter } from './remote/shell-router';
@@ -130,6 +131,7 @@ async function start(): Promise<void> {
         token: server.token,
         fingerprint: server.fingerprint,
         log: shellLog.child('remote'),
+        lastSeen: lastSeenAlertFile(userData, server.fingerprint),
       }),
     probe: (address) => probeFingerprint(address),
     notifier,

@@ -6,6 +6,7 @@ import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'n
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { silentLogger } from '../../../src/main/core/base/log';
+import { lastSeenAlertFile, type LastSeenAlert } from '../../../src/main/electron/remote/last-seen-alert';
 import { createRemoteLink, type RemoteLink } from '../../../src/main/electron/remote/remote-link';
 import { startServe, type RunningServe } from '../../../src/main/headless/serve';
 import type { ServerAccess } from '../../../src/shared/contract/methods/pairing';
@@ -80,7 +81,7 @@ async function closedPort(): Promise<number> {
 }
 
 /** The desktop's link, with a network it can unplug: offline, connections go nowhere and open ones drop. */
-async function link(port: number, token: string, fingerprint: string) {
+async function link(port: number, token: string, fingerprint: string, lastSeen?: LastSeenAlert) {
   const deadPort = await closedPort();
   const network = { online: true, sockets: [] as TLSSocket[] };
   const events: { name: string; payload: unknown }[] = [];
@@ -89,6 +90,7 @@ async function link(port: number, token: string, fingerprint: string) {
     token,
     fingerprint,
     log: silentLogger(),
+    ...(lastSeen ? { lastSeen } : {}),
     connect: (o: ConnectionOptions) => {
       const socket = tlsConnect(network.online ? o : { ...o, port: deadPort });
       network.sockets.push(socket);
@@ -165,7 +167,8 @@ describe('desktop attached to a server', () => {
       /^the server's certificate changed: its fingerprint is now .* Nothing was sent to it/,
     );
 
-    const desk = await link(port, laptop.token, laptop.fingerprint);
+    const memory = lastSeenAlertFile(dir, laptop.fingerprint);
+    const desk = await link(port, laptop.token, laptop.fingerprint, memory);
     const admin = await link(port, watcher.token, watcher.fingerprint);
     await until('both links open', () => desk.link.state === 'open' && admin.link.state === 'open');
     const info = await call<{ mode: string }>(desk.link, 'app:info', {});
@@ -217,14 +220,38 @@ describe('desktop attached to a server', () => {
     await until('a live alert after the reconnect', () => desk.fired().length > firedBefore || undefined);
     expect(desk.events.filter((e) => e.name === 'remote:alerts-delivered')).toHaveLength(1);
 
+    // The app quits and starts again later: what the server fired while it was not running is told
+    // as delivered too, from the newest alert the app remembers having told.
+    desk.link.close();
+    await until('the app closed', () => desk.link.state === 'closed');
+    const toldUpTo = memory.read()!.id;
+    expect(toldUpTo).toBe(Math.max(...desk.fired().map((a) => a.id), ...told.alerts.map((a) => a.id)));
+    await until(
+      '2 alerts fired while the app was not running',
+      async () => (await allAlerts()).filter((a) => a.id > toldUpTo).length >= 2,
+    );
+    const restarted = await link(port, laptop.token, laptop.fingerprint, memory);
+    const afterRestart = await until('the alerts delivered after the restart', () =>
+      restarted.events.find((e) => e.name === 'remote:alerts-delivered'),
+    );
+    const toldAfterRestart = (afterRestart.payload as { alerts: Alert[] }).alerts.map((a) => a.id);
+    expect(toldAfterRestart.length).toBeGreaterThanOrEqual(2);
+    // none skipped, none told twice: every alert after the remembered one, oldest first
+    expect(toldAfterRestart).toEqual(
+      (await allAlerts())
+        .map((a) => a.id)
+        .filter((id) => id > toldUpTo && id <= Math.max(...toldAfterRestart))
+        .sort((x, y) => x - y),
+    );
+
     // Revoked: the open connection closes at once with the reason, and the token opens nothing more.
     const laptopId = access.clients.find((c) => c.name === 'laptop')!.id;
     expect(await call(admin.link, 'pairing:revoke', { id: laptopId })).toEqual({
       revoked: true,
       closedConnections: 1,
     });
-    await until('the revoked link closed', () => desk.link.state === 'closed');
-    expect(desk.link.problem).toBe('the pairing of this client was revoked on the server');
+    await until('the revoked link closed', () => restarted.link.state === 'closed');
+    expect(restarted.link.problem).toBe('the pairing of this client was revoked on the server');
     const again = await link(port, laptop.token, laptop.fingerprint);
     await until('the revoked token refused', () => again.link.state === 'closed');
     expect(again.link.problem).toMatch(

@@ -4,6 +4,7 @@ import type { Result } from '../../../shared/contract/result';
 import { createWsClient, type ConnectionState } from '../../../shared/contract/ws-client';
 import type { Alert } from '../../../shared/domain/alert';
 import type { Logger } from '../../core/base/log';
+import type { LastSeenAlert, SeenAlert } from './last-seen-alert';
 import { pinnedSocketFactory, type ServerAddress } from './pinned-socket';
 
 export type RemoteLink = {
@@ -21,19 +22,20 @@ export type RemoteLink = {
 /** The most alerts told at once after a reconnect; the rest are in the server's history. */
 const DELIVERED_LIMIT = 500;
 
-type Seen = { id: number; firedAt: number };
-
 /**
  * The desktop app attached to a server: the contract over a pinned TLS socket. The server fires
  * alerts whether or not this app is connected; those it fired while the link was down (the laptop
- * slept, the network dropped) are fetched on reconnect and told once as `remote:alerts-delivered`
- * — delivered by the server on time, not *missed* (nothing was missed: the server was watching).
+ * slept, the network dropped, the app was not running) are fetched on (re)connect and told once as
+ * `remote:alerts-delivered` — delivered by the server on time, not *missed* (nothing was missed:
+ * the server was watching).
  */
 export function createRemoteLink(opts: {
   address: ServerAddress;
   token: string;
   fingerprint: string;
   log: Logger;
+  /** where the newest told alert is kept across restarts of the app; in memory only without it */
+  lastSeen?: LastSeenAlert;
   /** tests pass a TLS connect of their own */
   connect?: Parameters<typeof pinnedSocketFactory>[0]['connect'];
 }): RemoteLink {
@@ -50,11 +52,21 @@ export function createRemoteLink(opts: {
   const emit: EventSink = (name, payload) => {
     for (const l of listeners) l(name, payload);
   };
-  let seen: Seen | undefined;
+  let seen: SeenAlert | undefined = opts.lastSeen?.read();
   /** alerts told live since the last (re)connect: a catch-up that races them must not tell them twice */
   let toldLive = new Set<number>();
+  const remember = (next: SeenAlert) => {
+    seen = next;
+    try {
+      opts.lastSeen?.write(next);
+    } catch (err) {
+      opts.log.warn('cannot remember the newest alert told: after a restart some may be told again', {
+        error: err,
+      });
+    }
+  };
   const note = (a: Pick<Alert, 'id' | 'firedAt'>) => {
-    if (!seen || a.id > seen.id) seen = { id: a.id, firedAt: a.firedAt };
+    if (!seen || a.id > seen.id) remember({ id: a.id, firedAt: a.firedAt });
   };
 
   client.onEvent((name, payload) => {
@@ -80,7 +92,8 @@ export function createRemoteLink(opts: {
     if (!seen) {
       // First connection: what the server holds already is history, not news.
       const latest = await newest({}, 1);
-      if (latest) seen = latest[0] ? { id: latest[0].id, firedAt: latest[0].firedAt } : { id: 0, firedAt: 0 };
+      if (latest)
+        remember(latest[0] ? { id: latest[0].id, firedAt: latest[0].firedAt } : { id: 0, firedAt: 0 });
       return;
     }
     const since = seen;
