@@ -2,7 +2,9 @@
  * Market data engine bench, on the fake Binance (a child process) with the real ccxt.pro:
  * 1. added latency from the server sending a kline to the candle leaving the collector, side by side
  *    in one run: (a) this engine, (b) a bare ccxt watchOHLCV loop (the floor), (c) a loop sleeping
- *    1 s between watches (what the systems we replace did);
+ *    1 s between watches (what the systems we replace did); then the same (a) against (b) on the
+ *    fake OKX and the fake Bybit (tests/support/fake-exchange/protocols), with engine ÷ bare ratios
+ *    (issue 16) — on 1m streams there, since neither exchange streams 1s candles;
  * 2. sustained candle updates/s at 100 symbols × 3 timeframes, with CPU and event-loop delay;
  * 3. RSS after a soak at that load (`--soak-minutes N`, default 1; the issue's figure is 10).
  * Every contender and the load run bundled under plain node in a process of their own, like the app's
@@ -72,14 +74,25 @@ class Child {
   }
 }
 
-async function startFake(): Promise<Child> {
+/**
+ * The other venues of the latency table: their fakes push a forming candle every update interval
+ * like the Binance one. OKX and Bybit offer no 1s candles (ccxt's OKX timeframes lack `1s`; Bybit's
+ * kline intervals start at 1 minute), so their streams are 1m: every push is still one frame.
+ */
+const OTHER_VENUES = [
+  { exchange: 'okx', name: 'OKX', timeframe: '1m' },
+  { exchange: 'bybit', name: 'Bybit', timeframe: '1m' },
+] as const;
+
+async function startFake(protocol = 'binance', symbols = LOAD_SYMBOLS): Promise<Child> {
   const fake = new Child(
     fork(join(here, 'support', 'fake-exchange-process.ts'), {
       execArgv: ['--import', 'tsx'],
       env: {
         ...process.env,
+        FAKE_EXCHANGE_PROTOCOL: protocol,
         FAKE_EXCHANGE_OPTIONS: JSON.stringify({
-          symbols: Array.from({ length: LOAD_SYMBOLS }, (_, i) => symbolAt(i)),
+          symbols: Array.from({ length: symbols }, (_, i) => symbolAt(i)),
           updateIntervalMs: UPDATE_INTERVAL_MS,
         }),
       },
@@ -119,18 +132,28 @@ type Runtime = { name: string; execArgv: readonly string[] };
 const PRODUCT: Runtime = { name: 'product V8 flags', execArgv: HEADLESS_V8_FLAGS };
 const NODE_DEFAULTS: Runtime = { name: 'node defaults', execArgv: [] };
 
-type Contender = { label: string; mode: 'engine' | 'bare' | 'sleep'; runtime: Runtime };
+type Contender = {
+  label: string;
+  mode: 'engine' | 'bare' | 'sleep';
+  runtime: Runtime;
+  /** the fake's ccxt id and the streams' timeframe; default binance, 1s */
+  exchange?: string;
+  timeframe?: string;
+};
 
 async function measureLatency(
   fake: Child,
   outdir: string,
   config: Record<string, unknown>,
-  { mode, runtime }: Contender,
+  { mode, runtime, exchange, timeframe }: Contender,
 ): Promise<Round> {
   const contender = new Child(
     fork(join(outdir, 'latency-client.mjs'), {
       execArgv: [...runtime.execArgv],
-      env: { ...process.env, ENGINE_LATENCY: JSON.stringify({ mode, config, symbols: LATENCY_SYMBOLS }) },
+      env: {
+        ...process.env,
+        ENGINE_LATENCY: JSON.stringify({ mode, exchange, timeframe, config, symbols: LATENCY_SYMBOLS }),
+      },
     }),
   );
   await contender.next('live');
@@ -258,6 +281,34 @@ async function latencyRounds(
   return results;
 }
 
+/** engine and bare watchOHLCV on one other venue's fake, in rounds like Binance's */
+async function venueLatency(outdir: string, venue: (typeof OTHER_VENUES)[number], rounds: number) {
+  const fake = await startFake(venue.exchange, LATENCY_SYMBOLS);
+  try {
+    const config = (await fake.next('ready'))['config'] as Record<string, unknown>;
+    const contenders: Contender[] = (['engine', 'bare'] as const).map((mode) => ({
+      label: `${venue.name} ${mode}`,
+      mode,
+      runtime: PRODUCT,
+      exchange: venue.exchange,
+      timeframe: venue.timeframe,
+    }));
+    const [engineRounds, bareRounds] = await latencyRounds(fake, outdir, config, contenders, rounds);
+    return {
+      engine: summarize(engineRounds!),
+      bare: summarize(bareRounds!),
+      paired: engineRounds!.map((r, i) => r.p99 - bareRounds![i]!.p99),
+    };
+  } finally {
+    await closeFake(fake);
+  }
+}
+
+async function closeFake(fake: Child): Promise<void> {
+  fake.send({ type: 'close' });
+  await new Promise((r) => fake.process.once('exit', r));
+}
+
 const log = (line: string) => process.stderr.write(`engine bench: ${line}\n`);
 const heapLine = (m: MemorySnapshot) =>
   `rss ${m.rss} (anon ${m.rssAnon ?? '?'}) · V8 committed ${m.heapCommitted}, used ${m.heapUsed} · new ${m.spaces['new'] ?? 0} / old ${m.spaces['old'] ?? 0} / large ${m.spaces['large_object'] ?? 0}`;
@@ -293,6 +344,8 @@ export async function run(flags: Record<string, string> = {}) {
       mode: 'sleep',
       runtime: PRODUCT,
     });
+    const venues: Array<[(typeof OTHER_VENUES)[number], Awaited<ReturnType<typeof venueLatency>>]> = [];
+    for (const venue of OTHER_VENUES) venues.push([venue, await venueLatency(outdir, venue, rounds)]);
 
     const progress = (m: Message) =>
       log(`soak ${String(m['minutes'])} min: ${heapLine(m['snapshot'] as MemorySnapshot)}`);
@@ -302,6 +355,8 @@ export async function run(flags: Record<string, string> = {}) {
     const product = await measureLoad(fake, outdir, config, PRODUCT, soakMinutes * 60_000, progress);
 
     const ms = (v: number) => round(v, 2);
+    const RATIO = 'engine ÷ bare';
+    const ratio = (a: number, b: number) => round(a / b, 2);
     const productCol = `engine (${PRODUCT.execArgv.join(' ')})`;
     const defaultCol = 'engine (node defaults)';
     const loadRow = (measure: string, pick: (l: typeof product) => unknown) => ({
@@ -320,6 +375,7 @@ export async function run(flags: Record<string, string> = {}) {
           'bare watchOHLCV': ms(bare.p50),
           'engine, node defaults': ms(engineDefaults.p50),
           'sleep 1 s loop': ms(sleeping.p50),
+          [RATIO]: ratio(engine.p50, bare.p50),
         },
         {
           measure: `p99 (ms), median of ${rounds} interleaved rounds [min … max]`,
@@ -327,6 +383,7 @@ export async function run(flags: Record<string, string> = {}) {
           'bare watchOHLCV': `${ms(bare.p99)} [${spread(bare.p99s)}]`,
           'engine, node defaults': `${ms(engineDefaults.p99)} [${spread(engineDefaults.p99s)}]`,
           'sleep 1 s loop': ms(sleeping.p99),
+          [RATIO]: ratio(engine.p99, bare.p99),
         },
         {
           measure: 'p99 of each round (ms)',
@@ -351,6 +408,25 @@ export async function run(flags: Record<string, string> = {}) {
           measure: 'engine p99 − bare p99 of the same round (ms): median [min … max]; target ≤ 2',
           engine: `${ms(median(paired))} [${spread(paired)}]`,
         },
+        ...venues.flatMap(([venue, v]) => [
+          {
+            measure: `${venue.name}: candle sent → candle out p50 (ms), ${LATENCY_SYMBOLS} × ${venue.timeframe} streams, a frame per ${UPDATE_INTERVAL_MS} ms each; median of ${rounds} rounds`,
+            engine: ms(v.engine.p50),
+            'bare watchOHLCV': ms(v.bare.p50),
+            [RATIO]: ratio(v.engine.p50, v.bare.p50),
+          },
+          {
+            measure: `${venue.name}: p99 (ms), median of ${rounds} interleaved rounds [min … max]`,
+            engine: `${ms(v.engine.p99)} [${spread(v.engine.p99s)}]`,
+            'bare watchOHLCV': `${ms(v.bare.p99)} [${spread(v.bare.p99s)}]`,
+            [RATIO]: ratio(v.engine.p99, v.bare.p99),
+          },
+          {
+            measure: `${venue.name}: frames measured; engine p99 − bare p99 of the same round (ms): median [min … max]`,
+            engine: `${v.engine.frames}; ${ms(median(v.paired))} [${spread(v.paired)}]`,
+            'bare watchOHLCV': v.bare.frames,
+          },
+        ]),
         loadRow(
           `streams live (${LOAD_SYMBOLS} symbols × ${LOAD_TIMEFRAMES.join(', ')})`,
           (l) => l.live.streams,
@@ -386,7 +462,6 @@ export async function run(flags: Record<string, string> = {}) {
       ],
     };
   } finally {
-    fake.send({ type: 'close' });
-    await new Promise((r) => fake.process.once('exit', r));
+    await closeFake(fake);
   }
 }

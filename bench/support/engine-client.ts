@@ -10,7 +10,7 @@ export type BenchClient = { stop(): Promise<void> };
 
 export const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export const symbolAt = (i: number) => `C${String(i).padStart(3, '0')}/USDT`;
-/** Binance's stream name, as the fake exchange reports sent frames */
+/** Binance's stream name: how bench/support/fake-exchange-process.ts reports sent frames of every fake */
 export const streamName = (symbol: string, tf: string) =>
   `${symbol.replace('/', '').toLowerCase()}@kline_${tf}`;
 
@@ -18,18 +18,19 @@ const noHistory: CandleHistory = { lastClosedOpenTime: () => undefined, recent: 
 const noLedger: GapLedger = { opened: () => 0, filled: () => {}, failed: () => {}, list: () => [] };
 
 /**
- * The engine's candle path as the feed service builds it: one CcxtSource (our ccxt options, Retry-After
+ * The engine's candle path on `exchange` as the feed service builds it: one CcxtSource (our ccxt options, Retry-After
  * gate, batched subscriptions) and one CandleStream (watch loop + collector) per series. `emit` is
  * called for every update that leaves the collector.
  */
 export function startEngineClient(
+  exchange: string,
   config: Record<string, unknown>,
   keys: SeriesKey[],
   emit: (stream: string) => void,
 ): BenchClient {
   const log = silentLogger();
-  const ex = createCcxtExchange('binance', { enabled: true, sandbox: false, ccxt: config });
-  const source = new CcxtSource('binance', ex, false, { clock: systemClock, log });
+  const ex = createCcxtExchange(exchange, { enabled: true, sandbox: false, ccxt: config });
+  const source = new CcxtSource(exchange, ex, false, { clock: systemClock, log });
   const streams = keys.map(
     (key) =>
       new CandleStream(key, 'websocket', {

@@ -32,7 +32,7 @@ const keys = Array.from({ length: params.symbols }, (_, i) =>
 ).flat();
 let updates = 0;
 const live = new Set<string>();
-const client = startEngineClient(params.config, keys, (stream) => {
+const client = startEngineClient('binance', params.config, keys, (stream) => {
   updates++;
   live.add(stream);
 });

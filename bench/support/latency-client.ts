@@ -1,7 +1,8 @@
 /**
  * One latency contender of bench/engine.ts, bundled and run under plain node in a process of its
  * own so the contenders do not share (or disturb) the measuring process:
- * ENGINE_LATENCY = { mode: 'engine' | 'bare' | 'sleep', config, symbols }.
+ * ENGINE_LATENCY = { mode: 'engine' | 'bare' | 'sleep', exchange, timeframe, config, symbols }
+ * (exchange: the ccxt id of the fake the config points at, default 'binance'; timeframe default '1s').
  *
  * child → parent: { type: 'live' } when every stream delivered, then, after { type: 'stop' },
  * { type: 'emits', emits: [stream, times[]][] } (times as performance.timeOrigin + now()).
@@ -10,14 +11,21 @@ import ccxt from 'ccxt';
 import { performance } from 'node:perf_hooks';
 import { pause, startEngineClient, streamName, symbolAt, type BenchClient } from './engine-client';
 
-type Params = { mode: 'engine' | 'bare' | 'sleep'; config: Record<string, unknown>; symbols: number };
+type Params = {
+  mode: 'engine' | 'bare' | 'sleep';
+  exchange?: string;
+  timeframe?: string;
+  config: Record<string, unknown>;
+  symbols: number;
+};
 
 const params = JSON.parse(process.env['ENGINE_LATENCY'] ?? '{}') as Params;
 const send = (m: unknown) => process.send?.(m);
+const exchange = params.exchange ?? 'binance';
 const keys = Array.from({ length: params.symbols }, (_, i) => ({
-  exchange: 'binance',
+  exchange,
   symbol: symbolAt(i),
-  timeframe: '1s',
+  timeframe: params.timeframe ?? '1s',
 }));
 const emits = new Map<string, number[]>();
 const emit = (stream: string) => {
@@ -29,7 +37,8 @@ const emit = (stream: string) => {
 
 /** (b) bare watchOHLCV loops; (c) the same sleeping `sleepMs` between watches */
 async function startLoops(sleepMs: number): Promise<BenchClient> {
-  const ex = new ccxt.pro.binance(params.config);
+  const Exchange = ccxt.pro[exchange as 'binance'];
+  const ex = new Exchange(params.config);
   await ex.loadHttpProxyAgent();
   await ex.loadMarkets();
   let stopped = false;
@@ -56,7 +65,7 @@ async function startLoops(sleepMs: number): Promise<BenchClient> {
 
 const client =
   params.mode === 'engine'
-    ? startEngineClient(params.config, keys, emit)
+    ? startEngineClient(exchange, params.config, keys, emit)
     : await startLoops(params.mode === 'sleep' ? 1_000 : 0);
 while (emits.size < keys.length) await pause(100);
 send({ type: 'live' });

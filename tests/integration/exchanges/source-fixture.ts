@@ -4,6 +4,7 @@ import { createCcxtExchange } from '../../../src/main/core/exchange/ccxt-factory
 import { systemClock } from '../../../src/main/core/base/clock';
 import { silentLogger } from '../../../src/main/core/base/log';
 import type { Now } from '../../support/fake-exchange/clock';
+import type { FakeVenue } from '../../support/fake-exchange/fake-venue';
 import type { ProtocolFake } from '../../support/fake-exchange/protocols/protocol-server';
 
 /**
@@ -24,7 +25,7 @@ export class ExchangeClients {
   }
 
   /** our exchange layer, as the registry builds it from a JSON config; `ex` is its ccxt instance */
-  source(fake: ProtocolFake): { source: CcxtSource; ex: Exchange } {
+  source(fake: FakeVenue): { source: CcxtSource; ex: Exchange } {
     const ex = createCcxtExchange(fake.exchange, {
       enabled: true,
       sandbox: false,

@@ -256,7 +256,7 @@ export class CcxtSource implements MarketSource {
 
   /**
    * Sends candle (un)subscriptions for many streams: one message per socket and per
-   * SUBSCRIBE_BATCH_MAX streams, each on the socket its streams are assigned to.
+   * SUBSCRIBE_BATCH_MAX streams (fewer where the exchange takes fewer: quirks' subscribeArgsMax), each on the socket its streams are assigned to.
    */
   private inBatches(pairs: Array<[string, string]>, send: (batch: Array<[string, string]>) => unknown): void {
     const bySocket = new Map<number, Array<[string, string]>>();
@@ -267,8 +267,9 @@ export class CcxtSource implements MarketSource {
       list.push(pair);
     }
     for (const [socket, list] of bySocket) {
-      for (let i = 0; i < list.length; i += SUBSCRIBE_BATCH_MAX) {
-        const batch = list.slice(i, i + SUBSCRIBE_BATCH_MAX);
+      const most = Math.min(SUBSCRIBE_BATCH_MAX, this.quirks.subscribeArgsMax ?? SUBSCRIBE_BATCH_MAX);
+      for (let i = 0; i < list.length; i += most) {
+        const batch = list.slice(i, i + most);
         if (this.candleSockets) this.candleSockets.on(socket, () => send(batch));
         else send(batch);
       }

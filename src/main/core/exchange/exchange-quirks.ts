@@ -40,6 +40,11 @@ export type ExchangeQuirks = {
    * 'multipleOHLCV'): candle-sockets.ts spreads them over sockets of `facts.maxStreamsPerSocket`.
    */
   candleSocketHash?: string;
+  /**
+   * Most streams one subscribe message may name (ccxt-source.ts batches candle subscriptions into one
+   * watchOHLCVForSymbols call; ccxt does not split it): a longer one is refused whole.
+   */
+  subscribeArgsMax?: number;
 };
 
 /** For an exchange we have not studied: what ccxt tells, nothing promised. */
@@ -136,6 +141,9 @@ const QUIRKS: Record<string, ExchangeQuirks> = {
     // 10006 "Too many visits!" comes as HTTP 200 with X-Bapi-Limit-Reset-Timestamp; per-second
     // endpoint limits ("Rate Limit Rules").
     rateLimitPauseMs: 1_000,
+    // Spot: "up to 10 args for each subscription request", a longer one fails whole ("WebSocket
+    // Connect", Limits): 20 candle streams started together never went live (found by bench engine).
+    subscribeArgsMax: 10,
   },
   bingx: {
     facts: {

@@ -1,12 +1,21 @@
+import { performance } from 'node:perf_hooks';
 import type { WebSocket } from 'ws';
 import type { Now } from '../clock';
 import type { FaultPlan } from '../faults';
 import type { Connection, SocketHub } from '../socket-hub';
-import type { Venue } from '../venue';
+import type { Listing, Venue } from '../venue';
+import type { BarSpec } from './bars';
 import { PushLoop } from './push-loop';
 
 /** One socket of a fake whose clients subscribe topics by message (OKX, Bybit): its topics by name. */
 export type SubscribedConnection<Sub> = { connection: Connection; subs: Map<string, Sub> };
+
+/**
+ * Called right after a candle frame went out (`sentAt` = performance.timeOrigin + now(), like the
+ * Binance fake's onKlineSent), for latency benches: `symbol` is the ccxt symbol, `timeframe` the
+ * bar's unified timeframe.
+ */
+export type CandleSentListener = (symbol: string, timeframe: string, sentAt: number) => void;
 
 /**
  * The socket bookkeeping OKX's and Bybit's public streams share: each socket's subscriptions, the
@@ -16,6 +25,7 @@ export type SubscribedConnection<Sub> = { connection: Connection; subs: Map<stri
 export abstract class SubscriptionStreams<Sub, State extends SubscribedConnection<Sub>> {
   protected readonly connections = new Map<number, State>();
   private readonly loop: PushLoop;
+  private readonly candleListeners = new Set<CandleSentListener>();
 
   constructor(
     protected readonly venue: Venue,
@@ -41,6 +51,18 @@ export abstract class SubscriptionStreams<Sub, State extends SubscribedConnectio
 
   close(): void {
     this.loop.stop();
+  }
+
+  onCandleSent(listener: CandleSentListener): () => void {
+    this.candleListeners.add(listener);
+    return () => this.candleListeners.delete(listener);
+  }
+
+  /** Sends a candle frame; the listeners hear of it only when it went out. */
+  protected sendCandle(state: State, text: string, listing: Listing, bar: BarSpec): void {
+    if (!this.hub.sendData(state.connection, text) || this.candleListeners.size === 0) return;
+    const sentAt = performance.timeOrigin + performance.now();
+    for (const listener of this.candleListeners) listener(listing.spec.symbol, bar.timeframe, sentAt);
   }
 
   /** Registers a socket opened on this fake: `state` builds its record around the hub's connection. */

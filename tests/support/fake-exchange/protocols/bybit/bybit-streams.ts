@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { DepthDiff } from '../../order-book';
+import type { Kline } from '../../klines';
 import type { Listing } from '../../venue';
 import { barAt, barOpen, BarCursor } from '../bars';
 import { SubscriptionStreams, type SubscribedConnection } from '../subscription-streams';
@@ -129,14 +130,23 @@ export class BybitStreams extends SubscriptionStreams<Sub, BybitConnection> {
   private pushClosed(state: BybitConnection, sub: Extract<Sub, { kind: 'kline' }>, now: number): void {
     for (const openTime of sub.cursor.closedSince(now)) {
       const kline = barAt(sub.listing.series, sub.cursor.bar, openTime, now);
-      if (kline)
-        this.push(state, {
-          topic: sub.topic,
-          data: [bybitKlineEvent(sub.listing, sub.interval, kline, now)],
-          ts: now,
-          type: 'snapshot',
-        });
+      if (kline) this.pushKline(state, sub, kline, now);
     }
+  }
+
+  private pushKline(
+    state: BybitConnection,
+    sub: Extract<Sub, { kind: 'kline' }>,
+    kline: Kline,
+    now: number,
+  ): void {
+    const text = JSON.stringify({
+      topic: sub.topic,
+      data: [bybitKlineEvent(sub.listing, sub.interval, kline, now)],
+      ts: now,
+      type: 'snapshot',
+    });
+    this.sendCandle(state, text, sub.listing, sub.cursor.bar);
   }
 
   protected tick(now: number): void {
@@ -147,13 +157,7 @@ export class BybitStreams extends SubscriptionStreams<Sub, BybitConnection> {
           case 'kline': {
             this.pushClosed(state, sub, now);
             const kline = barAt(sub.listing.series, sub.cursor.bar, barOpen(now, sub.cursor.bar), now);
-            if (kline)
-              this.push(state, {
-                topic: sub.topic,
-                data: [bybitKlineEvent(sub.listing, sub.interval, kline, now)],
-                ts: now,
-                type: 'snapshot',
-              });
+            if (kline) this.pushKline(state, sub, kline, now);
             break;
           }
           case 'tickers': {

@@ -1,3 +1,4 @@
+import type { CandleSentListener } from '../subscription-streams';
 import type { FakeVenue, FakeVenueOptions } from '../../fake-venue';
 import { createRestHandler } from '../../rest-handler';
 import { closedBars } from '../bars';
@@ -10,6 +11,8 @@ export type FakeBybit = FakeVenue & {
   /** ws://127.0.0.1:PORT — ccxt's urls.api.ws.public.spot is `${wsBase}/v5/public/spot` */
   wsBase: string;
   wsStats(): { connections: number; subscriptions: string[]; framesSent: number };
+  /** after each candle frame went out, for latency benches (subscription-streams.ts) */
+  onCandleSent(listener: CandleSentListener): () => void;
 };
 
 /**
@@ -61,6 +64,7 @@ export async function startFakeBybit(opts: FakeVenueOptions = {}): Promise<FakeB
         faults.queueStatus(200, count, { ...bybitRateLimitAnswer(now()), retryAfterSec: null }),
     }),
     restLog: () => copyRestLog(parts),
+    onCandleSent: (listener) => streams.onCandleSent(listener),
     wsStats: () => ({
       connections: hub.all().length,
       subscriptions: streams.subscriptions(),

@@ -1,3 +1,4 @@
+import type { CandleSentListener } from '../subscription-streams';
 import type { FakeVenue, FakeVenueOptions } from '../../fake-venue';
 import { createRestHandler } from '../../rest-handler';
 import { closedBars } from '../bars';
@@ -23,6 +24,8 @@ export type FakeOkx = FakeVenue & {
     toOpenTime: number,
   ): ReturnType<FakeVenue['truth']>;
   wsStats(): { connections: number; subscriptions: string[]; framesSent: number };
+  /** after each candle frame went out, for latency benches (subscription-streams.ts) */
+  onCandleSent(listener: CandleSentListener): () => void;
   /** an `{event: "error", code: "60018"}` frame to every socket, as OKX sends for a bad subscription */
   sendErrorFrame(): void;
   /**
@@ -98,6 +101,7 @@ export async function startFakeOkx(opts: FakeVenueOptions = {}): Promise<FakeOkx
       ),
     quiet: (symbol, ms) => streams.quiet(listingOf(symbol), ms),
     restLog: () => copyRestLog(parts),
+    onCandleSent: (listener) => streams.onCandleSent(listener),
     wsStats: () => ({
       connections: hub.all().length,
       subscriptions: streams.subscriptions(),

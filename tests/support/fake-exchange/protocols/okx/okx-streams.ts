@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { DepthDiff } from '../../order-book';
+import type { Kline } from '../../klines';
 import type { Listing } from '../../venue';
 import { barAt, barOpen, BarCursor } from '../bars';
 import { SubscriptionStreams, type SubscribedConnection } from '../subscription-streams';
@@ -137,8 +138,13 @@ export class OkxStreams extends SubscriptionStreams<Sub, OkxConnection> {
   private pushClosed(state: OkxConnection, sub: Extract<Sub, { kind: 'candle' }>, now: number): void {
     for (const openTime of sub.cursor.closedSince(now)) {
       const kline = barAt(sub.listing.series, sub.cursor.bar, openTime, now);
-      if (kline) this.push(state, sub, { data: [okxCandleRow(sub.listing, kline)] });
+      if (kline) this.pushCandle(state, sub, kline);
     }
+  }
+
+  private pushCandle(state: OkxConnection, sub: Extract<Sub, { kind: 'candle' }>, kline: Kline): void {
+    const text = JSON.stringify({ arg: sub.arg, data: [okxCandleRow(sub.listing, kline)] });
+    this.sendCandle(state, text, sub.listing, sub.cursor.bar);
   }
 
   protected tick(now: number): void {
@@ -150,7 +156,7 @@ export class OkxStreams extends SubscriptionStreams<Sub, OkxConnection> {
           case 'candle': {
             this.pushClosed(state, sub, now);
             const kline = barAt(sub.listing.series, sub.cursor.bar, barOpen(now, sub.cursor.bar), now);
-            if (kline) this.push(state, sub, { data: [okxCandleRow(sub.listing, kline)] });
+            if (kline) this.pushCandle(state, sub, kline);
             break;
           }
           case 'tickers':
