@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hasUserInfo, isLoopbackHost, parseUrl } from '../net-address';
+import { secretFieldSchema } from './credentials';
 
 /**
  * The per-exchange `ccxt` settings: a closed list of what a user legitimately sets, documented in
@@ -9,21 +10,8 @@ import { hasUserInfo, isLoopbackHost, parseUrl } from '../net-address';
  * the URLs against them when the settings are saved (core/exchange/exchange-hosts.ts).
  */
 
-/** Credentials and the like: they live in the encrypted store, entered under Settings → API keys. */
-const CREDENTIAL_KEYS = [
-  'apiKey',
-  'secret',
-  'password',
-  'uid',
-  'login',
-  'twofa',
-  'privateKey',
-  'walletAddress',
-  'token',
-  'accountId',
-  'api_key',
-  'apiSecret',
-];
+/** Credentials (ccxt's names and the aliases some exchanges use): they live in the encrypted store, entered under Settings → API keys. */
+const CREDENTIAL_KEYS = [...secretFieldSchema.options, 'accountId', 'api_key', 'apiSecret'];
 
 /** Why each refused setting is refused, in words the user can act on. */
 const REFUSED: Record<string, string> = {

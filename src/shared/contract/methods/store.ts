@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { secretFieldSchema } from '../../domain/credentials';
 import { exchangeIdSchema } from '../../domain/ids';
 import { candleSchema, seriesKeySchema } from '../../domain/market';
 import { method } from '../define';
@@ -67,19 +68,7 @@ export const storeStatsSchema = z.object({
 });
 export type StoreStats = z.output<typeof storeStatsSchema>;
 
-/** Credential names as ccxt spells them (`exchange.requiredCredentials`). */
-export const secretFieldSchema = z.enum([
-  'apiKey',
-  'secret',
-  'password',
-  'uid',
-  'login',
-  'twofa',
-  'privateKey',
-  'walletAddress',
-  'token',
-]);
-export type SecretField = z.output<typeof secretFieldSchema>;
+export { secretFieldSchema, type SecretField } from '../../domain/credentials';
 
 // Trimmed: a key pasted with a trailing space or newline is the most common cause of "invalid key".
 const secretValueSchema = z.string().trim().min(1, 'a credential is empty').max(8_192);
