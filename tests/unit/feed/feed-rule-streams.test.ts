@@ -18,20 +18,26 @@ const demand = (...items: [symbol: string, timeframe: string, warmup: number][])
     }),
   );
 
+/** A feed on the simulated exchange with a fake clock and an in-memory store. */
+function simFeed() {
+  const clock = new FakeClock(H + 500);
+  const log = silentLogger();
+  const store = new MemoryCandles();
+  const feed = new FeedService({
+    registry: new ExchangeRegistry({ clock, log }),
+    history: store,
+    gaps: store,
+    log,
+    clock,
+    random: () => 0.5,
+    warmupCandles: 5,
+  });
+  return { clock, store, feed };
+}
+
 describe('FeedService with rules owning their subscriptions', () => {
   it('streams what rules read beside the watchlist, with their warm-up, no ticker, and stops it when no rule reads it', async () => {
-    const clock = new FakeClock(H + 500);
-    const log = silentLogger();
-    const store = new MemoryCandles();
-    const feed = new FeedService({
-      registry: new ExchangeRegistry({ clock, log }),
-      history: store,
-      gaps: store,
-      log,
-      clock,
-      random: () => 0.5,
-      warmupCandles: 5,
-    });
+    const { clock, store, feed } = simFeed();
     feed.onCandles(store.write);
     const watchlist = [{ exchange: 'sim', symbol: 'BTC/USDT', timeframes: ['1m'] }];
     await feed.setRuleDemand(demand(['ETH/USDT', '5m', 30], ['BTC/USDT', '1m', 50]));
@@ -56,18 +62,7 @@ describe('FeedService with rules owning their subscriptions', () => {
   });
 
   it('keeps settings applied just before a demand change: the demand re-applies the newest settings, not older ones', async () => {
-    const clock = new FakeClock(H + 500);
-    const log = silentLogger();
-    const store = new MemoryCandles();
-    const feed = new FeedService({
-      registry: new ExchangeRegistry({ clock, log }),
-      history: store,
-      gaps: store,
-      log,
-      clock,
-      random: () => 0.5,
-      warmupCandles: 5,
-    });
+    const { clock, feed } = simFeed();
     const watch = (symbol: string) => ({
       ...defaultSettings(),
       watchlist: [{ exchange: 'sim', symbol, timeframes: ['1m'] }],
