@@ -1,4 +1,4 @@
-import type { Balances, Exchange } from 'ccxt';
+import type { Balances, Exchange, Position as CcxtPosition } from 'ccxt';
 import type { AccountOrder, AccountPosition, KeyPermissions } from '../../../shared/contract/methods/account';
 import type { SecretField } from '../../../shared/contract/methods/store';
 import type { ExchangeSettings } from '../../../shared/domain/settings';
@@ -128,6 +128,7 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
   private readonly gate: RestGate;
   private marketsLoading: Promise<void> | null = null;
   private lastBalance = new Map<string, string>();
+  private lastPositions = new Map<string, string>();
   private readonly sockets = new SocketGenerations();
 
   constructor(
@@ -283,8 +284,34 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
   }
 
   async watchPositions(): Promise<AccountPosition[]> {
-    const positions = await this.call(() => this.ex.watchPositions());
-    return positions.flatMap(toPositions);
+    // As with balances: ccxt resolves a watch with the positions of the one message that woke it;
+    // one pushed right after (OKX sends a new position and a closed one back to back) finds no watch
+    // pending and is only in ccxt's cache (ArrayCacheBySymbolBySide, the latest per symbol and side).
+    const waiting = this.changedPositions();
+    if (waiting.length > 0) return waiting;
+    const resolved = await this.call(() => this.ex.watchPositions());
+    return this.cachedPositions() ? this.changedPositions() : resolved.flatMap(toPositions);
+  }
+
+  private cachedPositions(): CcxtPosition[] | undefined {
+    const cached = (this.ex as unknown as { positions?: unknown }).positions;
+    return Array.isArray(cached) ? (cached as CcxtPosition[]) : undefined;
+  }
+
+  /**
+   * Cached positions not reported yet, or changed since: one the cache kept from before a
+   * reconnect must not overwrite the REST snapshot taken after it.
+   */
+  private changedPositions(): AccountPosition[] {
+    const changed: AccountPosition[] = [];
+    for (const p of (this.cachedPositions() ?? []).flatMap(toPositions)) {
+      const key = `${p.symbol}|${p.side}`;
+      const value = JSON.stringify(p);
+      if (this.lastPositions.get(key) === value) continue;
+      this.lastPositions.set(key, value);
+      changed.push(p);
+    }
+    return changed;
   }
 
   connection(): number {

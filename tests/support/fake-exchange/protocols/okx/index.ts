@@ -5,6 +5,9 @@ import { closedBars } from '../bars';
 import { copyRestLog, listenVenue, venueFaults, venueParts } from '../venue-server';
 import { OKX_RATE_LIMIT_BODY, okxDialect, okxRoutes } from './okx-rest';
 import { OKX_MALFORMED_FRAME, OkxStreams } from './okx-streams';
+import { FakeDerivatives, type DerivativesCredentials } from '../../derivatives';
+import { OKX_CONTRACT_VALUE } from './okx-market';
+import { OkxPrivateStreams, okxPrivateRoutes } from './okx-private';
 
 export { okxChecksum } from './okx-book';
 import { OKX_BARS } from './okx-market';
@@ -33,6 +36,14 @@ export type FakeOkx = FakeVenue & {
    * channels go silent while the socket and the other symbols on it carry on.
    */
   quiet(symbol: string, ms: number): void;
+  /** the USDT-margined perpetual account behind the private side (okx-private.ts) */
+  account: FakeDerivatives;
+  /** the key the private side accepts: apiKey, secret and passphrase (ccxt's `password`) */
+  credentials: DerivativesCredentials;
+  /** ccxtJsonConfig() for a derivatives account: swap markets loaded too, swap by default */
+  ccxtSwapJsonConfig(): Record<string, unknown>;
+  /** private sockets that logged in */
+  privateSockets(): number;
 };
 
 /**
@@ -48,15 +59,22 @@ export async function startFakeOkx(opts: FakeVenueOptions = {}): Promise<FakeOkx
   const parts = venueParts(opts, 'skipped', ['BTC/USDT', 'ETH/USDT', 'SOL/USDT']);
   const { symbols, venue, faults, hub, now } = parts;
   const streams = new OkxStreams(venue, hub, faults, now, parts.updateIntervalMs);
+  const account = new FakeDerivatives(venue, now, () => OKX_CONTRACT_VALUE, 'okx', opts.seed ?? 1);
+  const privateStreams = new OkxPrivateStreams(venue, account, hub, faults, now);
+  const routes = new Map([...okxRoutes(venue), ...okxPrivateRoutes(venue, account)]);
   // OKX's heartbeat is the text "ping"; protocol-level pings are not part of its API.
   const server = await listenVenue(
     parts,
-    createRestHandler(okxRoutes(venue), faults, parts.log, now, okxDialect),
+    createRestHandler(routes, faults, parts.log, now, okxDialect),
     (url) => {
-      const match = /^\/ws\/v5\/(public|business|private)$/.exec(url.pathname);
-      return match ? (ws) => streams.attach(ws, match[1] as 'public' | 'business' | 'private') : undefined;
+      if (url.pathname === '/ws/v5/private') return (ws) => privateStreams.attach(ws);
+      const match = /^\/ws\/v5\/(public|business)$/.exec(url.pathname);
+      return match ? (ws) => streams.attach(ws, match[1] as 'public' | 'business') : undefined;
     },
-    () => streams.close(),
+    () => {
+      streams.close();
+      privateStreams.close();
+    },
   );
   const { restUrl } = server;
   const wsUrl = `${server.wsBase}/ws/v5`;
@@ -84,7 +102,14 @@ export async function startFakeOkx(opts: FakeVenueOptions = {}): Promise<FakeOkx
     // UTC bars: what the app must store for every timeframe (invariant 8).
     truth: (symbol, timeframe, from, to) =>
       closedBars(listingOf(symbol).series, { timeframe, shiftMs: 0 }, from, to, now()),
+    ccxtSwapJsonConfig: () => ({
+      ...ccxtJsonConfig(),
+      options: { fetchMarkets: { types: ['spot', 'swap'] }, defaultType: 'swap' },
+    }),
     barTruth,
+    account,
+    credentials: { ...account.credentials },
+    privateSockets: () => privateStreams.loggedIn(),
     faults: venueFaults(parts, {
       malformedFrame: OKX_MALFORMED_FRAME,
       rateLimit: (count) =>

@@ -1,0 +1,120 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AccountPosition } from '../../../src/shared/contract/methods/account';
+import type { FakeDerivatives, DerivativesCredentials } from '../../support/fake-exchange/derivatives';
+import type { FakeVenue } from '../../support/fake-exchange/fake-venue';
+import { startFakeOkx } from '../../support/fake-exchange/protocols/okx';
+import { startCoreWith, until, type AccountCore } from './account-fixture';
+
+/**
+ * The derivatives side of an account (positions of USDT-margined perpetuals) through the whole core,
+ * the real ccxt signing against each fake exchange's private REST and WebSocket endpoints.
+ */
+
+type DerivativesFake = FakeVenue & {
+  account: FakeDerivatives;
+  credentials: DerivativesCredentials;
+  ccxtSwapJsonConfig(): Record<string, unknown>;
+  restLog(): ReturnType<FakeVenue['restLog']>;
+};
+
+type Case = {
+  name: string;
+  start(seed: number): Promise<DerivativesFake>;
+  /** the key fields the exchange's form asks for */
+  fields(c: DerivativesCredentials): Record<string, string>;
+  /** base units per contract of BTC/USDT:USDT */
+  contractSize: number;
+};
+
+const CASES: Case[] = [
+  {
+    name: 'OKX',
+    start: (seed) => startFakeOkx({ seed, symbols: ['BTC/USDT', 'ETH/USDT'] }),
+    fields: (c) => ({ apiKey: c.apiKey, secret: c.secret, password: c.password }),
+    contractSize: 0.01,
+  },
+];
+
+let t: AccountCore<DerivativesFake> | undefined;
+
+afterEach(async () => {
+  // Read-only: nothing but reads (and a listen key where the exchange hands one out) was sent.
+  if (t)
+    expect(t.fake.restLog().filter((e) => e.method !== 'GET' && !/userDataStream/.test(e.path))).toEqual([]);
+  await t?.close();
+  t = undefined;
+});
+
+async function snapshot(c: AccountCore<DerivativesFake>) {
+  return (await c.call('account:snapshot', { exchange: c.fake.exchange })).accounts[0];
+}
+
+async function positions(c: AccountCore<DerivativesFake>): Promise<AccountPosition[]> {
+  return (await snapshot(c))?.positions ?? [];
+}
+
+describe.each(CASES)('$name derivatives account, real ccxt against the fake', (x) => {
+  it('shows positions with size, side, entry, mark, PnL and liquidation, and follows pushed changes', async () => {
+    const fake = await x.start(61);
+    t = await startCoreWith(fake, fake.ccxtSwapJsonConfig());
+    const c = t;
+    fake.account.setMarkPrice('BTC/USDT', 64_000);
+    const opened = fake.account.openPosition({
+      symbol: 'BTC/USDT',
+      side: 'long',
+      contracts: 5,
+      entryPrice: 62_500,
+      leverage: 10,
+    });
+    await c.call('secrets:set', { exchange: fake.exchange, fields: x.fields(fake.credentials) });
+    await until(async () => (await snapshot(c))?.state === 'live', 'the account to be live');
+    await until(async () => (await positions(c)).length === 1, 'the open position');
+
+    const [shown] = await positions(c);
+    expect(shown).toMatchObject({
+      symbol: 'BTC/USDT:USDT',
+      side: 'long',
+      contracts: 5,
+      contractSize: x.contractSize,
+      entryPrice: 62_500,
+      markPrice: 64_000,
+      leverage: 10,
+      marginMode: 'isolated',
+    });
+    expect(shown!.unrealizedPnl).toBeCloseTo(opened.unrealizedPnl, 6);
+    expect(shown!.liquidationPrice).toBeCloseTo(opened.liquidationPrice, 6);
+    expect(shown!.liquidationDistance).toBeCloseTo((64_000 - opened.liquidationPrice) / 64_000, 9);
+    const streams = await c.call('streams:list', {});
+    expect(streams.find((s) => s.id === `${fake.exchange}|account|positions`)).toMatchObject({
+      transport: 'websocket',
+      state: 'live',
+    });
+
+    // The mark moves: the exchange pushes the position again and the app shows the new values.
+    fake.account.setMarkPrice('BTC/USDT', 60_000);
+    await until(async () => (await positions(c))[0]?.markPrice === 60_000, 'the pushed mark price');
+    const moved = fake.account.view('BTC/USDT', 'long')!;
+    expect((await positions(c))[0]!.unrealizedPnl).toBeCloseTo(moved.unrealizedPnl, 6);
+
+    // A short opens, the long closes: both pushed.
+    fake.account.openPosition({ symbol: 'ETH/USDT', side: 'short', contracts: 30, entryPrice: 3_000 });
+    fake.account.closePosition('BTC/USDT', 'long');
+    await until(
+      async () => (await positions(c)).map((p) => `${p.symbol} ${p.side}`).join() === 'ETH/USDT:USDT short',
+      'the short to replace the long',
+    );
+  });
+
+  it('says in plain words that the key is wrong', async () => {
+    const fake = await x.start(62);
+    t = await startCoreWith(fake, fake.ccxtSwapJsonConfig());
+    const c = t;
+    const fields = x.fields(fake.credentials);
+    await c.call('secrets:set', { exchange: fake.exchange, fields: { ...fields, apiKey: 'f'.repeat(32) } });
+    await until(async () => (await snapshot(c))?.state === 'error', 'the account to fail');
+    const s = (await snapshot(c))!;
+    expect(s.problem).toBe('wrong-key');
+    expect(s.message).toMatch(new RegExp(`^${x.name} does not accept this API key`));
+    expect(s.message).not.toContain('f'.repeat(32));
+  });
+});
