@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AccountPosition } from '../../../src/shared/contract/methods/account';
 import type { FakeDerivatives, DerivativesCredentials } from '../../support/fake-exchange/derivatives';
 import type { FakeVenue } from '../../support/fake-exchange/fake-venue';
+import { startFakeBybit } from '../../support/fake-exchange/protocols/bybit';
 import { startFakeOkx } from '../../support/fake-exchange/protocols/okx';
 import { startCoreWith, until, type AccountCore } from './account-fixture';
 
@@ -14,6 +15,7 @@ type DerivativesFake = FakeVenue & {
   account: FakeDerivatives;
   credentials: DerivativesCredentials;
   ccxtSwapJsonConfig(): Record<string, unknown>;
+  positionSubscribers(): number;
   restLog(): ReturnType<FakeVenue['restLog']>;
 };
 
@@ -24,6 +26,8 @@ type Case = {
   fields(c: DerivativesCredentials): Record<string, string>;
   /** base units per contract of BTC/USDT:USDT */
   contractSize: number;
+  /** what ccxt reads of an isolated position's margin mode (Bybit's unified account sets it per account, unparsed) */
+  marginMode: string | null;
 };
 
 const CASES: Case[] = [
@@ -32,6 +36,14 @@ const CASES: Case[] = [
     start: (seed) => startFakeOkx({ seed, symbols: ['BTC/USDT', 'ETH/USDT'] }),
     fields: (c) => ({ apiKey: c.apiKey, secret: c.secret, password: c.password }),
     contractSize: 0.01,
+    marginMode: 'isolated',
+  },
+  {
+    name: 'Bybit',
+    start: (seed) => startFakeBybit({ seed, symbols: ['BTC/USDT', 'ETH/USDT'] }),
+    fields: (c) => ({ apiKey: c.apiKey, secret: c.secret }),
+    contractSize: 1,
+    marginMode: null,
   },
 ];
 
@@ -79,7 +91,7 @@ describe.each(CASES)('$name derivatives account, real ccxt against the fake', (x
       entryPrice: 62_500,
       markPrice: 64_000,
       leverage: 10,
-      marginMode: 'isolated',
+      marginMode: x.marginMode,
     });
     expect(shown!.unrealizedPnl).toBeCloseTo(opened.unrealizedPnl, 6);
     expect(shown!.liquidationPrice).toBeCloseTo(opened.liquidationPrice, 6);
@@ -90,7 +102,9 @@ describe.each(CASES)('$name derivatives account, real ccxt against the fake', (x
       state: 'live',
     });
 
-    // The mark moves: the exchange pushes the position again and the app shows the new values.
+    // The mark moves: the exchange pushes the position again and the app shows the new values. (A
+    // change before the subscription would only reach the app over REST: Bybit pushes no snapshot.)
+    await until(() => fake.positionSubscribers() > 0, 'the subscription to positions');
     fake.account.setMarkPrice('BTC/USDT', 60_000);
     await until(async () => (await positions(c))[0]?.markPrice === 60_000, 'the pushed mark price');
     const moved = fake.account.view('BTC/USDT', 'long')!;

@@ -1,4 +1,5 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { RestRequest } from './public-rest';
 import type { Now } from './clock';
 import type { Listing, Venue } from './venue';
 
@@ -182,3 +183,13 @@ export class FakeDerivatives {
     };
   }
 }
+
+/** A request header by name (Node lower-cases them), its first value if repeated. */
+export function requestHeader(request: Pick<RestRequest, 'headers'>, name: string): string | undefined {
+  const value = request.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Compares a signature sent with the expected one in constant time. */
+export const sameSignature = (sent: string, expected: string): boolean =>
+  sent.length === expected.length && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));

@@ -42,8 +42,8 @@ export type FakeOkx = FakeVenue & {
   credentials: DerivativesCredentials;
   /** ccxtJsonConfig() for a derivatives account: swap markets loaded too, swap by default */
   ccxtSwapJsonConfig(): Record<string, unknown>;
-  /** private sockets that logged in */
-  privateSockets(): number;
+  /** open private sockets subscribed to positions (the exchange pushes their changes) */
+  positionSubscribers(): number;
 };
 
 /**
@@ -109,7 +109,7 @@ export async function startFakeOkx(opts: FakeVenueOptions = {}): Promise<FakeOkx
     barTruth,
     account,
     credentials: { ...account.credentials },
-    privateSockets: () => privateStreams.loggedIn(),
+    positionSubscribers: () => privateStreams.positionSubscribers(),
     faults: venueFaults(parts, {
       malformedFrame: OKX_MALFORMED_FRAME,
       rateLimit: (count) =>

@@ -1,6 +1,6 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import type { FakeDerivatives, FakePosition } from '../../derivatives';
+import { requestHeader, sameSignature, type FakeDerivatives, type FakePosition } from '../../derivatives';
 import type { RestAnswer, RestRequest, RestRoute } from '../../public-rest';
 import type { Connection, SocketHub } from '../../socket-hub';
 import type { FaultPlan } from '../../faults';
@@ -21,14 +21,6 @@ const MAX_SKEW_MS = 30_000;
 const sign = (payload: string, secret: string): string =>
   createHmac('sha256', secret).update(payload).digest('base64');
 
-const same = (a: string, b: string): boolean =>
-  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-
-const header = (request: RestRequest, name: string): string | undefined => {
-  const value = request.headers[name.toLowerCase()];
-  return Array.isArray(value) ? value[0] : value;
-};
-
 /**
  * "REST Authentication": OK-ACCESS-KEY, OK-ACCESS-PASSPHRASE, OK-ACCESS-TIMESTAMP (ISO) and
  * OK-ACCESS-SIGN = Base64(HMAC-SHA256(timestamp + method + requestPath (+ '?' + query) + body)).
@@ -36,18 +28,18 @@ const header = (request: RestRequest, name: string): string | undefined => {
  * passphrase, 50102 timestamp expired, 50113 invalid sign — all HTTP 401.
  */
 function authenticate(request: RestRequest, account: FakeDerivatives): void {
-  const key = header(request, 'OK-ACCESS-KEY');
+  const key = requestHeader(request, 'OK-ACCESS-KEY');
   if (!key) throw new OkxError(401, '50103', 'Request header OK-ACCESS-KEY cannot be empty.');
   if (!account.knows(key)) throw new OkxError(401, '50111', 'Invalid OK-ACCESS-KEY.');
-  if (header(request, 'OK-ACCESS-PASSPHRASE') !== account.credentials.password)
+  if (requestHeader(request, 'OK-ACCESS-PASSPHRASE') !== account.credentials.password)
     throw new OkxError(401, '50105', 'Invalid OK-ACCESS-PASSPHRASE.');
-  const timestamp = header(request, 'OK-ACCESS-TIMESTAMP') ?? '';
+  const timestamp = requestHeader(request, 'OK-ACCESS-TIMESTAMP') ?? '';
   const at = Date.parse(timestamp);
   if (!Number.isFinite(at) || Math.abs(at - request.now) > MAX_SKEW_MS)
     throw new OkxError(401, '50102', 'Timestamp request expired.');
   const path = request.rawQuery ? `${request.path}?${request.rawQuery}` : request.path;
   const expected = sign(timestamp + request.method + path + request.rawBody, account.credentials.secret);
-  if (!same(header(request, 'OK-ACCESS-SIGN') ?? '', expected))
+  if (!sameSignature(requestHeader(request, 'OK-ACCESS-SIGN') ?? '', expected))
     throw new OkxError(401, '50113', 'Invalid Sign.');
 }
 
@@ -174,9 +166,9 @@ export class OkxPrivateStreams {
     });
   }
 
-  /** Open private sockets that logged in. */
-  loggedIn(): number {
-    return [...this.sockets.values()].filter((s) => s.loggedIn).length;
+  /** Open sockets subscribed to the `positions` channel. */
+  positionSubscribers(): number {
+    return [...this.sockets.values()].filter((s) => s.positions !== null).length;
   }
 
   attach(ws: WebSocket): void {
@@ -261,7 +253,7 @@ export class OkxPrivateStreams {
     if (Math.abs(Number(timestamp) * 1000 - this.now()) > MAX_SKEW_MS)
       return refuse('60006', 'Timestamp request expired');
     const expected = sign(`${timestamp}GET/users/self/verify`, credentials.secret);
-    if (!same(String(arg['sign'] ?? ''), expected)) return refuse('60007', 'Invalid sign');
+    if (!sameSignature(String(arg['sign'] ?? ''), expected)) return refuse('60007', 'Invalid sign');
     socket.loggedIn = true;
     this.answer(socket, { event: 'login', code: '0', msg: '' });
   }
