@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCore, type Core } from '../../../src/main/core/app';
+import { createCore, type Core, type CoreOptions } from '../../../src/main/core/app';
 import { createLogger, type LogRecord } from '../../../src/main/core/base/log';
 import type { NativeNotification } from '../../../src/main/core/notify/ports';
 import { createHeadlessSecretBox } from '../../../src/main/core/secrets/headless-secret-box';
@@ -51,6 +51,7 @@ export async function startAccountCore(seed: number): Promise<AccountCore> {
 export async function startCoreWith<F extends FakeVenue>(
   fake: F,
   ccxt: Record<string, unknown>,
+  accountTiming?: CoreOptions['accountTiming'],
 ): Promise<AccountCore<F>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cw-account-'));
   const logs: LogRecord[] = [];
@@ -64,6 +65,7 @@ export async function startCoreWith<F extends FakeVenue>(
     log: createLogger((r) => logs.push(r), { level: 'debug' }),
     notifier: { show: (n) => void notifications.push(n) },
     secretBox: createHeadlessSecretBox({ dataDir, env: {} }),
+    accountTiming,
   });
   core.events.subscribe((name, payload) => events.push({ name, payload }));
   const attempt: AccountCore<F>['attempt'] = async (method, input) => {

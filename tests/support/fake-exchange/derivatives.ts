@@ -14,6 +14,18 @@ import type { Listing, Venue } from './venue';
 /** Everything a key needs on these exchanges: OKX adds a passphrase (ccxt's `password`). */
 export type DerivativesCredentials = { apiKey: string; secret: string; password: string };
 
+/** What a fake with a derivatives account offers a test, on top of FakeVenue. */
+export type DerivativesSide = {
+  /** the USDT-perpetual account behind the private side */
+  account: FakeDerivatives;
+  /** the key the private side accepts (OKX also wants the passphrase, ccxt's `password`) */
+  credentials: DerivativesCredentials;
+  /** ccxtJsonConfig() for a derivatives account: swap markets loaded, swap by default */
+  ccxtSwapJsonConfig(): Record<string, unknown>;
+  /** open private sockets that get position changes pushed */
+  positionSubscribers(): number;
+};
+
 export type FakePositionInput = {
   /** the spot pair whose series the perpetual trades, e.g. 'BTC/USDT' (ccxt: BTC/USDT:USDT) */
   symbol: string;
@@ -36,14 +48,19 @@ export type FakePosition = Required<FakePositionInput> & {
   updatedAt: number;
 };
 
+/** The USDT the fakes' derivatives accounts hold (their balance reads), ahead of any margin in use. */
+export const WALLET_USDT = 100_000;
+
 /** Maintenance margin rate of the liquidation formula (a plain tier-1 rate, like BTC's 0.4–0.5 %). */
 const MAINTENANCE_RATE = 0.005;
 /** Funding is settled every 8 hours at 00:00, 08:00 and 16:00 UTC on all three exchanges' BTC perpetuals. */
-const FUNDING_PERIOD_MS = 8 * 3_600_000;
+export const FUNDING_PERIOD_MS = 8 * 3_600_000;
 
 const round = (value: number, decimals: number): number => Number(value.toFixed(decimals));
 
-export type PositionListener = (position: FakePosition, closed: boolean) => void;
+/** Why a position is pushed: opened or changed by a trade, closed, or only its mark price moved. */
+export type PositionChange = 'trade' | 'closed' | 'mark';
+export type PositionListener = (position: FakePosition, change: PositionChange) => void;
 
 export class FakeDerivatives {
   readonly credentials: DerivativesCredentials;
@@ -76,6 +93,11 @@ export class FakeDerivatives {
     return !this.revoked && apiKey === this.credentials.apiKey;
   }
 
+  /** every listed pair (each has its perpetual) */
+  listings(): Listing[] {
+    return this.venue.listings;
+  }
+
   listing(symbol: string): Listing {
     const listing = this.venue.bySymbol(symbol);
     if (!listing) throw new Error(`Fake derivatives: ${symbol} is not listed`);
@@ -101,7 +123,7 @@ export class FakeDerivatives {
       at,
     );
     this.open.set(key, position);
-    this.emit(position, false);
+    this.emit(position, 'trade');
     return position;
   }
 
@@ -111,7 +133,7 @@ export class FakeDerivatives {
     const position = this.open.get(key);
     if (!position) return;
     this.open.delete(key);
-    this.emit({ ...position, contracts: 0, unrealizedPnl: 0, notional: 0, updatedAt: this.now() }, true);
+    this.emit({ ...position, contracts: 0, unrealizedPnl: 0, notional: 0, updatedAt: this.now() }, 'closed');
   }
 
   /** Moves the mark price of a pair: every open position on it is recomputed and pushed. */
@@ -121,7 +143,7 @@ export class FakeDerivatives {
       if (p.symbol !== symbol) continue;
       const next = this.compute(p, price, p.createdAt, this.now());
       this.open.set(key, next);
-      this.emit(next, false);
+      this.emit(next, 'mark');
     }
   }
 
@@ -150,8 +172,8 @@ export class FakeDerivatives {
     return () => this.listeners.delete(listener);
   }
 
-  private emit(position: FakePosition, closed: boolean): void {
-    for (const listener of this.listeners) listener(position, closed);
+  private emit(position: FakePosition, change: PositionChange): void {
+    for (const listener of this.listeners) listener(position, change);
   }
 
   private compute(

@@ -14,15 +14,17 @@ import {
   balanceRows,
   num,
   toOrder,
+  toFunding,
   toPositions,
   toTrade,
   type BalanceRow,
+  type FundingRow,
   type TradeRow,
 } from './ccxt-mappers';
 import { PERMISSIONS_VISIBLE } from './credential-fields';
 import { restrictToReadCalls } from './read-only-allowlist';
 
-export type { BalanceRow, TradeRow } from './ccxt-mappers';
+export type { BalanceRow, FundingRow, TradeRow } from './ccxt-mappers';
 
 export type PrivateCapabilities = {
   watchBalance: boolean;
@@ -30,6 +32,8 @@ export type PrivateCapabilities = {
   watchMyTrades: boolean;
   watchPositions: boolean;
   fetchPositions: boolean;
+  /** current funding rates of perpetual markets can be read (over REST) */
+  fetchFundingRates: boolean;
   /** the configured market type has positions (swap, future …): spot accounts have none */
   derivatives: boolean;
   /** requests can be signed with the exchange's clock (ccxt's time difference) */
@@ -56,6 +60,8 @@ export type ReadOnlyAccountClient = {
   /** fills of a symbol executed at or after `since`, oldest first, every page */
   fetchMyTrades(symbol: string, since: number): Promise<TradeRow[]>;
   fetchPositions(): Promise<AccountPosition[]>;
+  /** current funding rates of the given perpetual markets (those the exchange answers for) */
+  fetchFundingRates(symbols: readonly string[]): Promise<FundingRow[]>;
   /** last prices of the given symbols (those that exist) */
   fetchPrices(symbols: readonly string[]): Promise<Map<string, number>>;
   /** assets whose balance changed, with complete values (free, used and total), zero included */
@@ -147,6 +153,7 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
       watchMyTrades: has['watchMyTrades'] === true,
       watchPositions: derivatives && has['watchPositions'] === true,
       fetchPositions: derivatives && has['fetchPositions'] === true,
+      fetchFundingRates: derivatives && has['fetchFundingRates'] === true,
       derivatives,
       clockSync: has['fetchTime'] === true && typeof ex.options?.['timeDifference'] === 'number',
     };
@@ -213,6 +220,16 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
   async fetchPositions(): Promise<AccountPosition[]> {
     const positions = await this.rest(() => this.ex.fetchPositions());
     return positions.flatMap(toPositions);
+  }
+
+  async fetchFundingRates(symbols: readonly string[]): Promise<FundingRow[]> {
+    const known = symbols.filter((s) => this.hasMarket(s));
+    if (known.length === 0) return [];
+    const rates = await this.rest(() => this.ex.fetchFundingRates([...known]));
+    return Object.values(rates).flatMap((f) => {
+      const row = toFunding(f);
+      return row && known.includes(row.symbol) ? [row] : [];
+    });
   }
 
   async fetchPrices(symbols: readonly string[]): Promise<Map<string, number>> {

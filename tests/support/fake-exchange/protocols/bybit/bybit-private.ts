@@ -1,7 +1,13 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { Now } from '../../clock';
-import { requestHeader, sameSignature, type FakeDerivatives, type FakePosition } from '../../derivatives';
+import {
+  requestHeader,
+  WALLET_USDT,
+  sameSignature,
+  type FakeDerivatives,
+  type FakePosition,
+} from '../../derivatives';
 import type { FaultPlan } from '../../faults';
 import type { RestAnswer, RestRequest, RestRoute } from '../../public-rest';
 import type { Connection, SocketHub } from '../../socket-hub';
@@ -130,8 +136,8 @@ export function bybitPrivateRoutes(venue: Venue, account: FakeDerivatives): Arra
                 coin: [
                   {
                     coin: 'USDT',
-                    walletBalance: '10000',
-                    equity: '10000',
+                    walletBalance: String(WALLET_USDT),
+                    equity: String(WALLET_USDT),
                     locked: '0',
                     totalPositionIM: String(im),
                     totalOrderIM: '0',
@@ -171,13 +177,35 @@ export function bybitPrivateRoutes(venue: Venue, account: FakeDerivatives): Arra
   ];
 }
 
+/**
+ * The linear tickers ("Get Tickers": markPrice, fundingRate, nextFundingTime — what ccxt's
+ * fetchFundingRates reads) with the account's mark prices and funding, so the public and private
+ * sides agree.
+ */
+export function withAccountFunding(tickers: RestRoute, account: FakeDerivatives): RestRoute {
+  return (request) => {
+    const answer = tickers(request);
+    if (request.query['category'] !== 'linear') return answer;
+    const { rate, nextFundingTime } = account.funding(request.now);
+    const body = answer.body as { result: { list: Record<string, string>[] } };
+    for (const ticker of body.result.list) {
+      const listing = account.listings().find((l) => bybitId(l) === ticker['symbol']);
+      if (!listing) continue;
+      ticker['markPrice'] = String(account.markPrice(listing.spec.symbol));
+      ticker['fundingRate'] = String(rate);
+      ticker['nextFundingTime'] = String(nextFundingTime);
+    }
+    return answer;
+  };
+}
+
 type PrivateSocket = { connection: Connection; connId: string; authed: boolean; positions: boolean };
 
 /**
  * `/v5/private` ("WebSocket Connect" → authentication): `{op: "auth", args: [apiKey, expires,
  * signature]}` with signature = hex HMAC-SHA256("GET/realtime" + expires), answered `{success:
  * true, op: "auth"}`, or `{success: false, ret_msg}` for an unknown key, a bad signature or an
- * expires in the past. Topics `wallet`, `order`, `execution` and `position`; `position` pushes every
+ * expires in the past. Topics `wallet`, `order`, `execution` and `position`; `position` pushes a
  * change of a position, a closed one once with size "0" ("WS / Position"), and no snapshot (ccxt
  * reads one over REST). Heartbeat `{op: "ping"}` answered `{op: "pong", args: [ts]}`.
  */
@@ -192,7 +220,10 @@ export class BybitPrivateStreams {
     private readonly faults: FaultPlan,
     private readonly now: Now,
   ) {
-    this.unlisten = account.onChange((position) => {
+    // The topic is documented as pushed on position changes (fills, leverage, TP/SL): the fake pushes
+    // no mark-only move, so the app must read the mark price over REST.
+    this.unlisten = account.onChange((position, change) => {
+      if (change === 'mark') return;
       for (const socket of this.sockets.values()) {
         if (!socket.positions) continue;
         this.hub.sendData(

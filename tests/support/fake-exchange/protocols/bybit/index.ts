@@ -5,25 +5,18 @@ import { closedBars } from '../bars';
 import { copyRestLog, listenVenue, venueFaults, venueParts } from '../venue-server';
 import { bybitDialect, bybitRateLimitAnswer, bybitRoutes } from './bybit-rest';
 import { BYBIT_MALFORMED_FRAME, BybitStreams } from './bybit-streams';
-import { FakeDerivatives, type DerivativesCredentials } from '../../derivatives';
-import { BybitPrivateStreams, bybitPrivateRoutes } from './bybit-private';
+import { FakeDerivatives, type DerivativesSide } from '../../derivatives';
+import { BybitPrivateStreams, bybitPrivateRoutes, withAccountFunding } from './bybit-private';
 
-export type FakeBybit = FakeVenue & {
-  restUrl: string;
-  /** ws://127.0.0.1:PORT — ccxt's urls.api.ws.public.spot is `${wsBase}/v5/public/spot` */
-  wsBase: string;
-  wsStats(): { connections: number; subscriptions: string[]; framesSent: number };
-  /** after each candle frame went out, for latency benches (subscription-streams.ts) */
-  onCandleSent(listener: CandleSentListener): () => void;
-  /** the Unified Trading Account behind the private side (bybit-private.ts) */
-  account: FakeDerivatives;
-  /** the key the private side accepts (apiKey and secret) */
-  credentials: DerivativesCredentials;
-  /** ccxtJsonConfig() for a derivatives account: linear (swap) by default */
-  ccxtSwapJsonConfig(): Record<string, unknown>;
-  /** open private sockets subscribed to positions (the exchange pushes their changes) */
-  positionSubscribers(): number;
-};
+export type FakeBybit = FakeVenue &
+  DerivativesSide & {
+    restUrl: string;
+    /** ws://127.0.0.1:PORT — ccxt's urls.api.ws.public.spot is `${wsBase}/v5/public/spot` */
+    wsBase: string;
+    wsStats(): { connections: number; subscriptions: string[]; framesSent: number };
+    /** after each candle frame went out, for latency benches (subscription-streams.ts) */
+    onCandleSent(listener: CandleSentListener): () => void;
+  };
 
 /**
  * A fake Bybit v5 (spot and linear) on 127.0.0.1 for the real `ccxt.pro.bybit` (4.5.84), sharing
@@ -42,6 +35,7 @@ export async function startFakeBybit(opts: FakeVenueOptions = {}): Promise<FakeB
   const account = new FakeDerivatives(venue, now, () => 1, 'bybit', opts.seed ?? 1);
   const privateStreams = new BybitPrivateStreams(venue, account, hub, faults, now);
   const routes = new Map([...bybitRoutes(venue), ...bybitPrivateRoutes(venue, account)]);
+  routes.set('GET /v5/market/tickers', withAccountFunding(routes.get('GET /v5/market/tickers')!, account));
   // Bybit's heartbeat is a JSON {"op":"ping"}; protocol-level pings are not part of its API.
   const server = await listenVenue(
     parts,

@@ -5,7 +5,7 @@ import { closedBars } from '../bars';
 import { copyRestLog, listenVenue, venueFaults, venueParts } from '../venue-server';
 import { OKX_RATE_LIMIT_BODY, okxDialect, okxRoutes } from './okx-rest';
 import { OKX_MALFORMED_FRAME, OkxStreams } from './okx-streams';
-import { FakeDerivatives, type DerivativesCredentials } from '../../derivatives';
+import { FakeDerivatives, type DerivativesSide } from '../../derivatives';
 import { OKX_CONTRACT_VALUE } from './okx-market';
 import { OkxPrivateStreams, okxPrivateRoutes } from './okx-private';
 
@@ -14,37 +14,30 @@ import { OKX_BARS } from './okx-market';
 
 export { OKX_BARS };
 
-export type FakeOkx = FakeVenue & {
-  /** http://127.0.0.1:PORT (ccxt's urls.api.rest) */
-  restUrl: string;
-  /** ws://127.0.0.1:PORT/ws/v5 (ccxt's urls.api.ws; it appends /public, /business, /private) */
-  wsUrl: string;
-  /** `okx bar` (e.g. '1D', '1Dutc') → closed candles as OKX serves that bar */
-  barTruth(
-    symbol: string,
-    bar: string,
-    fromOpenTime: number,
-    toOpenTime: number,
-  ): ReturnType<FakeVenue['truth']>;
-  wsStats(): { connections: number; subscriptions: string[]; framesSent: number };
-  /** after each candle frame went out, for latency benches (subscription-streams.ts) */
-  onCandleSent(listener: CandleSentListener): () => void;
-  /** an `{event: "error", code: "60018"}` frame to every socket, as OKX sends for a bad subscription */
-  sendErrorFrame(): void;
-  /**
-   * No trades on `symbol` for `ms`: OKX pushes candles and tickers only when they change, so its
-   * channels go silent while the socket and the other symbols on it carry on.
-   */
-  quiet(symbol: string, ms: number): void;
-  /** the USDT-margined perpetual account behind the private side (okx-private.ts) */
-  account: FakeDerivatives;
-  /** the key the private side accepts: apiKey, secret and passphrase (ccxt's `password`) */
-  credentials: DerivativesCredentials;
-  /** ccxtJsonConfig() for a derivatives account: swap markets loaded too, swap by default */
-  ccxtSwapJsonConfig(): Record<string, unknown>;
-  /** open private sockets subscribed to positions (the exchange pushes their changes) */
-  positionSubscribers(): number;
-};
+export type FakeOkx = FakeVenue &
+  DerivativesSide & {
+    /** http://127.0.0.1:PORT (ccxt's urls.api.rest) */
+    restUrl: string;
+    /** ws://127.0.0.1:PORT/ws/v5 (ccxt's urls.api.ws; it appends /public, /business, /private) */
+    wsUrl: string;
+    /** `okx bar` (e.g. '1D', '1Dutc') → closed candles as OKX serves that bar */
+    barTruth(
+      symbol: string,
+      bar: string,
+      fromOpenTime: number,
+      toOpenTime: number,
+    ): ReturnType<FakeVenue['truth']>;
+    wsStats(): { connections: number; subscriptions: string[]; framesSent: number };
+    /** after each candle frame went out, for latency benches (subscription-streams.ts) */
+    onCandleSent(listener: CandleSentListener): () => void;
+    /** an `{event: "error", code: "60018"}` frame to every socket, as OKX sends for a bad subscription */
+    sendErrorFrame(): void;
+    /**
+     * No trades on `symbol` for `ms`: OKX pushes candles and tickers only when they change, so its
+     * channels go silent while the socket and the other symbols on it carry on.
+     */
+    quiet(symbol: string, ms: number): void;
+  };
 
 /**
  * A fake OKX v5 (spot) on 127.0.0.1 for the real `ccxt.pro.okx` (4.5.84), sharing the Binance

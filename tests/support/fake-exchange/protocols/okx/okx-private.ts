@@ -1,6 +1,13 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { requestHeader, sameSignature, type FakeDerivatives, type FakePosition } from '../../derivatives';
+import {
+  FUNDING_PERIOD_MS,
+  requestHeader,
+  WALLET_USDT,
+  sameSignature,
+  type FakeDerivatives,
+  type FakePosition,
+} from '../../derivatives';
 import type { RestAnswer, RestRequest, RestRoute } from '../../public-rest';
 import type { Connection, SocketHub } from '../../socket-hub';
 import type { FaultPlan } from '../../faults';
@@ -94,7 +101,7 @@ export function okxPrivateRoutes(venue: Venue, account: FakeDerivatives): Array<
       'GET /api/v5/account/balance',
       signed(account, ({ now }) => {
         const margin = account.positions().reduce((sum, p) => sum + p.notional / p.leverage, 0);
-        const equity = 10_000 + account.positions().reduce((sum, p) => sum + p.unrealizedPnl, 0);
+        const equity = WALLET_USDT + account.positions().reduce((sum, p) => sum + p.unrealizedPnl, 0);
         return ok([
           {
             uTime: String(now),
@@ -103,8 +110,8 @@ export function okxPrivateRoutes(venue: Venue, account: FakeDerivatives): Array<
               {
                 ccy: 'USDT',
                 eq: String(equity),
-                cashBal: '10000',
-                availBal: String(10_000 - margin),
+                cashBal: String(WALLET_USDT),
+                availBal: String(WALLET_USDT - margin),
                 frozenBal: String(margin),
                 uTime: String(now),
               },
@@ -130,6 +137,32 @@ export function okxPrivateRoutes(venue: Venue, account: FakeDerivatives): Array<
         return ok(rows);
       }),
     ],
+    [
+      // "Get funding rate" (public): instId of one perpetual, or ANY for all. fundingTime is the
+      // settlement of the current rate, nextFundingTime the one after it.
+      'GET /api/v5/public/funding-rate',
+      ({ query, now }) => {
+        const instId = query['instId'];
+        if (!instId) throw new OkxError(400, '50014', "Parameter instId can't be empty");
+        const listings =
+          instId === 'ANY' ? venue.listings : venue.listings.filter((l) => okxSwapId(l) === instId);
+        if (listings.length === 0) throw new OkxError(400, '51001', "Instrument ID doesn't exist.");
+        const { rate, nextFundingTime } = account.funding(now);
+        return ok(
+          listings.map((l) => ({
+            instType: 'SWAP',
+            instId: okxSwapId(l),
+            method: 'current_period',
+            fundingRate: String(rate),
+            nextFundingRate: '',
+            fundingTime: String(nextFundingTime),
+            nextFundingTime: String(nextFundingTime + FUNDING_PERIOD_MS),
+            settState: 'settled',
+            ts: String(now),
+          })),
+        );
+      },
+    ],
     ['GET /api/v5/trade/orders-pending', signed(account, () => ok([]))],
     ['GET /api/v5/trade/fills', signed(account, () => ok([]))],
     ['GET /api/v5/trade/fills-history', signed(account, () => ok([]))],
@@ -146,8 +179,9 @@ type PrivateSocket = { connection: Connection; connId: string; loggedIn: boolean
  * expired, 60007 invalid sign. A subscribe before login gets 60011 "Please log in". Channels
  * `account`, `orders` and `positions` (instType ANY/SWAP…): positions pushes a snapshot of every open
  * position on subscribe and each change after ("Data will be pushed when triggered by events such as
- * placing/canceling order"); a closed position is pushed once with pos "0". The fake pushes nothing
- * on the regular interval OKX adds for positions (`updateInterval`), nor on `account`/`orders`.
+ * placing/canceling order", and at a regular interval with the new markPx); a closed position is
+ * pushed once with pos "0". The fake pushes a mark move at once, standing in for those regular
+ * pushes, and nothing on `account`/`orders`.
  */
 export class OkxPrivateStreams {
   private readonly sockets = new Map<number, PrivateSocket>();
