@@ -128,6 +128,15 @@ export function createCore(opts: CoreOptions): Core {
     events,
     history: store.candles,
     gaps: cluster?.gaps ?? store.gaps,
+    // Scroll-back candles go to the writer of every backfill (and a cluster's shared store), not
+    // downstream: they are older than anything the rules or the live chart have seen.
+    olderCandles: {
+      first: (key) => (cluster ? cluster.olderCandles.first(key) : store.closed.first(key)),
+      write(key, candles) {
+        store.writer.enqueue(key, candles);
+        cluster?.olderCandles.write(key, candles);
+      },
+    },
     candleListeners: [
       store.writer.onUpdate,
       ...(cluster ? [cluster.candleListener] : []),
