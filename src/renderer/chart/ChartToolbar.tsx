@@ -7,6 +7,7 @@ import type { OverlayKind, PaneKind } from '../state/ui-store';
 import type { Freshness } from '../live/freshness';
 import { FreshnessTag } from '../live/FreshnessTag';
 import type { ChartStatus, PriceScale } from './chart-controller';
+import { olderHistoryWords } from './older-history-words';
 
 /** Every timeframe the chart offers, shortest first (rules accept the same ones). */
 export const CHART_TIMEFRAMES = ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '4h', '1d'] as const;
@@ -80,6 +81,7 @@ export function ChartToolbar({
   const scale = useUi((s) => s.priceScale);
   const setScale = useUi((s) => s.setPriceScale);
   const change = ticker?.changePercent24h ?? null;
+  const exchangeName = useMarket((s) => s.exchanges?.find((e) => e.id === exchange)?.name ?? exchange);
 
   return (
     <div className="chart-toolbar">
@@ -156,7 +158,9 @@ export function ChartToolbar({
         {status.kind === 'loading'
           ? 'Loading candles…'
           : status.kind === 'ready'
-            ? `${formatInteger(status.bars)} candles${status.loadingOlder ? ' · loading older…' : status.reachedStart ? ' · start of stored history' : ''}`
+            ? [`${formatInteger(status.bars)} candles`, olderHistoryWords(status.older, exchangeName)]
+                .filter(Boolean)
+                .join(' · ')
             : ''}
       </span>
     </div>

@@ -24,6 +24,7 @@ import {
 } from 'lightweight-charts';
 import type { ContractApi } from '../../shared/contract';
 import { MAX_HISTORY_CANDLES } from '../../shared/contract/methods/store';
+import { ContractError } from '../../shared/contract/result';
 import { MAX_CHART_INDICATORS, type IndicatorsUpdated } from '../../shared/contract/methods/ui';
 import type { CandlesUpdated } from '../../shared/contract/methods/market';
 import { seriesId, type Candle, type SeriesKey } from '../../shared/domain/market';
@@ -50,10 +51,23 @@ export type ChartMarker = {
   kind: 'buy' | 'sell' | 'info' | 'backtest';
 };
 
+/**
+ * What scrolling back does next. `more`: older candles may exist, in the database or at the
+ * exchange; `loading`: on their way (`fetched`: candles the exchange has sent for this chart so
+ * far); `end`: there are none — the exchange's history starts here, the retention setting keeps no
+ * older ones, or none can be fetched (`message` says why); `failed`: a request failed, nothing is
+ * lost, and a retry is offered.
+ */
+export type OlderHistory =
+  | { kind: 'more' }
+  | { kind: 'loading'; from: 'store' | 'exchange'; fetched: number }
+  | { kind: 'end'; reason: 'exchange' | 'retention' | 'unavailable'; message?: string }
+  | { kind: 'failed'; message: string };
+
 export type ChartStatus =
   | { kind: 'idle' }
   | { kind: 'loading' }
-  | { kind: 'ready'; bars: number; reachedStart: boolean; loadingOlder: boolean }
+  | { kind: 'ready'; bars: number; older: OlderHistory }
   | { kind: 'error'; message: string };
 
 export type ChartControllerOptions = {
@@ -121,8 +135,11 @@ export class ChartController {
   private sliding = false;
   /** bumps on every series change: answers for an older series are dropped */
   private generation = 0;
-  private reachedStart = false;
-  private loadingOlder = false;
+  /** the database holds nothing older than the buffer's first candle: scroll-back asks the exchange */
+  private storeExhausted = false;
+  private older: OlderHistory = { kind: 'more' };
+  /** candles the exchange sent for scroll-back since the series opened */
+  private fetchedOlder = 0;
   /** open time of the candle under the cursor; null while the cursor is off the chart */
   private hoverTime: number | null = null;
   private plan: IndicatorPlan = { refs: [], lines: [], panes: [], volumePane: 0 };
@@ -203,8 +220,9 @@ export class ChartController {
     this.decimals = decimals;
     this.buffer = new CandleBuffer(key.timeframe);
     this.win = { start: 0, end: 0 };
-    this.reachedStart = false;
-    this.loadingOlder = false;
+    this.storeExhausted = false;
+    this.older = { kind: 'more' };
+    this.fetchedOlder = 0;
     this.pending = null;
     this.columns = this.plan.refs.map(() => new Map());
     this.candles.setData([]);
@@ -225,7 +243,7 @@ export class ChartController {
       this.pending = null;
       this.buffer.reset(history.candles);
       if (early) this.buffer.apply(early.closed, early.forming);
-      this.reachedStart = history.reachedStart;
+      this.storeExhausted = history.reachedStart;
       this.redrawAll({ latest: true });
       this.chart.timeScale().scrollToRealTime();
       this.updateAtLatest();
@@ -366,7 +384,8 @@ export class ChartController {
     const tf = timeframeMs(key.timeframe);
     const first = this.buffer.first?.[0];
     if (first !== undefined && target < first) {
-      this.setReady(true);
+      const older = this.older;
+      this.setReady({ kind: 'loading', from: 'store', fetched: this.fetchedOlder });
       const from = target - 200 * tf;
       let to = first - 1;
       let prepended = 0;
@@ -384,7 +403,7 @@ export class ChartController {
         to = page.candles[0]![0] - 1;
       }
       this.redrawAll({ prepended });
-      this.setReady(false);
+      this.setReady(older);
     }
     const index = this.buffer.all.findIndex((c) => c[0] >= target);
     if (index < 0) return;
@@ -451,8 +470,7 @@ export class ChartController {
     if (missing) this.fillHole(missing);
     // Candles that arrive live after an empty first load (a symbol just added) end the "waiting"
     // state; a status change only when the count changes, so a tick re-renders nothing.
-    if (this.status.kind === 'ready' && this.status.bars !== this.buffer.length)
-      this.setReady(this.loadingOlder);
+    if (this.status.kind === 'ready' && this.status.bars !== this.buffer.length) this.setReady();
     else this.refreshLegend();
     this.publish();
   }
@@ -525,34 +543,71 @@ export class ChartController {
       this.redrawAll({});
       return;
     }
-    if (this.loadingOlder || this.reachedStart || this.status.kind !== 'ready' || this.win.start > 0) return;
-    if (range.from > SCROLL_BACK_MARGIN) return;
-    void this.loadOlder();
+    this.scrollBackIfAtStart(range);
   };
 
+  /** Loads older candles while the view is at the start of what the chart holds (and more may exist). */
+  private scrollBackIfAtStart(range = this.chart.timeScale().getVisibleLogicalRange()): void {
+    if (!range || this.older.kind !== 'more' || this.status.kind !== 'ready' || this.win.start > 0) return;
+    if (range.from > SCROLL_BACK_MARGIN) return;
+    void this.loadOlder();
+  }
+
+  /** Scroll-back after a failed request: the user asked to try again. */
+  retryOlder(): void {
+    if (this.older.kind !== 'failed') return;
+    this.older = { kind: 'more' };
+    void this.loadOlder();
+  }
+
+  /**
+   * One step of scroll-back: the next page from the database, and once it holds nothing older,
+   * from the exchange (the core stores what it fetches, so the next time it is in the database).
+   * The view keeps its candles where they were; if it is still at the start, the next step follows.
+   */
   private async loadOlder(): Promise<void> {
     const key = this.key;
     const first = this.buffer.first;
-    if (!key || !first) return;
+    if (!key || !first || this.older.kind !== 'more') return;
     const generation = this.generation;
-    this.setReady(true);
+    const limit = this.opts.pageBars ?? PAGE_BARS;
+    let next: OlderHistory = { kind: 'more' };
+    let added = 0;
     try {
-      const limit = this.opts.pageBars ?? PAGE_BARS;
-      const page = await this.opts.api.call('candles:history', { series: key, before: first[0], limit });
-      if (generation !== this.generation) return;
-      const added = this.buffer.prepend(page.candles);
-      if (page.candles.length < limit) this.reachedStart = true;
+      let candles: readonly Candle[] = [];
+      if (!this.storeExhausted) {
+        this.setReady({ kind: 'loading', from: 'store', fetched: this.fetchedOlder });
+        const page = await this.opts.api.call('candles:history', { series: key, before: first[0], limit });
+        if (generation !== this.generation) return;
+        if (page.candles.length < limit) this.storeExhausted = true;
+        candles = page.candles;
+      }
+      if (candles.length === 0) {
+        this.setReady({ kind: 'loading', from: 'exchange', fetched: this.fetchedOlder });
+        const fetched = await this.opts.api.call('candles:fetch-older', { series: key, limit });
+        if (generation !== this.generation) return;
+        candles = fetched.candles;
+        this.fetchedOlder += fetched.candles.length;
+        if (fetched.error) next = { kind: 'failed', message: fetched.error.message };
+        else if (fetched.end) next = { kind: 'end', reason: fetched.end };
+      }
+      added = this.buffer.prepend(candles);
       if (added > 0) {
         this.redrawAll({ prepended: added });
         void this.fetchIndicators(0, added);
-      } else {
-        this.reachedStart = true;
       }
     } catch (err) {
-      console.warn('older candles could not be loaded', err);
-    } finally {
-      if (generation === this.generation) this.setReady(false);
+      if (generation !== this.generation) return;
+      // The core's refusal (a timeframe built from 1m, nothing stored yet) is final for this
+      // series; anything else (the connection to the core dropped) is worth a retry.
+      next =
+        err instanceof ContractError && err.code === 'unavailable'
+          ? { kind: 'end', reason: 'unavailable', message: err.message }
+          : { kind: 'failed', message: messageOf(err) };
     }
+    this.setReady(next);
+    // Still at the start: the next step follows (not after an empty one: the user's next pan asks).
+    if (added > 0) this.scrollBackIfAtStart();
   }
 
   // ---- indicators
@@ -896,14 +951,10 @@ export class ChartController {
     el.replaceChildren(frag);
   }
 
-  private setReady(loadingOlder = false): void {
-    this.setStatus({
-      kind: 'ready',
-      bars: this.buffer.length,
-      reachedStart: this.reachedStart,
-      loadingOlder,
-    });
-    this.loadingOlder = loadingOlder;
+  private setReady(older: OlderHistory = this.older): void {
+    this.older = older;
+    this.opts.container.dataset.older = older.kind;
+    this.setStatus({ kind: 'ready', bars: this.buffer.length, older });
     this.refreshLegend();
   }
 

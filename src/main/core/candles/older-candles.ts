@@ -32,6 +32,8 @@ export type OlderResult = {
   error: ClassifiedError | null;
   /** the exchange's first candle (null: the exchange has none), when this call found it */
   firstFound: number | null | undefined;
+  /** how far back this call searched: a next call may go on from here (before it, nothing was found) */
+  searchedTo: number;
 };
 
 const DEFAULT_MAX_REQUESTS = 20;
@@ -58,6 +60,7 @@ export async function fetchOlderCandles(fetch: FetchPage, q: OlderQuery): Promis
     end: over,
     error,
     firstFound,
+    searchedTo: pages[0]?.[0]?.[0] ?? end,
   });
   for (let requests = 0; gathered < q.want;) {
     if (first !== undefined && (first === null || end <= first)) return result('exchange');

@@ -38,6 +38,11 @@ export class OlderHistory {
   private readonly running = new Map<string, Promise<unknown>>();
   /** the exchange's first candle per series, once a search found it (null: it has none) */
   private readonly firstCandle = new Map<string, number | null>();
+  /**
+   * Where a search that found nothing stopped (its request budget spent in a stretch without
+   * trades), per series and per oldest held candle: the next call goes on from there.
+   */
+  private readonly searched = new Map<string, { before: number; to: number }>();
 
   constructor(private readonly deps: OlderHistoryDeps) {}
 
@@ -64,14 +69,16 @@ export class OlderHistory {
         `${source.name} has no ${key.timeframe} candles of its own (they are built from 1m), so no older ones can be fetched`,
       );
     }
-    const before = await this.deps.store.first(key);
-    if (before === undefined) {
+    const held = await this.deps.store.first(key);
+    if (held === undefined) {
       throw new ContractError(
         'unavailable',
         `No ${key.symbol} ${key.timeframe} candles are stored yet; older history loads once the first ones are in`,
       );
     }
     const id = seriesId(key);
+    const resume = this.searched.get(id);
+    const before = resume?.before === held ? resume.to : held;
     const now = this.deps.clock.now();
     const days = this.deps.retentionDays(key.timeframe);
     const result = await fetchOlderCandles(
@@ -87,6 +94,9 @@ export class OlderHistory {
       },
     );
     if (result.firstFound !== undefined) this.firstCandle.set(id, result.firstFound);
+    if (result.candles.length === 0 && !result.end)
+      this.searched.set(id, { before: held, to: result.searchedTo });
+    else this.searched.delete(id);
     if (result.candles.length > 0) this.deps.store.write(key, result.candles);
     const error = result.error && {
       kind: result.error.kind,
