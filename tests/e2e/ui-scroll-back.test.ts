@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeExchange, type FakeExchange } from '../support/fake-exchange';
-import { chart, chartData, SCREENSHOTS, startUiSession, waitForChart, type UiSession } from './ui-helpers';
+import {
+  chart,
+  chartData,
+  SCREENSHOTS,
+  screenshotBothThemes,
+  startUiSession,
+  waitForChart,
+  type UiSession,
+} from './ui-helpers';
 
 /**
  * Issue 13, defect 5: history stopped at the ~500 candles the database held ("start of stored
@@ -56,8 +64,41 @@ async function panBack(): Promise<void> {
   await page.mouse.up();
 }
 
+let sawProgress = false;
+
+/**
+ * Pans back, one drag at a time, waiting out each load, until scroll-back is in `state`. The first
+ * time the exchange is being asked, the progress it shows is checked and photographed.
+ */
+async function panUntil(state: 'failed' | 'end'): Promise<void> {
+  for (let i = 0; i < 40; i++) {
+    const now = await older();
+    if (now === state) return;
+    if (now === 'loading') {
+      // From the database first (quick), then from the exchange: the banner says so meanwhile.
+      await expect
+        .poll(async () => (await fetchingFromExchange()) || (await older()) !== 'loading')
+        .toBe(true);
+      if (!sawProgress && (await fetchingFromExchange())) {
+        expect(await page.getByTestId('older-banner').innerText()).toMatch(
+          /Loading older candles from Binance…/,
+        );
+        expect(await statusText()).toMatch(/loading older candles from Binance…/);
+        await page.mouse.move(1, 1);
+        await page.screenshot({ path: `${SCREENSHOTS}/ui-scroll-back-loading.png` });
+        sawProgress = true;
+      }
+      await expect.poll(older, { timeout: 30_000 }).not.toBe('loading');
+      continue;
+    }
+    expect(now).toBe('more');
+    await panBack();
+  }
+  expect(await older()).toBe(state);
+}
+
 describe('endless scroll-back on the fake Binance', () => {
-  it('loads older candles from the exchange past the stored ones, with progress, to the start of its history', async () => {
+  it('loads older candles from the exchange past the stored ones, with progress and a retry, to the start of its history', async () => {
     await waitForChart(page, SERIES, 100);
     const start = await chartData(page);
     const listed = fake.truth('BTC/USDT', '1m', 0, start.firstTime)[0]![0];
@@ -68,30 +109,21 @@ describe('endless scroll-back on the fake Binance', () => {
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
     for (let i = 0; i < 12; i++) await page.mouse.wheel(0, 400);
 
-    // The klines answers take 4 s, so the progress is there to be seen (and photographed).
+    // The exchange's first answer is a rate limit: said in plain words, with a Retry.
+    fake.faults.restStatus(429, 1, { retryAfterSec: 1 });
+    await panUntil('failed');
+    const banner = page.getByTestId('older-banner');
+    expect(await banner.getAttribute('role')).toBe('alert');
+    expect(await banner.innerText()).toMatch(/Binance is limiting requests/);
+    expect(await statusText()).toMatch(/older candles could not be loaded/);
+    expect(fake.restLog().find((e) => e.status === 429)?.path).toBe('/api/v3/klines');
+    await page.mouse.move(1, 1);
+    await page.screenshot({ path: `${SCREENSHOTS}/ui-scroll-back-rate-limited.png` });
+
+    // The klines answers now take 4 s, so the progress is there to be seen (and photographed).
     fake.faults.restDelay(4_000, 2);
-    let sawProgress = false;
-    for (let i = 0; i < 40 && (await older()) !== 'end'; i++) {
-      if ((await older()) === 'loading') {
-        // From the database first (quick), then from the exchange: the banner says so meanwhile.
-        await expect
-          .poll(async () => (await fetchingFromExchange()) || (await older()) !== 'loading')
-          .toBe(true);
-        if (!sawProgress && (await fetchingFromExchange())) {
-          expect(await page.getByTestId('older-banner').innerText()).toMatch(
-            /Loading older candles from Binance…/,
-          );
-          expect(await statusText()).toMatch(/loading older candles from Binance…/);
-          await page.mouse.move(1, 1);
-          await page.screenshot({ path: `${SCREENSHOTS}/ui-scroll-back-loading.png` });
-          sawProgress = true;
-        }
-        await expect.poll(older, { timeout: 30_000 }).not.toBe('loading');
-        continue;
-      }
-      expect(await older()).toBe('more');
-      await panBack();
-    }
+    await banner.getByRole('button', { name: 'Retry' }).click();
+    await panUntil('end');
     expect(sawProgress).toBe(true);
     await expect.poll(older, { timeout: 30_000 }).toBe('end');
     await expect.poll(statusText).toMatch(/start of Binance's history/);
@@ -106,8 +138,7 @@ describe('endless scroll-back on the fake Binance', () => {
     });
     expect(stored.candles).toEqual(fake.truth('BTC/USDT', '1m', listed, start.firstTime));
     expect(end.bars).toBeGreaterThanOrEqual(stored.candles.length + start.bars - 1);
-    await page.mouse.move(1, 1);
-    await page.screenshot({ path: `${SCREENSHOTS}/ui-scroll-back-start-of-history.png` });
+    await screenshotBothThemes(page, session.api, 'scroll-back-start-of-history');
     expect(session.ui.problems).toEqual([]);
   });
 });
