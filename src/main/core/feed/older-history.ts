@@ -100,8 +100,7 @@ export class OlderHistory {
     if (result.candles.length > 0) this.deps.store.write(key, result.candles);
     const error = result.error && {
       kind: result.error.kind,
-      message: failureWords(source.name, result.error, result.candles.length),
-      retryInMs: source.restBlockedForMs(),
+      message: failureWords(source.name, result.error, result.candles.length, source.restBlockedForMs()),
     };
     if (error)
       this.deps.log.warn(`older history of ${key.symbol} ${key.timeframe} could not be fetched`, {
@@ -113,11 +112,14 @@ export class OlderHistory {
 }
 
 /** What went wrong, in words a trader reads on the chart. */
-function failureWords(exchange: string, e: ClassifiedError, kept: number): string {
+function failureWords(exchange: string, e: ClassifiedError, kept: number, blockedMs: number): string {
   const keptWords = kept > 0 ? ` The ${kept} candles fetched before it are kept.` : '';
   switch (e.kind) {
-    case 'rate-limited':
-      return `${exchange} is limiting requests; older candles will load on a retry.${keptWords}`;
+    case 'rate-limited': {
+      // A retry inside the exchange's Retry-After window waits for it at the RestGate.
+      const wait = blockedMs > 0 ? ` (it asks to wait ${Math.ceil(blockedMs / 1000)} s)` : '';
+      return `${exchange} is limiting requests${wait}; older candles will load on a retry.${keptWords}`;
+    }
     case 'network':
     case 'exchange-unavailable':
     case 'malformed':

@@ -40,8 +40,8 @@ export const candlesFetchOlderSchema = z.object({
    * `retention` — older candles would be deleted by the retention setting; null: more may exist
    */
   end: z.enum(['exchange', 'retention']).nullable(),
-  /** a request failed (the candles before it are kept): plain words, and when a retry may start */
-  error: z.object({ kind: streamErrorKindSchema, message: z.string(), retryInMs: z.number() }).nullable(),
+  /** a request failed (the candles before it are kept), in plain words; asking again retries it */
+  error: z.object({ kind: streamErrorKindSchema, message: z.string() }).nullable(),
 });
 export type CandlesFetchOlder = z.output<typeof candlesFetchOlderSchema>;
 
