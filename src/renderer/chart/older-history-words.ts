@@ -11,8 +11,7 @@ export function olderHistoryWords(older: OlderHistory, exchangeName: string): st
       return `loading older candles from ${exchangeName}…${older.fetched > 0 ? ` ${formatInteger(older.fetched)} fetched so far` : ''}`;
     case 'end':
       if (older.reason === 'exchange') return `start of ${exchangeName}'s history`;
-      if (older.reason === 'retention')
-        return 'start of kept history (older candles are pruned by the retention setting)';
+      if (older.reason === 'retention') return 'start of kept history (retention setting)';
       return 'start of stored history';
     case 'failed':
       return 'older candles could not be loaded';
