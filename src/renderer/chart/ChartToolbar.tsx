@@ -154,7 +154,12 @@ export function ChartToolbar({
       >
         New rule
       </button>
-      <span className="chart-status muted" role="status">
+      <span
+        className="chart-status muted"
+        role="status"
+        // Why no older candles can be fetched (a timeframe built from 1m), on hover.
+        title={status.kind === 'ready' && status.older.kind === 'end' ? status.older.message : undefined}
+      >
         {status.kind === 'loading'
           ? 'Loading candles…'
           : status.kind === 'ready'
