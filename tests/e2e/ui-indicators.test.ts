@@ -13,7 +13,7 @@ import {
 /**
  * Issue 13, defect 9: the chart's indicator picker on the sim exchange. Search takes typing at
  * once, ATR gets a parameter (a bad one is refused in plain words), Stochastic gets a fixed 0–100
- * pane with its 20 / 80 lines, the price axis carries one label per pane, and all of it is there
+ * pane with its 20 / 80 lines, MACD its zero line, each price axis carries one label, and all of it is there
  * again after a reload.
  */
 let session: UiSession;
@@ -100,14 +100,17 @@ describe('indicators on the chart', () => {
     await page.keyboard.type('ema');
     await expect.poll(() => menu().locator('.indicator-results button').allInnerTexts()).toEqual(['+ EMA']);
     await page.keyboard.press('Enter');
+    await menu().getByRole('searchbox', { name: 'Search indicators' }).fill('macd');
+    await page.keyboard.press('Enter');
     await page.keyboard.press('Escape');
-    await expect.poll(paneLabels).toEqual(['Price', 'ATR(7)', 'Stoch(14,3,3)']);
+    await expect.poll(paneLabels).toEqual(['Price', 'ATR(7)', 'Stoch(14,3,3)', 'MACD(12,26,9)']);
     await expect.poll(async () => onFixedScale((await panes())[2]), { timeout: 30_000 }).toBe(true);
-    const [price, atr, stoch] = await panes();
+    const [price, atr, stoch, macd] = await panes();
     expect(stoch!.guides).toEqual([20, 80]);
+    expect(macd!.guides).toEqual([0]);
     // The candles' last price is the only label on the price axis (the EMA's value is in the
     // legend); each pane has its main line's.
-    expect([price!.labels, atr!.labels, stoch!.labels]).toEqual([1, 1, 1]);
+    expect([price!.labels, atr!.labels, stoch!.labels, macd!.labels]).toEqual([1, 1, 1, 1]);
     await expect.poll(legend).toMatch(/Stoch\(14,3,3\)\s+\d+\.\d\d/);
     await expect.poll(legend).toMatch(/EMA\(20\)\s+[\d,]+\.\d\d/);
     await screenshotBothThemes(page, api, 'chart-indicators');
@@ -120,8 +123,8 @@ describe('indicators on the chart', () => {
   it('is there again after a reload, with its parameters', async () => {
     await page.reload();
     await waitForChart(page, 'sim|BTC/USDT|1m', 50);
-    expect(await menuButton().innerText()).toBe('Indicators (3)');
-    await expect.poll(paneLabels).toEqual(['Price', 'ATR(7)', 'Stoch(14,3,3)']);
+    expect(await menuButton().innerText()).toBe('Indicators (4)');
+    await expect.poll(paneLabels).toEqual(['Price', 'ATR(7)', 'Stoch(14,3,3)', 'MACD(12,26,9)']);
     await expect.poll(async () => onFixedScale((await panes())[2]), { timeout: 30_000 }).toBe(true);
     await expect.poll(legend).toMatch(/ATR\(7\)\s+[\d,]+\.\d\d/);
     expect(ui.problems).toEqual([]);

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { PriceSource } from '../../shared/domain/indicator';
+import { priceSourceSchema } from '../../shared/domain/indicator';
 import { INDICATOR_SPECS, type IndicatorDraft } from '../rules/rule-draft';
 import { useStores, useUi } from '../state/StoresProvider';
 import { SelectField } from '../ui/Select';
@@ -17,8 +17,6 @@ import {
   type ChartIndicator,
 } from './chart-indicators';
 import { useThemeVersion } from './use-theme-version';
-
-const SOURCES: PriceSource[] = ['close', 'open', 'high', 'low', 'hl2', 'hlc3', 'ohlc4'];
 
 /**
  * The chart's indicator picker: a search over every indicator the rules know, and the ones on the
@@ -217,7 +215,7 @@ function IndicatorEditor({ indicator, palette }: { indicator: ChartIndicator; pa
             label="Of"
             error={errors.get('source')}
             value={draft.source}
-            options={SOURCES}
+            options={priceSourceSchema.options}
             onChange={(source) => change({ ...draft, source })}
           />
         ) : null}

@@ -162,7 +162,8 @@ export class ChartController {
       },
       grid: { vertLines: { color: opts.colors.grid }, horzLines: { color: opts.colors.grid } },
       crosshair: { mode: CrosshairMode.Normal },
-      rightPriceScale: { borderColor: opts.colors.border },
+      // Only tick labels that fit: the top one of a pane was cut in half at its edge (issue 13).
+      rightPriceScale: { borderColor: opts.colors.border, entireTextOnly: true },
       timeScale: {
         borderColor: opts.colors.border,
         timeVisible: true,
@@ -306,8 +307,8 @@ export class ChartController {
     plan.panes.forEach((pane, i) => {
       const first = this.lineSeries.find((l) => l.spec.pane === i + 1);
       if (!first) return;
-      // The top tick label of a pane was cut in half at the separator (MACD, issue 13): draw only
-      // labels that fit, with room above the highest value.
+      // Room above the highest value and below the lowest, and only labels that fit (each pane
+      // has a price scale of its own).
       first.series
         .priceScale()
         .applyOptions({ entireTextOnly: true, scaleMargins: { top: 0.1, bottom: 0.08 } });
@@ -667,8 +668,11 @@ export class ChartController {
     for (const { spec, series } of this.lineSeries) {
       const column = this.columns[spec.column];
       if (!column) continue;
-      series.setData(times.map((t) => this.linePoint(spec, t, column.get(t))) as never);
-      this.lineLast.set(series, times.at(-1) ?? -Infinity);
+      // Before its values arrive a line is empty: thousands of blank points would cost a full draw.
+      series.setData(
+        column.size === 0 ? [] : (times.map((t) => this.linePoint(spec, t, column.get(t))) as never),
+      );
+      this.lineLast.set(series, column.size === 0 ? -Infinity : (times.at(-1) ?? -Infinity));
     }
     this.publishPanesSoon();
   }
