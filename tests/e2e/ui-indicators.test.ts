@@ -127,6 +127,25 @@ describe('indicators on the chart', () => {
     await expect.poll(paneLabels).toEqual(['Price', 'ATR(7)', 'Stoch(14,3,3)', 'MACD(12,26,9)']);
     await expect.poll(async () => onFixedScale((await panes())[2]), { timeout: 30_000 }).toBe(true);
     await expect.poll(legend).toMatch(/ATR\(7\)\s+[\d,]+\.\d\d/);
+  });
+
+  it('opens inside the window at 1280×720 and 1920×1080', async () => {
+    for (const [width, height] of [
+      [1280, 720],
+      [1920, 1080],
+    ] as const) {
+      await page.setViewportSize({ width, height });
+      await menuButton().click();
+      await menu().getByRole('button', { name: 'Edit ATR 7' }).click();
+      const box = (await menu().boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(width);
+      // Nothing makes the page scroll sideways.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await screenshotBothThemes(page, api, `chart-indicator-menu-${width}x${height}`);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => menu().count()).toBe(0);
+    }
     expect(ui.problems).toEqual([]);
   });
 });
