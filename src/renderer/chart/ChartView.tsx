@@ -18,8 +18,7 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
   const api = useApi();
   const stores = useStores();
   const timeframe = useUi((s) => s.timeframe);
-  const overlays = useUi((s) => s.overlays);
-  const panes = useUi((s) => s.panes);
+  const indicators = useUi((s) => s.indicators);
   const priceScale = useUi((s) => s.priceScale);
   const focus = useUi((s) => s.focus);
   const backtest = useUi((s) => s.backtest);
@@ -92,7 +91,7 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
 
   useEffect(() => controllerRef.current?.setPriceScale(priceScale), [priceScale]);
 
-  useEffect(() => controllerRef.current?.setIndicators(planIndicators(overlays, panes)), [overlays, panes]);
+  useEffect(() => controllerRef.current?.setIndicators(planIndicators(indicators)), [indicators]);
 
   useEffect(() => {
     if (themeVersion > 0) controllerRef.current?.setColors(readChartColors());

@@ -32,7 +32,7 @@ import { alignTime, timeframeMs } from '../../shared/timeframe';
 import { formatPrice, formatVolume } from '../format/numbers';
 import { formatDateTime, formatTick } from '../format/time';
 import { CandleBuffer, type MissingRange } from './candle-buffer';
-import type { ChartColors } from './chart-colors';
+import { lineColor, type ChartColors } from './chart-colors';
 import type { IndicatorPlan, LineSpec } from './indicator-plan';
 import { PriceLineDrag, type RuleLine } from './price-line-drag';
 
@@ -158,6 +158,7 @@ export class ChartController {
   /** open times with new live indicator values, drawn at the next frame */
   private liveIndicatorTimes: number[] = [];
   private indicatorFrameRequested = false;
+  private panesFrameRequested = false;
   /** the newest time each indicator line holds: lightweight-charts updates only from there on */
   private lineLast = new Map<ISeriesApi<'Line'> | ISeriesApi<'Histogram'>, number>();
   private status: ChartStatus = { kind: 'idle' };
@@ -178,7 +179,8 @@ export class ChartController {
       },
       grid: { vertLines: { color: opts.colors.grid }, horzLines: { color: opts.colors.grid } },
       crosshair: { mode: CrosshairMode.Normal },
-      rightPriceScale: { borderColor: opts.colors.border },
+      // Only tick labels that fit: the top one of a pane was cut in half at its edge (issue 13).
+      rightPriceScale: { borderColor: opts.colors.border, entireTextOnly: true },
       timeScale: {
         borderColor: opts.colors.border,
         timeVisible: true,
@@ -284,28 +286,37 @@ export class ChartController {
     this.plan = plan;
     this.volume = this.addVolumeSeries(plan.volumePane);
     for (const spec of plan.lines) {
-      const color = this.colors.lines[spec.colorIndex % this.colors.lines.length]!;
+      const color = lineColor(this.colors, spec.color);
+      const range = spec.pane > 0 ? plan.panes[spec.pane - 1]?.range : undefined;
+      // An oscillator's pane keeps its formula's bounds, so 30 / 70 stay on screen: autoscaled,
+      // RSI filled its pane between ~40 and ~80 and the 30 line was off it (issue 13).
+      const fixed = range
+        ? { autoscaleInfoProvider: () => ({ priceRange: { minValue: range.min, maxValue: range.max } }) }
+        : {};
+      const common = {
+        color,
+        priceLineVisible: false,
+        lastValueVisible: spec.lastValue,
+        title: '',
+        priceScaleId: spec.scale,
+        ...fixed,
+      };
       const series =
         spec.style === 'histogram'
-          ? this.chart.addSeries(
-              HistogramSeries,
-              { color, priceLineVisible: false, lastValueVisible: false, title: '' },
-              spec.pane,
-            )
+          ? this.chart.addSeries(HistogramSeries, common, spec.pane)
           : this.chart.addSeries(
               LineSeries,
               {
-                color,
+                ...common,
                 lineWidth: spec.pane === 0 ? 1 : 2,
                 lineStyle: spec.style === 'dashed' ? LineStyle.Dashed : LineStyle.Solid,
-                priceLineVisible: false,
-                lastValueVisible: true,
                 crosshairMarkerVisible: false,
-                title: '',
                 priceFormat:
-                  spec.pane === 0
+                  spec.pane === 0 && spec.scale === 'right'
                     ? { type: 'custom', formatter: (p: number) => formatPrice(p, this.decimals) }
-                    : { type: 'price', precision: 2, minMove: 0.01 },
+                    : spec.scale === 'volume' || plan.panes[spec.pane - 1]?.kind === 'obv'
+                      ? { type: 'volume' }
+                      : { type: 'price', precision: 2, minMove: 0.01 },
               },
               spec.pane,
             );
@@ -314,11 +325,16 @@ export class ChartController {
     plan.panes.forEach((pane, i) => {
       const first = this.lineSeries.find((l) => l.spec.pane === i + 1);
       if (!first) return;
+      // Room above the highest value and below the lowest, and only labels that fit (each pane
+      // has a price scale of its own).
+      first.series
+        .priceScale()
+        .applyOptions({ entireTextOnly: true, scaleMargins: { top: 0.1, bottom: 0.08 } });
       for (const price of pane.guides) {
         const line = first.series.createPriceLine({
           price,
           color: this.colors.border,
-          lineStyle: LineStyle.Dotted,
+          lineStyle: LineStyle.Dashed,
           lineWidth: 1,
           axisLabelVisible: false,
         });
@@ -330,6 +346,7 @@ export class ChartController {
     for (let i = 1; i < panes.length; i++) panes[i]!.setStretchFactor(1);
     this.columns = plan.refs.map(() => new Map());
     this.drawVolume();
+    this.publishPanesSoon();
     if (this.key) this.follow();
     if (this.key && this.buffer.length > 0) void this.fetchIndicators(0, this.buffer.length);
   }
@@ -367,9 +384,7 @@ export class ChartController {
       timeScale: { borderColor: colors.border },
     });
     this.candles.applyOptions(this.candleOptions());
-    for (const l of this.lineSeries) {
-      l.series.applyOptions({ color: colors.lines[l.spec.colorIndex % colors.lines.length] });
-    }
+    for (const l of this.lineSeries) l.series.applyOptions({ color: lineColor(colors, l.spec.color) });
     for (const g of this.guideLines) g.line.applyOptions({ color: colors.border });
     this.drag.recolor(colors);
     this.drawVolume();
@@ -700,6 +715,7 @@ export class ChartController {
         this.lineLast.set(series, t);
       }
     }
+    this.publishPanesSoon();
   }
 
   private drawIndicators(): void {
@@ -707,9 +723,44 @@ export class ChartController {
     for (const { spec, series } of this.lineSeries) {
       const column = this.columns[spec.column];
       if (!column) continue;
-      series.setData(times.map((t) => this.linePoint(spec, t, column.get(t))) as never);
-      this.lineLast.set(series, times.at(-1) ?? -Infinity);
+      // Before its values arrive a line is empty: thousands of blank points would cost a full draw.
+      series.setData(
+        column.size === 0 ? [] : (times.map((t) => this.linePoint(spec, t, column.get(t))) as never),
+      );
+      this.lineLast.set(series, column.size === 0 ? -Infinity : (times.at(-1) ?? -Infinity));
     }
+    this.publishPanesSoon();
+  }
+
+  /** After the next paint, when the chart has scaled the panes to what was just drawn. */
+  private publishPanesSoon(): void {
+    if (this.panesFrameRequested) return;
+    this.panesFrameRequested = true;
+    requestAnimationFrame(() => {
+      this.panesFrameRequested = false;
+      if (!this.disposed) this.publishPanes();
+    });
+  }
+
+  /**
+   * Each pane as the chart shows it, read back from lightweight-charts, on the container's
+   * dataset: its scale's visible range, its reference lines and how many value labels its price
+   * axis carries. The e2e tests check fixed scales and labels that do not pile up with it.
+   */
+  private publishPanes(): void {
+    const panes = this.chart.panes().map((pane, i) => {
+      const spec = i === 0 ? undefined : this.plan.panes[i - 1];
+      const range = pane.priceScale('right').getVisibleRange();
+      const labels = pane.getSeries().filter((series) => series.options().lastValueVisible).length;
+      return {
+        label: spec?.label ?? 'Price',
+        min: range ? Number(range.from.toFixed(2)) : null,
+        max: range ? Number(range.to.toFixed(2)) : null,
+        guides: spec?.guides ?? [],
+        labels,
+      };
+    });
+    this.opts.container.dataset.panes = JSON.stringify(panes);
   }
 
   private linePoint(
@@ -930,7 +981,8 @@ export class ChartController {
     }
     const d = this.decimals;
     const change = candle[4] - candle[1];
-    const parts: [string, string, string?][] = [
+    // label, value, tone (up / down), colour of the line it names
+    const parts: [string, string, string?, string?][] = [
       ['', formatDateTime(candle[0])],
       ['O', formatPrice(candle[1], d)],
       ['H', formatPrice(candle[2], d)],
@@ -941,18 +993,26 @@ export class ChartController {
     for (const { spec } of this.lineSeries) {
       if (spec.style === 'histogram') continue;
       const value = this.columns[spec.column]?.get(candle[0]);
+      const digits = spec.pane === 0 && spec.scale === 'right' ? d : 2;
       parts.push([
         spec.label,
-        value === null || value === undefined ? '—' : formatPrice(value, spec.pane === 0 ? d : 2),
+        value === null || value === undefined
+          ? '—'
+          : spec.scale === 'volume'
+            ? formatVolume(value)
+            : formatPrice(value, digits),
+        undefined,
+        lineColor(this.colors, spec.color),
       ]);
     }
     const frag = document.createDocumentFragment();
-    for (const [label, value, tone] of parts) {
+    for (const [label, value, tone, color] of parts) {
       const item = document.createElement('span');
       item.className = 'legend-item';
       if (label) {
         const l = document.createElement('span');
         l.className = 'legend-label';
+        if (color) l.style.color = color;
         l.textContent = label;
         item.append(l, ' ');
       }
