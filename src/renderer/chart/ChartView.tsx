@@ -18,8 +18,7 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
   const api = useApi();
   const stores = useStores();
   const timeframe = useUi((s) => s.timeframe);
-  const overlays = useUi((s) => s.overlays);
-  const panes = useUi((s) => s.panes);
+  const indicators = useUi((s) => s.indicators);
   const priceScale = useUi((s) => s.priceScale);
   const focus = useUi((s) => s.focus);
   const backtest = useUi((s) => s.backtest);
@@ -38,6 +37,7 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
   const id = seriesId(key);
   const only = useMemo(() => ({ seriesId: id }), [id]);
   const freshness = useFreshness(exchange, symbol, id, only);
+  const exchangeName = useMarket((s) => s.exchanges?.find((e) => e.id === exchange)?.name ?? exchange);
   useEffect(() => {
     const decimalsNow = () =>
       stores.market.getState().markets[symbolKey(exchange, symbol)]?.priceDecimals ?? null;
@@ -91,7 +91,7 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
 
   useEffect(() => controllerRef.current?.setPriceScale(priceScale), [priceScale]);
 
-  useEffect(() => controllerRef.current?.setIndicators(planIndicators(overlays, panes)), [overlays, panes]);
+  useEffect(() => controllerRef.current?.setIndicators(planIndicators(indicators)), [indicators]);
 
   useEffect(() => {
     if (themeVersion > 0) controllerRef.current?.setColors(readChartColors());
@@ -183,6 +183,24 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
             Candles could not be loaded: {status.message}
           </p>
         ) : null}
+        {status.kind === 'ready' && status.older.kind === 'loading' && status.older.from === 'exchange' ? (
+          <p className="chart-older" role="status" data-testid="older-banner">
+            <span className="state-dot" data-state="backfilling" aria-hidden="true" />
+            Loading older candles from {exchangeName}…
+          </p>
+        ) : null}
+        {status.kind === 'ready' && status.older.kind === 'failed' ? (
+          <p className="chart-older" role="alert" data-testid="older-banner">
+            {status.older.message}
+            <button
+              type="button"
+              className="button small"
+              onClick={() => controllerRef.current?.retryOlder()}
+            >
+              Retry
+            </button>
+          </p>
+        ) : null}
         {status.kind === 'ready' && status.bars === 0 ? (
           <p className="chart-hint" role="status">
             Waiting for the first candles of {symbol} {timeframe}…
@@ -203,6 +221,7 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
           data-testid="chart"
           data-series={`${exchange}|${symbol}|${timeframe}`}
           data-status={status.kind}
+          data-older={status.kind === 'ready' ? status.older.kind : undefined}
           data-placing={placing ? 'true' : undefined}
           aria-label={`Candlestick chart of ${symbol} on ${exchange}, ${timeframe}`}
           role="img"
