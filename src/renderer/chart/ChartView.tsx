@@ -10,6 +10,7 @@ import { ChartToolbar } from './ChartToolbar';
 import { GapBanner } from './GapBanner';
 import { planIndicators } from './indicator-plan';
 import { createPriceAlert, movePriceAlert } from './price-alerts';
+import { PriceAlertForm } from './PriceAlertForm';
 import { useThemeVersion } from './use-theme-version';
 import { useFreshness } from '../live/use-freshness';
 
@@ -34,6 +35,8 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
   const [status, setStatus] = useState<ChartStatus>({ kind: 'idle' });
   const [notice, setNotice] = useState<string>();
   const [atLatest, setAtLatest] = useState(true);
+  /** A price-alert line placed on the chart, waiting for its message step. */
+  const [placedOn, setPlacedOn] = useState<{ seriesId: string; level: number } | null>(null);
   const key: SeriesKey = useMemo(() => ({ exchange, symbol, timeframe }), [exchange, symbol, timeframe]);
   const id = seriesId(key);
   const only = useMemo(() => ({ seriesId: id }), [id]);
@@ -60,16 +63,9 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
         void movePriceAlert(api, view, level, lastClose(), decimalsNow(), taken).then(setNotice);
       },
       onDraftLinePlaced: (level) => {
-        stores.ui.getState().setPlacingPriceLine(false);
-        void createPriceAlert(api, {
-          exchange,
-          symbol,
-          timeframe: stores.ui.getState().timeframe,
-          level,
-          lastClose: lastClose(),
-          decimals: decimalsNow(),
-          taken: new Set(stores.rules.getState().rules.map((r) => r.rule.name)),
-        }).then(setNotice);
+        const ui = stores.ui.getState();
+        ui.setPlacingPriceLine(false);
+        setPlacedOn({ seriesId: seriesId({ exchange, symbol, timeframe: ui.timeframe }), level });
       },
     });
     controllerRef.current = controller;
@@ -148,7 +144,26 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
   );
   useEffect(() => controllerRef.current?.setRuleLines(ruleLines), [ruleLines, themeVersion]);
 
-  useEffect(() => controllerRef.current?.setPlacingDraft(placing), [placing, status.kind]);
+  // Placing another line, or another timeframe, hides a line still waiting for its message.
+  const placed = !placing && placedOn?.seriesId === id ? placedOn.level : null;
+  useEffect(
+    () => controllerRef.current?.setDraftLine(placing ? 'placing' : placed === null ? null : { placed }),
+    [placing, placed, status.kind],
+  );
+  const createPlaced = (message: string) => {
+    if (placed === null) return;
+    setPlacedOn(null);
+    void createPriceAlert(api, {
+      exchange,
+      symbol,
+      timeframe,
+      level: placed,
+      lastClose: Number(containerRef.current?.dataset.lastClose),
+      decimals,
+      taken: new Set(rules.map((r) => r.rule.name)),
+      message,
+    }).then(setNotice);
+  };
 
   useEffect(() => {
     if (focus && status.kind === 'ready') void controllerRef.current?.focus(focus.time);
@@ -170,8 +185,19 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
         <GapBanner key={id} series={key} />
         {placing ? (
           <p className="chart-hint" role="status">
-            Press on the chart at the alert price, drag to adjust, release to create the alert. Esc cancels.
+            Press on the chart at the alert price (the line follows the pointer), or move it with ↑ ↓ (Shift:
+            ×10) and press Enter. Esc cancels.
           </p>
+        ) : null}
+        {placed !== null ? (
+          <PriceAlertForm
+            symbol={symbol}
+            level={placed}
+            decimals={decimals}
+            timeframe={timeframe}
+            onCreate={createPlaced}
+            onCancel={() => setPlacedOn(null)}
+          />
         ) : null}
         {notice ? (
           <p className="chart-notice" role="status">

@@ -181,6 +181,7 @@ export class ChartController {
       chart: this.chart,
       series: this.candles,
       round: (p) => this.roundPrice(p),
+      decimals: () => this.decimals,
       format: (p) => formatPrice(p, this.decimals),
       onRuleLineMoved: opts.onRuleLineMoved,
       onDraftPlaced: opts.onDraftLinePlaced,
@@ -329,10 +330,16 @@ export class ChartController {
     this.drag.setRuleLines(lines, this.colors);
   }
 
-  /** Placing a new price alert: a line at the last price that follows the pointer until released. */
-  setPlacingDraft(on: boolean): void {
+  /**
+   * The line of a new price alert: while it is being placed (`'placing'`), at the pointer's price
+   * (the last price until the pointer is over the chart); once placed, fixed at `placed` while its
+   * message is written.
+   */
+  setDraftLine(draft: 'placing' | { placed: number } | null): void {
+    if (draft === null) return this.drag.setDraft(null, this.colors);
+    if (draft !== 'placing') return this.drag.setDraft(draft.placed, this.colors, false);
     const last = this.buffer.last;
-    this.drag.setDraft(on && last ? last[4] : null, this.colors);
+    this.drag.setDraft(last ? last[4] : null, this.colors);
   }
 
   setColors(colors: ChartColors): void {

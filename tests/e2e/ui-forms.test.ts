@@ -1,0 +1,156 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  chart,
+  openUi,
+  screenshotBothThemes,
+  startSimSession,
+  waitForChart,
+  type UiPage,
+  type UiSession,
+} from './ui-helpers';
+
+/**
+ * Issue 13, defect 11 (forms that help), on the sim exchange: a price alert is placed at the
+ * cursor's price or with the keyboard, and gets an optional message before it is created.
+ * Each test opens its own page (one browser, one server for the file): nothing one test leaves
+ * on a page reaches the next.
+ */
+let session: UiSession;
+let ui: UiPage | undefined;
+
+beforeAll(async () => {
+  session = await startSimSession(50);
+  await session.ui.context.close();
+});
+
+afterAll(() => session?.close());
+
+/** A fresh 1280×720 page on the BTC/USDT 1m chart; closed by the test's own finally. */
+async function chartPage(): Promise<Page> {
+  ui = await openUi(session.browser, session.server.url, { width: 1280, height: 720 });
+  await waitForChart(ui.page, 'sim|BTC/USDT|1m', 50);
+  return ui.page;
+}
+
+async function closePage(): Promise<void> {
+  await ui?.context.close();
+  ui = undefined;
+}
+
+type Draft = { price: number; y: number; follows: boolean } | null;
+
+const draftOf = (page: Page): Promise<Draft> =>
+  chart(page).evaluate((el: HTMLElement) =>
+    el.dataset.draftPrice === undefined
+      ? null
+      : {
+          price: Number(el.dataset.draftPrice),
+          y: Number(el.dataset.draftY),
+          follows: el.dataset.draftFollows === 'true',
+        },
+  );
+
+/** Presses A and waits for the chart to be armed with a draft line. */
+async function arm(page: Page): Promise<void> {
+  await page.locator('body').press('a');
+  await page.locator('[data-testid="chart"][data-placing="true"]').waitFor();
+  await expect.poll(() => draftOf(page)).not.toBeNull();
+}
+
+describe('a price alert placed on the chart', () => {
+  it('follows the cursor, steps with the arrow keys, and asks for a message before it is created', async () => {
+    const page = await chartPage();
+    try {
+      await arm(page);
+      const box = (await chart(page).boundingBox())!;
+      const x = box.x + box.width * 0.45;
+      // The preview sits at the price under the pointer, wherever the pointer goes.
+      for (const fraction of [0.25, 0.55]) {
+        const y = Math.round(box.height * fraction);
+        await page.mouse.move(x, box.y + y, { steps: 3 });
+        await expect.poll(async () => Math.abs((await draftOf(page))!.y - y)).toBeLessThanOrEqual(1);
+      }
+
+      // The keyboard path: the pointer leaves the chart, the arrows move the line.
+      await page.mouse.move(1, 1);
+      const p0 = (await draftOf(page))!;
+      await page.keyboard.press('ArrowUp');
+      await expect.poll(async () => (await draftOf(page))!.price).toBeGreaterThan(p0.price);
+      const p1 = (await draftOf(page))!;
+      expect(p1.y).toBeLessThan(p0.y);
+      await page.keyboard.press('Shift+ArrowUp');
+      await expect.poll(async () => (await draftOf(page))!.price).toBeGreaterThan(p1.price);
+      const p2 = (await draftOf(page))!.price;
+      await page.keyboard.press('ArrowDown');
+      await expect.poll(async () => (await draftOf(page))!.price).toBeLessThan(p2);
+      const level = (await draftOf(page))!.price;
+      const step = p2 - level;
+      // Shift moves ten steps, each on the step's grid.
+      expect(p2 - p1.price).toBeCloseTo(10 * step, 6);
+      expect(Math.abs(level / step - Math.round(level / step))).toBeLessThan(1e-6);
+
+      // Enter places it; the message step comes before anything is created.
+      await page.keyboard.press('Enter');
+      const form = page.getByRole('form', { name: 'New price alert' });
+      await form.waitFor();
+      await expect.poll(async () => (await draftOf(page))?.follows).toBe(false);
+      const shown = level.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      expect(await form.innerText()).toContain(`Alert when BTC/USDT crosses ${shown}`);
+      // Placed: the line no longer follows the pointer.
+      await page.mouse.move(x, box.y + box.height * 0.3, { steps: 3 });
+      expect((await draftOf(page))!.price).toBe(level);
+
+      const field = form.getByLabel('Message (optional)');
+      await expect.poll(() => field.evaluate((el) => el === document.activeElement)).toBe(true);
+      await field.fill('{{nope}} broke out');
+      await form.getByText('unknown placeholder {{nope}}').waitFor();
+      expect(await form.getByRole('button', { name: 'Create alert' }).isDisabled()).toBe(true);
+      await field.fill('{{symbol}} broke out');
+      await expect.poll(() => form.getByRole('button', { name: 'Create alert' }).isDisabled()).toBe(false);
+      await page.mouse.move(1, 1);
+      await screenshotBothThemes(page, session.api, 'price-alert-message');
+      await field.press('Enter');
+      await form.waitFor({ state: 'detached' });
+      await expect
+        .poll(() => page.locator('.chart-notice').innerText())
+        .toMatch(new RegExp(`^Alert created: BTC/USDT (above|below) ${shown.replace(/[.,]/g, '\\$&')}`));
+      const { rules } = await session.api.call('rules:list', {});
+      const rule = rules.find((r) => r.rule.when.type === 'price-cross' && r.rule.when.level === level);
+      expect(rule?.rule.message).toBe('{{symbol}} broke out');
+      await expect.poll(() => draftOf(page)).toBeNull();
+      expect(ui!.problems).toEqual([]);
+    } finally {
+      await closePage();
+    }
+  });
+
+  it('cancels with Esc, while placing and at the message step, creating nothing', async () => {
+    const page = await chartPage();
+    try {
+      const before = (await session.api.call('rules:list', {})).rules.length;
+      await arm(page);
+      await page.keyboard.press('Escape');
+      await page.locator('[data-testid="chart"][data-placing="true"]').waitFor({ state: 'detached' });
+      await expect.poll(() => draftOf(page)).toBeNull();
+
+      // A click places the line where the pointer is; Esc in the message step drops it.
+      await arm(page);
+      const box = (await chart(page).boundingBox())!;
+      const y = Math.round(box.height * 0.4);
+      await page.mouse.move(box.x + box.width * 0.45, box.y + y, { steps: 3 });
+      await expect.poll(async () => Math.abs((await draftOf(page))!.y - y)).toBeLessThanOrEqual(1);
+      await page.mouse.down();
+      await page.mouse.up();
+      const form = page.getByRole('form', { name: 'New price alert' });
+      await form.waitFor();
+      await form.getByLabel('Message (optional)').press('Escape');
+      await form.waitFor({ state: 'detached' });
+      await expect.poll(() => draftOf(page)).toBeNull();
+      expect((await session.api.call('rules:list', {})).rules.length).toBe(before);
+      expect(ui!.problems).toEqual([]);
+    } finally {
+      await closePage();
+    }
+  });
+});
