@@ -12,7 +12,10 @@ import {
 
 /**
  * Issue 13, defect 11 (forms that help), on the sim exchange: a price alert is placed at the
- * cursor's price or with the keyboard, and gets an optional message before it is created.
+ * cursor's price or with the keyboard, and gets an optional message before it is created; the rule
+ * editor says nothing before anything is typed, does not move after a backtest, and shows the
+ * backtest on the chart by stepping aside (never changing the chart behind itself), with markers
+ * only on the timeframe they were computed on.
  * Each test opens its own page (one browser, one server for the file): nothing one test leaves
  * on a page reaches the next.
  */
@@ -148,6 +151,81 @@ describe('a price alert placed on the chart', () => {
       await form.waitFor({ state: 'detached' });
       await expect.poll(() => draftOf(page)).toBeNull();
       expect((await session.api.call('rules:list', {})).rules.length).toBe(before);
+      expect(ui!.problems).toEqual([]);
+    } finally {
+      await closePage();
+    }
+  });
+});
+
+const markersOf = (page: Page) =>
+  chart(page).evaluate((el: HTMLElement) => Number(el.dataset.backtestMarkers ?? 0));
+const seriesOf = (page: Page) => chart(page).evaluate((el: HTMLElement) => el.dataset.series);
+
+describe('the rule editor', () => {
+  it('waits for typing before it complains, stays put after Backtest, and steps aside to show it', async () => {
+    const page = await chartPage();
+    try {
+      // The chart shows 5m; the rule is about 1m candles (those the sim has stored).
+      await page.locator('body').press('2');
+      await waitForChart(page, 'sim|BTC/USDT|5m');
+      await page.locator('body').press('n');
+      const dialog = page.getByRole('dialog', { name: 'New rule' });
+      await dialog.getByLabel('Name').fill('RSI above 1 on 1m');
+      await dialog.getByLabel('Timeframe').selectOption('1m');
+      await dialog.getByLabel('When').selectOption('indicator-threshold');
+      const value = dialog.locator('[data-path="when.level"]');
+      await value.waitFor();
+      // A new condition with an empty value: nothing typed there yet, nothing to complain about.
+      expect(await dialog.locator('.field-error, .form-error').allInnerTexts()).toEqual([]);
+      // Asked to create it anyway: the message is in plain words, on the field.
+      await dialog.getByRole('button', { name: 'Create rule' }).click();
+      await dialog.getByText('enter a value', { exact: true }).waitFor();
+      expect((await dialog.locator('.field-error, .form-error').allInnerTexts()).join()).not.toMatch(/[{}]/);
+      await value.fill('1');
+      await expect.poll(() => dialog.locator('.field-error, .form-error').count()).toBe(0);
+
+      // Backtest: the result appears without moving the form or its buttons.
+      const create = dialog.getByRole('button', { name: 'Create rule' });
+      const name = dialog.getByLabel('Name');
+      const before = [await create.boundingBox(), await name.boundingBox()];
+      await dialog.getByRole('button', { name: 'Backtest' }).click();
+      await expect
+        .poll(() => dialog.locator('.backtest-result').innerText(), { timeout: 30_000 })
+        .toMatch(/^[\d,]+\+? firings? over/);
+      expect([await create.boundingBox(), await name.boundingBox()]).toEqual(before);
+      // Nothing changed behind the open dialog.
+      expect(await seriesOf(page)).toBe('sim|BTC/USDT|5m');
+      await screenshotBothThemes(page, session.api, 'rule-editor-backtest');
+
+      // Show on chart: the editor steps aside, the chart switches to the rule's timeframe.
+      await dialog.getByRole('button', { name: 'Show on chart' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await waitForChart(page, 'sim|BTC/USDT|1m');
+      const banner = page.getByTestId('backtest-banner');
+      await banner.getByText('Backtest of “RSI above 1 on 1m”').waitFor();
+      await expect.poll(() => markersOf(page), { timeout: 30_000 }).toBeGreaterThan(0);
+      await screenshotBothThemes(page, session.api, 'backtest-on-chart');
+
+      // Another timeframe: its candles are not the ones the backtest marked.
+      await page.locator('body').press('2');
+      await waitForChart(page, 'sim|BTC/USDT|5m');
+      await expect.poll(() => markersOf(page)).toBe(0);
+      await banner.waitFor({ state: 'detached' });
+
+      // Back on 1m, the banner brings the editor back with what was typed.
+      await page.locator('body').press('1');
+      await waitForChart(page, 'sim|BTC/USDT|1m');
+      await banner.getByRole('button', { name: 'Back to the rule' }).click();
+      await dialog.waitFor();
+      expect(await dialog.getByLabel('Name').inputValue()).toBe('RSI above 1 on 1m');
+      expect(await dialog.getByLabel('Timeframe').inputValue()).toBe('1m');
+      expect(await value.inputValue()).toBe('1');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      await banner.getByRole('button', { name: 'Clear' }).click();
+      await banner.waitFor({ state: 'detached' });
+      await expect.poll(() => markersOf(page)).toBe(0);
       expect(ui!.problems).toEqual([]);
     } finally {
       await closePage();

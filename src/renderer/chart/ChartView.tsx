@@ -6,6 +6,7 @@ import { useApi } from '../transport/TransportProvider';
 import { ChartController, type ChartMarker, type ChartStatus } from './chart-controller';
 import type { RuleLine } from './price-line-drag';
 import { readChartColors } from './chart-colors';
+import { BacktestBanner } from './BacktestBanner';
 import { ChartToolbar } from './ChartToolbar';
 import { GapBanner } from './GapBanner';
 import { planIndicators } from './indicator-plan';
@@ -115,8 +116,14 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
   useEffect(() => {
     const c = controllerRef.current;
     if (!c) return;
+    // Markers of a backtest on another timeframe mean other candles: they are not drawn here.
     const shown =
-      backtest && backtest.key.exchange === exchange && backtest.key.symbol === symbol ? backtest : null;
+      backtest &&
+      backtest.key.exchange === exchange &&
+      backtest.key.symbol === symbol &&
+      backtest.key.timeframe === timeframe
+        ? backtest
+        : null;
     c.setBacktestMarkers(
       shown
         ? shown.result.firings
@@ -124,7 +131,7 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
             .map((f) => ({ time: f.candleTime, kind: 'backtest' as const }))
         : [],
     );
-  }, [backtest, exchange, symbol, status.kind]);
+  }, [backtest, exchange, symbol, timeframe, status.kind]);
 
   const ruleLines: RuleLine[] = useMemo(
     () =>
@@ -183,6 +190,7 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
       <div className="chart-stage">
         <div className="chart-legend" ref={legendRef} aria-live="off" />
         <GapBanner key={id} series={key} />
+        <BacktestBanner series={key} />
         {placing ? (
           <p className="chart-hint" role="status">
             Press on the chart at the alert price (the line follows the pointer), or move it with ↑ ↓ (Shift:

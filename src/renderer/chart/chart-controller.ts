@@ -758,6 +758,9 @@ export class ChartController {
     const first = this.buffer.first?.[0];
     const last = this.buffer.last?.[0];
     const key = this.key;
+    // How many backtest markers are drawn, for the e2e tests (a stale set must not linger).
+    let backtests = 0;
+    this.opts.container.dataset.backtestMarkers = '0';
     if (first === undefined || last === undefined || !key) {
       this.markers.setMarkers([]);
       return;
@@ -767,6 +770,7 @@ export class ChartController {
     for (const m of [...this.alertMarkers, ...this.backtestMarkers]) {
       const t = alignTime(m.time, key.timeframe);
       if (!held.has(t)) continue;
+      if (m.kind === 'backtest') backtests++;
       out.push({
         time: toTime(t),
         position: m.kind === 'sell' ? 'aboveBar' : 'belowBar',
@@ -790,6 +794,7 @@ export class ChartController {
     }
     out.sort((a, b) => (a.time as number) - (b.time as number));
     this.markers.setMarkers(out);
+    this.opts.container.dataset.backtestMarkers = String(backtests);
   }
 
   private addVolumeSeries(pane: number): ISeriesApi<'Histogram'> {
