@@ -61,6 +61,35 @@ async function armPriceAlert(): Promise<void> {
 }
 
 const notice = () => page.locator('.chart-notice');
+
+/** The sides of the price the enabled price lines wait on. */
+async function lineSides(): Promise<Set<string>> {
+  const { rules } = await api.call('rules:list', {});
+  return new Set(
+    rules.flatMap((r) =>
+      r.rule.enabled && r.rule.when.type === 'price-cross' ? [r.rule.when.direction] : [],
+    ),
+  );
+}
+
+/**
+ * A line's side is decided against the price at its release. A price that moved between reading the
+ * chart and releasing can leave both lines on one side, and then it may walk away from both: another
+ * line goes on the missing side, 8 px from the price again (a little more each time), until one has
+ * fired or the price lies between two lines (a random walk leaves a band that narrow within seconds).
+ */
+async function straddleThePrice(): Promise<void> {
+  for (let extra = 0; extra < 10; extra++) {
+    if ((await page.locator('.toast').count()) > 0) return;
+    const sides = await lineSides();
+    if (sides.has('either') || (sides.has('above') && sides.has('below'))) return;
+    const before = await notice().innerText();
+    await armPriceAlert();
+    const px = 8 + 2 * extra;
+    await dragLine(sides.has('above') ? px : -px, 0);
+    await expect.poll(() => notice().innerText()).not.toBe(before);
+  }
+}
 const ruleRow = (name: RegExp) => page.locator('.rules-table tr[data-rule-name]').filter({ hasText: name });
 
 describe('price alerts drawn on the chart', () => {
@@ -86,8 +115,10 @@ describe('price alerts drawn on the chart', () => {
       /^Alert created: BTC\/USDT (above|below) [\d,]+\.\d\d( \(\d\))?$/,
     );
 
+    await straddleThePrice();
+
     const toast = page.locator('.toast').first();
-    await toast.waitFor({ timeout: 80_000 });
+    await toast.waitFor({ timeout: 100_000 });
     expect(await toast.innerText()).toContain('BTC/USDT');
     expect(await toast.locator('.signal-badge').innerText()).toBe('INFO');
     // The toast names the rule that fired, as the history stores it.
@@ -111,7 +142,8 @@ describe('price alerts drawn on the chart', () => {
     await expect
       .poll(() => history.allInnerTexts())
       .toEqual([expect.stringMatching(/^active .+ fired$/), expect.stringMatching(/^dismissed .+ user$/)]);
-  });
+    // Up to 100 s for the simulated price to reach a line, on top of the drawing and the checks.
+  }, 180_000);
 
   it('moves a rule by dragging its line', async () => {
     await armPriceAlert();

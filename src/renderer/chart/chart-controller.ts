@@ -134,6 +134,7 @@ export class ChartController {
   private backtestMarkers: ChartMarker[] = [];
   private pending: { closed: Candle[]; forming: Candle | null } | null = null;
   private frameRequested = false;
+  private lastYFrameRequested = false;
   /** echoed by the core in indicators:updated: values of an older watch are dropped */
   private indicatorTag = '';
   private watches = 0;
@@ -738,8 +739,21 @@ export class ChartController {
     d.bars = String(this.buffer.length);
     d.firstTime = String(this.buffer.first?.[0] ?? '');
     d.lastClose = String(last?.[4] ?? '');
+    this.publishLastY();
+    // The chart rescales to a new high or low in its own next frame, after this one: the row read
+    // now is on the old scale, so it is read again once that frame has drawn.
+    if (this.lastYFrameRequested) return;
+    this.lastYFrameRequested = true;
+    requestAnimationFrame(() => {
+      this.lastYFrameRequested = false;
+      if (!this.disposed) this.publishLastY();
+    });
+  }
+
+  private publishLastY(): void {
+    const last = this.buffer.last;
     const y = last ? this.candles.priceToCoordinate(last[4]) : null;
-    d.lastY = y === null ? '' : String(Math.round(y));
+    this.opts.container.dataset.lastY = y === null ? '' : String(Math.round(y));
   }
 
   private drawVolume(): void {
