@@ -86,7 +86,7 @@ async function straddleThePrice(): Promise<void> {
     const before = await notice().innerText();
     await armPriceAlert();
     const px = 8 + 2 * extra;
-    await dragLine(sides.has('above') ? px : -px, 0);
+    await placeLine(sides.has('above') ? px : -px, 0);
     await expect.poll(() => notice().innerText()).not.toBe(before);
   }
 }
