@@ -7,6 +7,8 @@ import { ChartController, type ChartMarker, type ChartStatus } from './chart-con
 import type { RuleLine } from './price-line-drag';
 import { readChartColors } from './chart-colors';
 import { BacktestBanner } from './BacktestBanner';
+import { ExchangeUnreachable } from './ExchangeUnreachable';
+import { unreachableError } from './unreachable';
 import { ChartToolbar } from './ChartToolbar';
 import { GapBanner } from './GapBanner';
 import { planIndicators } from './indicator-plan';
@@ -42,6 +44,8 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
   const id = seriesId(key);
   const only = useMemo(() => ({ seriesId: id }), [id]);
   const freshness = useFreshness(exchange, symbol, id, only);
+  const stream = useMarket((s) => s.streams[id]);
+  const unreachable = unreachableError(stream, status.kind === 'ready' ? status.bars : 0);
   useEffect(() => {
     const decimalsNow = () =>
       stores.market.getState().markets[symbolKey(exchange, symbol)]?.priceDecimals ?? null;
@@ -217,7 +221,8 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
             Candles could not be loaded: {status.message}
           </p>
         ) : null}
-        {status.kind === 'ready' && status.bars === 0 ? (
+        {unreachable ? <ExchangeUnreachable exchange={exchange} error={unreachable} /> : null}
+        {status.kind === 'ready' && status.bars === 0 && !unreachable ? (
           <p className="chart-hint" role="status">
             Waiting for the first candles of {symbol} {timeframe}…
           </p>
