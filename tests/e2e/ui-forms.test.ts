@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   chart,
   openUi,
+  SCREENSHOTS,
   screenshotBothThemes,
   startSimSession,
   waitForChart,
@@ -29,9 +30,11 @@ beforeAll(async () => {
 
 afterAll(() => session?.close());
 
-/** A fresh 1280×720 page on the BTC/USDT 1m chart; closed by the test's own finally. */
-async function chartPage(): Promise<Page> {
-  ui = await openUi(session.browser, session.server.url, { width: 1280, height: 720 });
+/** A fresh page (1280×720 unless told) on the BTC/USDT 1m chart; closed by the test's own finally. */
+async function chartPage(
+  size: { width: number; height: number } = { width: 1280, height: 720 },
+): Promise<Page> {
+  ui = await openUi(session.browser, session.server.url, size);
   await waitForChart(ui.page, 'sim|BTC/USDT|1m', 50);
   return ui.page;
 }
@@ -226,6 +229,69 @@ describe('the rule editor', () => {
       await banner.getByRole('button', { name: 'Clear' }).click();
       await banner.waitFor({ state: 'detached' });
       await expect.poll(() => markersOf(page)).toBe(0);
+      expect(ui!.problems).toEqual([]);
+    } finally {
+      await closePage();
+    }
+  });
+});
+
+/** Where the toolbar's controls sit, and whether anything is wider than its box or the window. */
+const toolbarLayout = (page: Page) =>
+  page.evaluate(() => {
+    const bar = document.querySelector<HTMLElement>('.chart-toolbar')!;
+    const box = bar.getBoundingClientRect();
+    const items = [...bar.children].map((el) => {
+      const r = el.getBoundingClientRect();
+      return { name: el.className || el.tagName, top: r.top, bottom: r.bottom, right: Math.round(r.right) };
+    });
+    const status = document.querySelector<HTMLElement>('.chart-status')!;
+    const legend = document.querySelector<HTMLElement>('.chart-legend')!.getBoundingClientRect();
+    const count = status.getBoundingClientRect();
+    return {
+      // One row: every control overlaps every other vertically (they are centred, not top-aligned).
+      oneRow: Math.min(...items.map((i) => i.bottom)) > Math.max(...items.map((i) => i.top)),
+      cut: items.filter((i) => i.right > Math.round(box.right)).map((i) => i.name),
+      barOverflow: bar.scrollWidth - bar.clientWidth,
+      pageOverflow: document.documentElement.scrollWidth - window.innerWidth,
+      // The candle count (top right of the chart) is clear of the legend (top left).
+      countClear: count.left >= legend.right || count.top >= legend.bottom,
+    };
+  });
+
+describe('the chart toolbar', () => {
+  for (const [width, height] of [
+    [1280, 720],
+    [1920, 1080],
+  ] as const) {
+    it(`is one row, nothing cut, at ${width}×${height}`, async () => {
+      const page = await chartPage({ width, height });
+      try {
+        await expect.poll(() => page.locator('.chart-status').innerText()).toMatch(/candles/);
+        const layout = await toolbarLayout(page);
+        expect(layout).toEqual({ oneRow: true, cut: [], barOverflow: 0, pageOverflow: 0, countClear: true });
+        await page.mouse.move(1, 1);
+        await page.screenshot({ path: `${SCREENSHOTS}/ui-toolbar-${width}.png` });
+        expect(ui!.problems).toEqual([]);
+      } finally {
+        await closePage();
+      }
+    });
+  }
+
+  it('wraps rather than overflowing at 1024×640', async () => {
+    const page = await chartPage({ width: 1024, height: 640 });
+    try {
+      await expect.poll(() => page.locator('.chart-status').innerText()).toMatch(/candles/);
+      const layout = await toolbarLayout(page);
+      expect({
+        cut: layout.cut,
+        bar: layout.barOverflow,
+        page: layout.pageOverflow,
+        countClear: layout.countClear,
+      }).toEqual({ cut: [], bar: 0, page: 0, countClear: true });
+      await page.mouse.move(1, 1);
+      await screenshotBothThemes(page, session.api, 'toolbar-1024');
       expect(ui!.problems).toEqual([]);
     } finally {
       await closePage();

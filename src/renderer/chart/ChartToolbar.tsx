@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import type { ExchangeCapabilities } from '../../shared/domain/exchange';
-import { formatInteger, formatPercent, formatPrice } from '../format/numbers';
+import { formatPercent, formatPrice } from '../format/numbers';
 import { symbolKey } from '../state/market-store';
 import { useMarket, useUi } from '../state/StoresProvider';
 import type { OverlayKind, PaneKind } from '../state/ui-store';
 import type { Freshness } from '../live/freshness';
 import { FreshnessTag } from '../live/FreshnessTag';
-import type { ChartStatus, PriceScale } from './chart-controller';
+import type { PriceScale } from './chart-controller';
 
 /** Every timeframe the chart offers, shortest first (rules accept the same ones). */
 export const CHART_TIMEFRAMES = ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '4h', '1d'] as const;
@@ -60,12 +60,10 @@ export function chartTimeframes(
 export function ChartToolbar({
   exchange,
   symbol,
-  status,
   freshness,
 }: {
   exchange: string;
   symbol: string;
-  status: ChartStatus;
   freshness: Freshness;
 }) {
   const key = symbolKey(exchange, symbol);
@@ -152,13 +150,6 @@ export function ChartToolbar({
       >
         New rule
       </button>
-      <span className="chart-status muted" role="status">
-        {status.kind === 'loading'
-          ? 'Loading candles…'
-          : status.kind === 'ready'
-            ? `${formatInteger(status.bars)} candles${status.loadingOlder ? ' · loading older…' : status.reachedStart ? ' · start of stored history' : ''}`
-            : ''}
-      </span>
     </div>
   );
 }

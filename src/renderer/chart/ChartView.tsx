@@ -16,6 +16,7 @@ import { createPriceAlert, movePriceAlert } from './price-alerts';
 import { PriceAlertForm } from './PriceAlertForm';
 import { useThemeVersion } from './use-theme-version';
 import { useFreshness } from '../live/use-freshness';
+import { formatInteger } from '../format/numbers';
 
 /** The chart of the selected symbol: toolbar, legend, the canvas, and what is drawn on it. */
 export function ChartView({ exchange, symbol }: { exchange: string; symbol: string }) {
@@ -190,9 +191,16 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
 
   return (
     <div className="chart-view" data-freshness={freshness.kind}>
-      <ChartToolbar exchange={exchange} symbol={symbol} status={status} freshness={freshness} />
+      <ChartToolbar exchange={exchange} symbol={symbol} freshness={freshness} />
       <div className="chart-stage">
         <div className="chart-legend" ref={legendRef} aria-live="off" />
+        <span className="chart-status muted" role="status">
+          {status.kind === 'loading'
+            ? 'Loading candles…'
+            : status.kind === 'ready'
+              ? `${formatInteger(status.bars)} candles${status.loadingOlder ? ' · loading older…' : status.reachedStart ? ' · start of stored history' : ''}`
+              : ''}
+        </span>
         <GapBanner key={id} series={key} />
         <BacktestBanner series={key} />
         {placing ? (
