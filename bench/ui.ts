@@ -1,6 +1,7 @@
 /**
  * The UI in Chromium (issue 6): chart first render with 50,000 bars, cost per live update, panning a
- * 50,000-bar chart, and frames per second of the whole app while 50 symbols tick 10 times a second —
+ * 50,000-bar chart, the same chart carrying six indicators (issue 13: first render and live frames with
+ * their lines and panes), and frames per second of the whole app while 50 symbols tick 10 times a second —
  * next to the same app idle, and the same again with the order book tab open (issue 13: its book
  * and trades tape updated 10 times a second too), in one run.
  *
@@ -46,7 +47,9 @@ async function bundleChartHarness(): Promise<string> {
       contents: `
         import { ChartController } from './src/renderer/chart/chart-controller';
         import { readChartColors } from './src/renderer/chart/chart-colors';
-        window.benchChart = { ChartController, readChartColors };
+        import { defaultRef } from './src/renderer/chart/chart-indicators';
+        import { planIndicators } from './src/renderer/chart/indicator-plan';
+        window.benchChart = { ChartController, readChartColors, defaultRef, planIndicators };
       `,
       resolveDir: ROOT,
       loader: 'ts',
@@ -96,11 +99,20 @@ function serve(harness: string): Promise<{ server: Server; origin: string }> {
 }
 
 /** What the bench pages carry on `window` (types only: the page functions are sent as source). */
-type BenchController = { load(key: unknown, decimals: number): Promise<void>; dispose(): void };
+type BenchController = {
+  load(key: unknown, decimals: number): Promise<void>;
+  setIndicators(plan: unknown): void;
+  dispose(): void;
+};
 type BenchWindow = Window & {
-  benchChart: { ChartController: new (options: unknown) => BenchController; readChartColors(): unknown };
+  benchChart: {
+    ChartController: new (options: unknown) => BenchController;
+    readChartColors(): unknown;
+    defaultRef(kind: string): { indicator: string };
+    planIndicators(indicators: unknown[]): { refs: { indicator: string }[] };
+  };
   benchApi: unknown;
-  benchEmit(payload: unknown): void;
+  benchEmit(payload: unknown, event?: string): void;
   benchLast(): number[];
   benchFrames: number[];
   benchRaf: number;
@@ -157,9 +169,25 @@ function installChartContract(bars: number) {
     return Math.round(n * 100) / 100;
   }
   const texts = new Map<string, string>();
-  const listeners = new Set<(p: unknown) => void>();
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const w = window as unknown as Record<string, unknown>;
+  // Indicator values stand in for the core's: the chart's cost of drawing them does not depend on
+  // what they are. Lines over the price read the close, the others a constant.
+  const OVER_PRICE = ['ema', 'sma', 'wma', 'bollinger', 'vwap'];
+  const valueOf = (ref: { indicator: string }, close: number) =>
+    OVER_PRICE.includes(ref.indicator) ? close : 50;
+  w.benchValueOf = valueOf;
   const answer = (method: string, input: Record<string, number>): unknown => {
-    if (method !== 'candles:history') return method === 'chart:indicators' ? { times: [], values: [] } : {};
+    if (method === 'indicators:watch') {
+      w.benchWatch = input;
+      return {};
+    }
+    if (method === 'chart:indicators') {
+      const refs = (input as unknown as { indicators: { indicator: string }[] }).indicators;
+      const rows = candles.filter((c) => c[0]! >= input.from! && c[0]! <= input.to!);
+      return { times: rows.map((c) => c[0]), values: refs.map((r) => rows.map((c) => valueOf(r, c[4]!))) };
+    }
+    if (method !== 'candles:history') return {};
     let rows: number[][];
     if (input.last !== undefined) rows = candles.slice(-input.last);
     else if (input.before !== undefined) {
@@ -169,7 +197,6 @@ function installChartContract(bars: number) {
     } else rows = candles.filter((c) => c[0]! >= input.from! && c[0]! <= input.to!);
     return { series: {}, candles: rows, stored: { first: start, last: end, count: bars }, truncated: false };
   };
-  const w = window as unknown as Record<string, unknown>;
   w.benchApi = {
     async call(method: string, input: Record<string, number>) {
       const key = method + JSON.stringify(input);
@@ -177,16 +204,21 @@ function installChartContract(bars: number) {
       if (text === undefined) texts.set(key, (text = JSON.stringify(answer(method, input))));
       return JSON.parse(text);
     },
-    on(_event: string, listener: (p: unknown) => void) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+    on(event: string, listener: (p: unknown) => void) {
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event)!.add(listener);
+      return () => listeners.get(event)!.delete(listener);
     },
   };
-  w.benchEmit = (payload: unknown) => listeners.forEach((l) => l(payload));
+  w.benchEmit = (payload: unknown, event = 'candles:updated') =>
+    listeners.get(event)?.forEach((l) => l(payload));
   w.benchLast = () => candles[candles.length - 1];
 }
 
-async function chartFigures(page: Page, origin: string, bars: number) {
+/** The indicators of the "with indicators" figures: 6 of them, 11 lines, over the price and in 3 panes. */
+const BENCH_INDICATORS = ['ema', 'bollinger', 'vwap', 'rsi', 'macd', 'stoch'];
+
+async function chartFigures(page: Page, origin: string, bars: number, indicators: string[] = []) {
   await page.addInitScript(KEEP_NAMES_SHIM);
   await page.goto(`${origin}/harness.html`);
   await page.evaluate(installChartContract, bars);
@@ -195,7 +227,7 @@ async function chartFigures(page: Page, origin: string, bars: number) {
   // First render: load() reads 50,000 candles in pages and draws them; the time runs to the paint
   // after (two animation frames). The first run fills the answer cache (the core's serialization).
   const renders = await page.evaluate(
-    async ({ runs, bars, key }) => {
+    async ({ runs, bars, key, kinds }) => {
       const w = window as unknown as BenchWindow;
       const times: number[] = [];
       for (let i = 0; i <= runs; i++) {
@@ -216,6 +248,10 @@ async function chartFigures(page: Page, origin: string, bars: number) {
           onAtLatestChange: () => {},
           initialBars: bars,
         });
+        if (kinds.length > 0) {
+          const { planIndicators, defaultRef } = w.benchChart;
+          chart.setIndicators(planIndicators(kinds.map((k, j) => ({ id: k, ref: defaultRef(k), color: j }))));
+        }
         await chart.load(key, 2);
         await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
         if (i > 0) times.push(performance.now() - t0);
@@ -226,7 +262,7 @@ async function chartFigures(page: Page, origin: string, bars: number) {
       }
       return times;
     },
-    { runs: RENDER_RUNS, bars, key: series },
+    { runs: RENDER_RUNS, bars, key: series, kinds: indicators },
   );
 
   // Live updates: one per frame, the forming candle moving and a new one opening every 60.
@@ -244,12 +280,27 @@ async function chartFigures(page: Page, origin: string, bars: number) {
         const forming = [open, close, close + 5, close - 5, close, i];
         const closed = i % 60 === 59 ? [forming] : [];
         if (i % 60 === 59) open += 60_000;
-        w.benchEmit({
-          series: key,
-          closed,
-          forming: closed.length ? [open, close, close, close, close, 0] : forming,
-          origin: 'live',
-        });
+        const formingNow = closed.length ? [open, close, close, close, close, 0] : forming;
+        w.benchEmit({ series: key, closed, forming: formingNow, origin: 'live' });
+        // The core's answer to the same update: the followed lines' new values.
+        const watch = (w as unknown as { benchWatch?: { tag: string; indicators: { indicator: string }[] } })
+          .benchWatch;
+        const valueOf = (w as unknown as { benchValueOf: (r: unknown, close: number) => number })
+          .benchValueOf;
+        if (watch && watch.indicators.length > 0) {
+          w.benchEmit(
+            {
+              series: key,
+              tag: watch.tag,
+              closed: {
+                times: closed.map((c) => c[0]),
+                values: watch.indicators.map((r) => closed.map((c) => valueOf(r, c[4]!))),
+              },
+              forming: { time: formingNow[0], values: watch.indicators.map((r) => valueOf(r, close)) },
+            },
+            'indicators:updated',
+          );
+        }
         await new Promise((r) => requestAnimationFrame(r));
         const now = performance.now();
         frames.push(now - prev);
@@ -557,14 +608,15 @@ export async function run(): Promise<{ name: string; rows: Record<string, unknow
   const { server, origin } = await serve(await bundleChartHarness());
   const browser = await launchChromium();
   try {
-    const chartAt = async (bars: number) => {
+    const chartAt = async (bars: number, indicators: string[] = []) => {
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-      const figures = await chartFigures(page, origin, bars);
+      const figures = await chartFigures(page, origin, bars, indicators);
       await page.close();
       return figures;
     };
     const small = await chartAt(SMALL_BARS);
     const chart = await chartAt(BARS);
+    const withIndicators = await chartAt(SMALL_BARS, BENCH_INDICATORS);
     const app = await appFigures(browser, origin, 'streams');
     const withBook = await appFigures(browser, origin, 'book');
     const fps = (r: { frames: number[]; seconds: number }) => r.frames.length / r.seconds;
@@ -600,6 +652,16 @@ export async function run(): Promise<{ name: string; rows: Record<string, unknow
             }),
           ];
         }),
+        frameRow(
+          `chart first render, ${SMALL_BARS.toLocaleString('en')} bars + ${BENCH_INDICATORS.length} indicators (${BENCH_INDICATORS.join(', ')})`,
+          withIndicators.renders,
+          { runs: withIndicators.renders.count },
+        ),
+        frameRow(
+          `live update, ${SMALL_BARS.toLocaleString('en')} bars + ${BENCH_INDICATORS.length} indicators: frame time, one update per frame`,
+          withIndicators.liveFrames,
+          { fps: round(1000 / withIndicators.liveFrames.mean, 1) },
+        ),
         frameRow('app idle: frame time', stats(app.idle.frames), {
           fps: round(idleFps, 1),
           'long tasks': app.idle.longTasks.length,

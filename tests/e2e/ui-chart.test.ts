@@ -149,8 +149,9 @@ describe('the chart, served by headless mode on the sim exchange', () => {
 
   it('adds an RSI pane and an EMA overlay, with their values in the legend', async () => {
     await page.getByRole('button', { name: /^Indicators/ }).click();
-    await page.getByRole('button', { name: '+ RSI 14 pane' }).click();
-    await page.getByRole('button', { name: '+ EMA 21' }).click();
+    await page.getByRole('button', { name: '+ RSI pane' }).click();
+    await page.getByRole('button', { name: '+ EMA', exact: true }).click();
+    await page.getByRole('group', { name: 'Parameters of EMA' }).getByLabel('Period').fill('21');
     await page.getByRole('button', { name: /^Indicators/ }).click();
     // The chart now has two panes (lightweight-charts lays them out as table rows with canvases).
     await expect

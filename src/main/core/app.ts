@@ -128,6 +128,21 @@ export function createCore(opts: CoreOptions): Core {
     events,
     history: store.candles,
     gaps: cluster?.gaps ?? store.gaps,
+    // Scroll-back candles go to the writer of every backfill (and a cluster's shared store), not
+    // downstream: they are older than anything the rules or the live chart have seen.
+    olderCandles: {
+      // A cluster's shared store may hold older candles than this node's (another node collected
+      // them); this node's holds those it just fetched, before the shared writer's next batch.
+      first: async (key) => {
+        const local = store.closed.first(key);
+        const shared = await cluster?.olderCandles.first(key);
+        return local === undefined || shared === undefined ? (shared ?? local) : Math.min(local, shared);
+      },
+      write(key, candles) {
+        store.writer.enqueue(key, candles);
+        cluster?.olderCandles.write(key, candles);
+      },
+    },
     candleListeners: [
       store.writer.onUpdate,
       ...(cluster ? [cluster.candleListener] : []),

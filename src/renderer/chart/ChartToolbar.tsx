@@ -1,12 +1,11 @@
-import { useState } from 'react';
 import type { ExchangeCapabilities } from '../../shared/domain/exchange';
 import { formatPercent, formatPrice } from '../format/numbers';
 import { symbolKey } from '../state/market-store';
 import { useMarket, useUi } from '../state/StoresProvider';
-import type { OverlayKind, PaneKind } from '../state/ui-store';
 import type { Freshness } from '../live/freshness';
 import { FreshnessTag } from '../live/FreshnessTag';
 import type { PriceScale } from './chart-controller';
+import { IndicatorMenu } from './IndicatorMenu';
 
 /** Every timeframe the chart offers, shortest first (rules accept the same ones). */
 export const CHART_TIMEFRAMES = ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '4h', '1d'] as const;
@@ -19,20 +18,6 @@ const SCALES: readonly { id: PriceScale; label: string; title: string }[] = [
   { id: 'linear', label: 'Lin', title: 'Linear price scale' },
   { id: 'log', label: 'Log', title: 'Logarithmic price scale: equal moves in percent look equal' },
   { id: 'percent', label: '%', title: 'Percent scale: change from the first visible candle' },
-];
-
-const OVERLAY_CHOICES: { kind: OverlayKind; period: number; label: string }[] = [
-  { kind: 'ema', period: 9, label: 'EMA 9' },
-  { kind: 'ema', period: 21, label: 'EMA 21' },
-  { kind: 'ema', period: 200, label: 'EMA 200' },
-  { kind: 'sma', period: 20, label: 'SMA 20' },
-  { kind: 'sma', period: 50, label: 'SMA 50' },
-  { kind: 'bollinger', period: 20, label: 'Bollinger 20, 2' },
-];
-const PANE_CHOICES: { kind: PaneKind; label: string }[] = [
-  { kind: 'rsi', label: 'RSI 14' },
-  { kind: 'macd', label: 'MACD 12, 26, 9' },
-  { kind: 'volume', label: 'Volume' },
 ];
 
 export type ChartTimeframe = { tf: string; offered: boolean };
@@ -150,89 +135,6 @@ export function ChartToolbar({
       >
         New rule
       </button>
-    </div>
-  );
-}
-
-function IndicatorMenu() {
-  const [open, setOpen] = useState(false);
-  const overlays = useUi((s) => s.overlays);
-  const panes = useUi((s) => s.panes);
-  const addOverlay = useUi((s) => s.addOverlay);
-  const addPane = useUi((s) => s.addPane);
-  const remove = useUi((s) => s.removeIndicator);
-  const active = [
-    ...overlays.map((o) => ({
-      id: o.id,
-      label: o.kind === 'bollinger' ? `Bollinger ${o.period}` : `${o.kind.toUpperCase()} ${o.period}`,
-    })),
-    ...panes.map((p) => ({
-      id: p.id,
-      label: p.kind === 'rsi' ? `RSI ${p.period ?? 14}` : p.kind === 'macd' ? 'MACD' : 'Volume pane',
-    })),
-  ];
-  return (
-    <div className="menu">
-      <button
-        type="button"
-        className="button small"
-        aria-expanded={open}
-        aria-haspopup="true"
-        aria-controls="indicator-menu"
-        onClick={() => setOpen(!open)}
-      >
-        Indicators{active.length > 0 ? ` (${active.length})` : ''}
-      </button>
-      {open ? (
-        <div
-          id="indicator-menu"
-          className="menu-popover"
-          role="group"
-          aria-label="Indicators"
-          onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}
-        >
-          <p className="menu-heading">On price</p>
-          {OVERLAY_CHOICES.map((c) => (
-            <button
-              key={c.label}
-              type="button"
-              className="menu-item"
-              onClick={() =>
-                addOverlay({
-                  kind: c.kind,
-                  period: c.period,
-                  ...(c.kind === 'bollinger' ? { stdDev: 2 } : {}),
-                })
-              }
-            >
-              + {c.label}
-            </button>
-          ))}
-          <p className="menu-heading">Panes</p>
-          {PANE_CHOICES.map((c) => (
-            <button
-              key={c.kind}
-              type="button"
-              className="menu-item"
-              onClick={() => addPane({ kind: c.kind, ...(c.kind === 'rsi' ? { period: 14 } : {}) })}
-            >
-              + {c.label} pane
-            </button>
-          ))}
-          {active.length > 0 ? <p className="menu-heading">Shown</p> : null}
-          {active.map((a) => (
-            <button
-              key={a.id}
-              type="button"
-              className="menu-item"
-              aria-label={`Remove ${a.label}`}
-              onClick={() => remove(a.id)}
-            >
-              × {a.label}
-            </button>
-          ))}
-        </div>
-      ) : null}
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { ChartController, type ChartMarker, type ChartStatus } from './chart-con
 import type { RuleLine } from './price-line-drag';
 import { readChartColors } from './chart-colors';
 import { BacktestBanner } from './BacktestBanner';
+import { olderHistoryWords } from './older-history-words';
 import { ExchangeUnreachable } from './ExchangeUnreachable';
 import { unreachableError } from './unreachable';
 import { ChartToolbar } from './ChartToolbar';
@@ -23,8 +24,7 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
   const api = useApi();
   const stores = useStores();
   const timeframe = useUi((s) => s.timeframe);
-  const overlays = useUi((s) => s.overlays);
-  const panes = useUi((s) => s.panes);
+  const indicators = useUi((s) => s.indicators);
   const priceScale = useUi((s) => s.priceScale);
   const focus = useUi((s) => s.focus);
   const backtest = useUi((s) => s.backtest);
@@ -47,6 +47,15 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
   const freshness = useFreshness(exchange, symbol, id, only);
   const stream = useMarket((s) => s.streams[id]);
   const unreachable = unreachableError(stream, status.kind === 'ready' ? status.bars : 0);
+  const exchangeName = useMarket((s) => s.exchanges?.find((e) => e.id === exchange)?.name ?? exchange);
+  const statusText =
+    status.kind === 'loading'
+      ? 'Loading candles…'
+      : status.kind === 'ready'
+        ? [`${formatInteger(status.bars)} candles`, olderHistoryWords(status.older, exchangeName)]
+            .filter(Boolean)
+            .join(' · ')
+        : '';
   useEffect(() => {
     const decimalsNow = () =>
       stores.market.getState().markets[symbolKey(exchange, symbol)]?.priceDecimals ?? null;
@@ -93,7 +102,7 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
 
   useEffect(() => controllerRef.current?.setPriceScale(priceScale), [priceScale]);
 
-  useEffect(() => controllerRef.current?.setIndicators(planIndicators(overlays, panes)), [overlays, panes]);
+  useEffect(() => controllerRef.current?.setIndicators(planIndicators(indicators)), [indicators]);
 
   useEffect(() => {
     if (themeVersion > 0) controllerRef.current?.setColors(readChartColors());
@@ -194,12 +203,13 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
       <ChartToolbar exchange={exchange} symbol={symbol} freshness={freshness} />
       <div className="chart-stage">
         <div className="chart-legend" ref={legendRef} aria-live="off" />
-        <span className="chart-status muted" role="status">
-          {status.kind === 'loading'
-            ? 'Loading candles…'
-            : status.kind === 'ready'
-              ? `${formatInteger(status.bars)} candles${status.loadingOlder ? ' · loading older…' : status.reachedStart ? ' · start of stored history' : ''}`
-              : ''}
+        <span
+          className="chart-status muted"
+          role="status"
+          // The whole line, or why no older candles can be fetched (a timeframe built from 1m), on hover.
+          title={status.kind === 'ready' && status.older.kind === 'end' ? status.older.message : statusText}
+        >
+          {statusText}
         </span>
         <GapBanner key={id} series={key} />
         <BacktestBanner series={key} />
@@ -229,6 +239,24 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
             Candles could not be loaded: {status.message}
           </p>
         ) : null}
+        {status.kind === 'ready' && status.older.kind === 'loading' && status.older.from === 'exchange' ? (
+          <p className="chart-older" role="status" data-testid="older-banner">
+            <span className="state-dot" data-state="backfilling" aria-hidden="true" />
+            Loading older candles from {exchangeName}…
+          </p>
+        ) : null}
+        {status.kind === 'ready' && status.older.kind === 'failed' ? (
+          <p className="chart-older" role="alert" data-testid="older-banner">
+            {status.older.message}
+            <button
+              type="button"
+              className="button small"
+              onClick={() => controllerRef.current?.retryOlder()}
+            >
+              Retry
+            </button>
+          </p>
+        ) : null}
         {unreachable ? <ExchangeUnreachable exchange={exchange} error={unreachable} /> : null}
         {status.kind === 'ready' && status.bars === 0 && !unreachable ? (
           <p className="chart-hint" role="status">
@@ -250,6 +278,7 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
           data-testid="chart"
           data-series={`${exchange}|${symbol}|${timeframe}`}
           data-status={status.kind}
+          data-older={status.kind === 'ready' ? status.older.kind : undefined}
           data-placing={placing ? 'true' : undefined}
           aria-label={`Candlestick chart of ${symbol} on ${exchange}, ${timeframe}`}
           role="img"

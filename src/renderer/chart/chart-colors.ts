@@ -19,6 +19,14 @@ const LINE_COLORS = {
   light: ['#b36b00', '#6a3fc8', '#0277bd', '#ad1457', '#2e7d32', '#d84315'],
 };
 
+/** Colour slots of an indicator line: each theme has its own shade of the same six hues. */
+export const PALETTE_SLOTS = LINE_COLORS.dark.length;
+
+/** An indicator's colour on screen: its palette slot in this theme, or the colour the user picked. */
+export function lineColor(colors: ChartColors, color: number | string): string {
+  return typeof color === 'number' ? colors.lines[color % colors.lines.length]! : color;
+}
+
 function withAlpha(hex: string, alpha: number): string {
   const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex.trim());
   if (!m) return hex;

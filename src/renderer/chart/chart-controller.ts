@@ -24,6 +24,7 @@ import {
 } from 'lightweight-charts';
 import type { ContractApi } from '../../shared/contract';
 import { MAX_HISTORY_CANDLES } from '../../shared/contract/methods/store';
+import { ContractError } from '../../shared/contract/result';
 import { MAX_CHART_INDICATORS, type IndicatorsUpdated } from '../../shared/contract/methods/ui';
 import type { CandlesUpdated } from '../../shared/contract/methods/market';
 import { seriesId, type Candle, type SeriesKey } from '../../shared/domain/market';
@@ -31,7 +32,7 @@ import { alignTime, timeframeMs } from '../../shared/timeframe';
 import { formatPrice, formatVolume } from '../format/numbers';
 import { formatDateTime, formatTick } from '../format/time';
 import { CandleBuffer, type MissingRange } from './candle-buffer';
-import type { ChartColors } from './chart-colors';
+import { lineColor, type ChartColors } from './chart-colors';
 import type { IndicatorPlan, LineSpec } from './indicator-plan';
 import { PriceLineDrag, type RuleLine } from './price-line-drag';
 
@@ -50,10 +51,23 @@ export type ChartMarker = {
   kind: 'buy' | 'sell' | 'info' | 'backtest';
 };
 
+/**
+ * What scrolling back does next. `more`: older candles may exist, in the database or at the
+ * exchange; `loading`: on their way (`fetched`: candles the exchange has sent for this chart so
+ * far); `end`: there are none — the exchange's history starts here, the retention setting keeps no
+ * older ones, or none can be fetched (`message` says why); `failed`: a request failed, nothing is
+ * lost, and a retry is offered.
+ */
+export type OlderHistory =
+  | { kind: 'more' }
+  | { kind: 'loading'; from: 'store' | 'exchange'; fetched: number }
+  | { kind: 'end'; reason: 'exchange' | 'retention' | 'unavailable'; message?: string }
+  | { kind: 'failed'; message: string };
+
 export type ChartStatus =
   | { kind: 'idle' }
   | { kind: 'loading' }
-  | { kind: 'ready'; bars: number; reachedStart: boolean; loadingOlder: boolean }
+  | { kind: 'ready'; bars: number; older: OlderHistory }
   | { kind: 'error'; message: string };
 
 export type ChartControllerOptions = {
@@ -121,8 +135,11 @@ export class ChartController {
   private sliding = false;
   /** bumps on every series change: answers for an older series are dropped */
   private generation = 0;
-  private reachedStart = false;
-  private loadingOlder = false;
+  /** the database holds nothing older than the buffer's first candle: scroll-back asks the exchange */
+  private storeExhausted = false;
+  private older: OlderHistory = { kind: 'more' };
+  /** candles the exchange sent for scroll-back since the series opened */
+  private fetchedOlder = 0;
   /** open time of the candle under the cursor; null while the cursor is off the chart */
   private hoverTime: number | null = null;
   private plan: IndicatorPlan = { refs: [], lines: [], panes: [], volumePane: 0 };
@@ -141,6 +158,7 @@ export class ChartController {
   /** open times with new live indicator values, drawn at the next frame */
   private liveIndicatorTimes: number[] = [];
   private indicatorFrameRequested = false;
+  private panesFrameRequested = false;
   /** the newest time each indicator line holds: lightweight-charts updates only from there on */
   private lineLast = new Map<ISeriesApi<'Line'> | ISeriesApi<'Histogram'>, number>();
   private status: ChartStatus = { kind: 'idle' };
@@ -161,7 +179,8 @@ export class ChartController {
       },
       grid: { vertLines: { color: opts.colors.grid }, horzLines: { color: opts.colors.grid } },
       crosshair: { mode: CrosshairMode.Normal },
-      rightPriceScale: { borderColor: opts.colors.border },
+      // Only tick labels that fit: the top one of a pane was cut in half at its edge (issue 13).
+      rightPriceScale: { borderColor: opts.colors.border, entireTextOnly: true },
       timeScale: {
         borderColor: opts.colors.border,
         timeVisible: true,
@@ -205,8 +224,9 @@ export class ChartController {
     this.decimals = decimals;
     this.buffer = new CandleBuffer(key.timeframe);
     this.win = { start: 0, end: 0 };
-    this.reachedStart = false;
-    this.loadingOlder = false;
+    this.storeExhausted = false;
+    this.older = { kind: 'more' };
+    this.fetchedOlder = 0;
     this.pending = null;
     this.columns = this.plan.refs.map(() => new Map());
     this.candles.setData([]);
@@ -227,7 +247,7 @@ export class ChartController {
       this.pending = null;
       this.buffer.reset(history.candles);
       if (early) this.buffer.apply(early.closed, early.forming);
-      this.reachedStart = history.reachedStart;
+      this.storeExhausted = history.reachedStart;
       this.redrawAll({ latest: true });
       this.chart.timeScale().scrollToRealTime();
       this.updateAtLatest();
@@ -267,28 +287,37 @@ export class ChartController {
     this.plan = plan;
     this.volume = this.addVolumeSeries(plan.volumePane);
     for (const spec of plan.lines) {
-      const color = this.colors.lines[spec.colorIndex % this.colors.lines.length]!;
+      const color = lineColor(this.colors, spec.color);
+      const range = spec.pane > 0 ? plan.panes[spec.pane - 1]?.range : undefined;
+      // An oscillator's pane keeps its formula's bounds, so 30 / 70 stay on screen: autoscaled,
+      // RSI filled its pane between ~40 and ~80 and the 30 line was off it (issue 13).
+      const fixed = range
+        ? { autoscaleInfoProvider: () => ({ priceRange: { minValue: range.min, maxValue: range.max } }) }
+        : {};
+      const common = {
+        color,
+        priceLineVisible: false,
+        lastValueVisible: spec.lastValue,
+        title: '',
+        priceScaleId: spec.scale,
+        ...fixed,
+      };
       const series =
         spec.style === 'histogram'
-          ? this.chart.addSeries(
-              HistogramSeries,
-              { color, priceLineVisible: false, lastValueVisible: false, title: '' },
-              spec.pane,
-            )
+          ? this.chart.addSeries(HistogramSeries, common, spec.pane)
           : this.chart.addSeries(
               LineSeries,
               {
-                color,
+                ...common,
                 lineWidth: spec.pane === 0 ? 1 : 2,
                 lineStyle: spec.style === 'dashed' ? LineStyle.Dashed : LineStyle.Solid,
-                priceLineVisible: false,
-                lastValueVisible: true,
                 crosshairMarkerVisible: false,
-                title: '',
                 priceFormat:
-                  spec.pane === 0
+                  spec.pane === 0 && spec.scale === 'right'
                     ? { type: 'custom', formatter: (p: number) => formatPrice(p, this.decimals) }
-                    : { type: 'price', precision: 2, minMove: 0.01 },
+                    : spec.scale === 'volume' || plan.panes[spec.pane - 1]?.kind === 'obv'
+                      ? { type: 'volume' }
+                      : { type: 'price', precision: 2, minMove: 0.01 },
               },
               spec.pane,
             );
@@ -297,11 +326,16 @@ export class ChartController {
     plan.panes.forEach((pane, i) => {
       const first = this.lineSeries.find((l) => l.spec.pane === i + 1);
       if (!first) return;
+      // Room above the highest value and below the lowest, and only labels that fit (each pane
+      // has a price scale of its own).
+      first.series
+        .priceScale()
+        .applyOptions({ entireTextOnly: true, scaleMargins: { top: 0.1, bottom: 0.08 } });
       for (const price of pane.guides) {
         const line = first.series.createPriceLine({
           price,
           color: this.colors.border,
-          lineStyle: LineStyle.Dotted,
+          lineStyle: LineStyle.Dashed,
           lineWidth: 1,
           axisLabelVisible: false,
         });
@@ -313,6 +347,7 @@ export class ChartController {
     for (let i = 1; i < panes.length; i++) panes[i]!.setStretchFactor(1);
     this.columns = plan.refs.map(() => new Map());
     this.drawVolume();
+    this.publishPanesSoon();
     if (this.key) this.follow();
     if (this.key && this.buffer.length > 0) void this.fetchIndicators(0, this.buffer.length);
   }
@@ -356,9 +391,7 @@ export class ChartController {
       timeScale: { borderColor: colors.border },
     });
     this.candles.applyOptions(this.candleOptions());
-    for (const l of this.lineSeries) {
-      l.series.applyOptions({ color: colors.lines[l.spec.colorIndex % colors.lines.length] });
-    }
+    for (const l of this.lineSeries) l.series.applyOptions({ color: lineColor(colors, l.spec.color) });
     for (const g of this.guideLines) g.line.applyOptions({ color: colors.border });
     this.drag.recolor(colors);
     this.drawVolume();
@@ -374,7 +407,8 @@ export class ChartController {
     const tf = timeframeMs(key.timeframe);
     const first = this.buffer.first?.[0];
     if (first !== undefined && target < first) {
-      this.setReady(true);
+      const older = this.older;
+      this.setReady({ kind: 'loading', from: 'store', fetched: this.fetchedOlder });
       const from = target - 200 * tf;
       let to = first - 1;
       let prepended = 0;
@@ -392,7 +426,7 @@ export class ChartController {
         to = page.candles[0]![0] - 1;
       }
       this.redrawAll({ prepended });
-      this.setReady(false);
+      this.setReady(older);
     }
     const index = this.buffer.all.findIndex((c) => c[0] >= target);
     if (index < 0) return;
@@ -459,8 +493,7 @@ export class ChartController {
     if (missing) this.fillHole(missing);
     // Candles that arrive live after an empty first load (a symbol just added) end the "waiting"
     // state; a status change only when the count changes, so a tick re-renders nothing.
-    if (this.status.kind === 'ready' && this.status.bars !== this.buffer.length)
-      this.setReady(this.loadingOlder);
+    if (this.status.kind === 'ready' && this.status.bars !== this.buffer.length) this.setReady();
     else this.refreshLegend();
     this.publish();
   }
@@ -533,34 +566,71 @@ export class ChartController {
       this.redrawAll({});
       return;
     }
-    if (this.loadingOlder || this.reachedStart || this.status.kind !== 'ready' || this.win.start > 0) return;
-    if (range.from > SCROLL_BACK_MARGIN) return;
-    void this.loadOlder();
+    this.scrollBackIfAtStart(range);
   };
 
+  /** Loads older candles while the view is at the start of what the chart holds (and more may exist). */
+  private scrollBackIfAtStart(range = this.chart.timeScale().getVisibleLogicalRange()): void {
+    if (!range || this.older.kind !== 'more' || this.status.kind !== 'ready' || this.win.start > 0) return;
+    if (range.from > SCROLL_BACK_MARGIN) return;
+    void this.loadOlder();
+  }
+
+  /** Scroll-back after a failed request: the user asked to try again. */
+  retryOlder(): void {
+    if (this.older.kind !== 'failed') return;
+    this.older = { kind: 'more' };
+    void this.loadOlder();
+  }
+
+  /**
+   * One step of scroll-back: the next page from the database, and once it holds nothing older,
+   * from the exchange (the core stores what it fetches, so the next time it is in the database).
+   * The view keeps its candles where they were; if it is still at the start, the next step follows.
+   */
   private async loadOlder(): Promise<void> {
     const key = this.key;
     const first = this.buffer.first;
-    if (!key || !first) return;
+    if (!key || !first || this.older.kind !== 'more') return;
     const generation = this.generation;
-    this.setReady(true);
+    const limit = this.opts.pageBars ?? PAGE_BARS;
+    let next: OlderHistory = { kind: 'more' };
+    let added = 0;
     try {
-      const limit = this.opts.pageBars ?? PAGE_BARS;
-      const page = await this.opts.api.call('candles:history', { series: key, before: first[0], limit });
-      if (generation !== this.generation) return;
-      const added = this.buffer.prepend(page.candles);
-      if (page.candles.length < limit) this.reachedStart = true;
+      let candles: readonly Candle[] = [];
+      if (!this.storeExhausted) {
+        this.setReady({ kind: 'loading', from: 'store', fetched: this.fetchedOlder });
+        const page = await this.opts.api.call('candles:history', { series: key, before: first[0], limit });
+        if (generation !== this.generation) return;
+        if (page.candles.length < limit) this.storeExhausted = true;
+        candles = page.candles;
+      }
+      if (candles.length === 0) {
+        this.setReady({ kind: 'loading', from: 'exchange', fetched: this.fetchedOlder });
+        const fetched = await this.opts.api.call('candles:fetch-older', { series: key, limit });
+        if (generation !== this.generation) return;
+        candles = fetched.candles;
+        this.fetchedOlder += fetched.candles.length;
+        if (fetched.error) next = { kind: 'failed', message: fetched.error.message };
+        else if (fetched.end) next = { kind: 'end', reason: fetched.end };
+      }
+      added = this.buffer.prepend(candles);
       if (added > 0) {
         this.redrawAll({ prepended: added });
         void this.fetchIndicators(0, added);
-      } else {
-        this.reachedStart = true;
       }
     } catch (err) {
-      console.warn('older candles could not be loaded', err);
-    } finally {
-      if (generation === this.generation) this.setReady(false);
+      if (generation !== this.generation) return;
+      // The core's refusal (a timeframe built from 1m, nothing stored yet) is final for this
+      // series; anything else (the connection to the core dropped) is worth a retry.
+      next =
+        err instanceof ContractError && err.code === 'unavailable'
+          ? { kind: 'end', reason: 'unavailable', message: err.message }
+          : { kind: 'failed', message: messageOf(err) };
     }
+    this.setReady(next);
+    // Still at the start: the next step follows (not after an empty one: the user's next pan asks).
+    if (added > 0) this.scrollBackIfAtStart();
   }
 
   // ---- indicators
@@ -652,6 +722,7 @@ export class ChartController {
         this.lineLast.set(series, t);
       }
     }
+    this.publishPanesSoon();
   }
 
   private drawIndicators(): void {
@@ -659,9 +730,44 @@ export class ChartController {
     for (const { spec, series } of this.lineSeries) {
       const column = this.columns[spec.column];
       if (!column) continue;
-      series.setData(times.map((t) => this.linePoint(spec, t, column.get(t))) as never);
-      this.lineLast.set(series, times.at(-1) ?? -Infinity);
+      // Before its values arrive a line is empty: thousands of blank points would cost a full draw.
+      series.setData(
+        column.size === 0 ? [] : (times.map((t) => this.linePoint(spec, t, column.get(t))) as never),
+      );
+      this.lineLast.set(series, column.size === 0 ? -Infinity : (times.at(-1) ?? -Infinity));
     }
+    this.publishPanesSoon();
+  }
+
+  /** After the next paint, when the chart has scaled the panes to what was just drawn. */
+  private publishPanesSoon(): void {
+    if (this.panesFrameRequested) return;
+    this.panesFrameRequested = true;
+    requestAnimationFrame(() => {
+      this.panesFrameRequested = false;
+      if (!this.disposed) this.publishPanes();
+    });
+  }
+
+  /**
+   * Each pane as the chart shows it, read back from lightweight-charts, on the container's
+   * dataset: its scale's visible range, its reference lines and how many value labels its price
+   * axis carries. The e2e tests check fixed scales and labels that do not pile up with it.
+   */
+  private publishPanes(): void {
+    const panes = this.chart.panes().map((pane, i) => {
+      const spec = i === 0 ? undefined : this.plan.panes[i - 1];
+      const range = pane.priceScale('right').getVisibleRange();
+      const labels = pane.getSeries().filter((series) => series.options().lastValueVisible).length;
+      return {
+        label: spec?.label ?? 'Price',
+        min: range ? Number(range.from.toFixed(2)) : null,
+        max: range ? Number(range.to.toFixed(2)) : null,
+        guides: spec?.guides ?? [],
+        labels,
+      };
+    });
+    this.opts.container.dataset.panes = JSON.stringify(panes);
   }
 
   private linePoint(
@@ -887,7 +993,8 @@ export class ChartController {
     }
     const d = this.decimals;
     const change = candle[4] - candle[1];
-    const parts: [string, string, string?][] = [
+    // label, value, tone (up / down), colour of the line it names
+    const parts: [string, string, string?, string?][] = [
       ['', formatDateTime(candle[0])],
       ['O', formatPrice(candle[1], d)],
       ['H', formatPrice(candle[2], d)],
@@ -898,18 +1005,26 @@ export class ChartController {
     for (const { spec } of this.lineSeries) {
       if (spec.style === 'histogram') continue;
       const value = this.columns[spec.column]?.get(candle[0]);
+      const digits = spec.pane === 0 && spec.scale === 'right' ? d : 2;
       parts.push([
         spec.label,
-        value === null || value === undefined ? '—' : formatPrice(value, spec.pane === 0 ? d : 2),
+        value === null || value === undefined
+          ? '—'
+          : spec.scale === 'volume'
+            ? formatVolume(value)
+            : formatPrice(value, digits),
+        undefined,
+        lineColor(this.colors, spec.color),
       ]);
     }
     const frag = document.createDocumentFragment();
-    for (const [label, value, tone] of parts) {
+    for (const [label, value, tone, color] of parts) {
       const item = document.createElement('span');
       item.className = 'legend-item';
       if (label) {
         const l = document.createElement('span');
         l.className = 'legend-label';
+        if (color) l.style.color = color;
         l.textContent = label;
         item.append(l, ' ');
       }
@@ -922,14 +1037,10 @@ export class ChartController {
     el.replaceChildren(frag);
   }
 
-  private setReady(loadingOlder = false): void {
-    this.setStatus({
-      kind: 'ready',
-      bars: this.buffer.length,
-      reachedStart: this.reachedStart,
-      loadingOlder,
-    });
-    this.loadingOlder = loadingOlder;
+  private setReady(older: OlderHistory = this.older): void {
+    this.older = older;
+    this.opts.container.dataset.older = older.kind;
+    this.setStatus({ kind: 'ready', bars: this.buffer.length, older });
     this.refreshLegend();
   }
 

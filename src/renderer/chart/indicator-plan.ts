@@ -1,25 +1,35 @@
-import type { IndicatorRef } from '../../shared/domain/indicator';
-import type { Overlay, Pane } from '../state/ui-store';
+import { indicatorLabel, type IndicatorRef } from '../../shared/domain/indicator';
+import { INDICATOR_SPECS } from '../rules/rule-draft';
+import { catalogEntry, type ChartColor, type ChartIndicator, type ChartKind } from './chart-indicators';
 
 /** One drawn line (or histogram) of an indicator, and which column of `chart:indicators` feeds it. */
 export type LineSpec = {
-  /** the overlay or pane it belongs to */
+  /** the indicator it belongs to */
   ownerId: string;
   label: string;
   /** index into `refs` */
   column: number;
   /** 0 is the price pane */
   pane: number;
+  /** `volume`: the volume bars' own scale at the bottom of the price pane */
+  scale: 'right' | 'volume';
   style: 'line' | 'histogram' | 'dashed';
-  colorIndex: number;
+  color: ChartColor;
+  /**
+   * Whether its last value gets a label on the price axis: only the main line of a pane. On the
+   * price pane the legend has the values; six labels stacked there hid the price (issue 13).
+   */
+  lastValue: boolean;
 };
 
 export type PaneSpec = {
   id: string;
-  kind: Pane['kind'];
+  kind: ChartKind;
   label: string;
-  /** horizontal guides (RSI 30 / 70) */
-  guides: number[];
+  /** horizontal reference lines (RSI 30 / 70, MACD 0) */
+  guides: readonly number[];
+  /** a fixed scale (oscillators: 0–100), or autoscaled when absent */
+  range?: { min: number; max: number };
 };
 
 export type IndicatorPlan = {
@@ -31,95 +41,86 @@ export type IndicatorPlan = {
   volumePane: number;
 };
 
-const close = 'close' as const;
+/** The line whose label names the indicator; the others are named by their output alone. */
+const PRIMARY: Partial<Record<ChartKind, string>> = {
+  macd: 'macd',
+  bollinger: 'middle',
+  stoch: 'k',
+  stochrsi: 'k',
+};
+/** Drawing order: a histogram under its lines, the middle band first so the legend leads with it. */
+const DRAW_ORDER: Partial<Record<ChartKind, readonly string[]>> = {
+  macd: ['histogram', 'macd', 'signal'],
+  bollinger: ['middle', 'upper', 'lower'],
+};
+const OUTPUT_NAMES: Record<string, string> = { k: '%K', d: '%D' };
+
+/** Main lines solid; a second line of the same colour (signal, %D, the middle band) dashed. */
+function lineStyle(output: string | undefined, main: boolean): LineSpec['style'] {
+  if (output === 'histogram') return 'histogram';
+  if (output === 'middle') return 'dashed';
+  return main || output === 'upper' || output === 'lower' ? 'line' : 'dashed';
+}
+
+/** `MACD(12,26,9)` out of `MACD(12,26,9) macd`: the shared label without its output word. */
+function baseLabel(ref: IndicatorRef, outputs: readonly string[]): string {
+  const label = indicatorLabel(ref);
+  return outputs.length > 0 ? label.slice(0, label.lastIndexOf(' ')) : label;
+}
 
 /**
- * Turns the chosen overlays and panes into the indicator references to compute and the lines to
- * draw. MACD (12, 26, 9) and Bollinger bands are three columns each.
+ * Turns the chart's indicators into the references to compute (one column per line, each one the
+ * shared schema accepts) and the lines and panes to draw. Multi-line indicators (MACD, Bollinger,
+ * Stochastic) draw every line.
  */
-export function planIndicators(overlays: readonly Overlay[], panes: readonly Pane[]): IndicatorPlan {
+export function planIndicators(indicators: readonly ChartIndicator[]): IndicatorPlan {
   const refs: IndicatorRef[] = [];
   const lines: LineSpec[] = [];
-  let color = 0;
-  const column = (ref: IndicatorRef) => refs.push(ref) - 1;
-
-  for (const o of overlays) {
-    const c = color++;
-    if (o.kind === 'bollinger') {
-      const stdDev = o.stdDev ?? 2;
-      const label = `BB(${o.period}, ${stdDev})`;
-      for (const output of ['upper', 'middle', 'lower'] as const) {
-        lines.push({
-          ownerId: o.id,
-          label: `${label} ${output}`,
-          column: column({ indicator: 'bollinger', period: o.period, stdDev, output, source: close }),
-          pane: 0,
-          style: output === 'middle' ? 'dashed' : 'line',
-          colorIndex: c,
-        });
-      }
-    } else {
-      lines.push({
-        ownerId: o.id,
-        label: `${o.kind.toUpperCase()}(${o.period})`,
-        column: column({ indicator: o.kind, period: o.period, source: close }),
-        pane: 0,
-        style: 'line',
-        colorIndex: c,
-      });
-    }
-  }
-
-  const paneSpecs: PaneSpec[] = [];
+  const panes: PaneSpec[] = [];
+  const paneOf = new Map<string, number>();
   let volumePane = 0;
-  for (const p of panes) {
-    const index = paneSpecs.length + 1;
-    if (p.kind === 'volume') {
-      if (volumePane !== 0) continue; // one volume pane is enough
-      volumePane = index;
-      paneSpecs.push({ id: p.id, kind: 'volume', label: 'Volume', guides: [] });
-    } else if (p.kind === 'rsi') {
-      const period = p.period ?? 14;
-      paneSpecs.push({ id: p.id, kind: 'rsi', label: `RSI(${period})`, guides: [30, 70] });
+
+  for (const ind of indicators) {
+    const kind = ind.ref.indicator as ChartKind;
+    const entry = catalogEntry(kind);
+    if (entry.placement !== 'pane') continue;
+    if (kind === 'volume' && volumePane !== 0) continue; // one volume pane is enough
+    const index = panes.length + 1;
+    if (kind === 'volume') volumePane = index;
+    paneOf.set(ind.id, index);
+    panes.push({
+      id: ind.id,
+      kind,
+      label: kind === 'volume' ? 'Volume' : baseLabel(ind.ref, INDICATOR_SPECS[kind].outputs),
+      guides: entry.guides,
+      ...(entry.range ? { range: entry.range } : {}),
+    });
+  }
+
+  for (const ind of indicators) {
+    const kind = ind.ref.indicator as ChartKind;
+    const entry = catalogEntry(kind);
+    if (kind === 'volume') continue; // the volume bars are drawn from the candles themselves
+    const pane =
+      entry.placement === 'pane' ? paneOf.get(ind.id) : entry.placement === 'volume' ? volumePane : 0;
+    if (pane === undefined) continue;
+    const outputs = DRAW_ORDER[kind] ?? INDICATOR_SPECS[kind].outputs;
+    const base = baseLabel(ind.ref, outputs);
+    const primary = PRIMARY[kind];
+    for (const output of outputs.length > 0 ? outputs : [undefined]) {
+      const ref = (output === undefined ? ind.ref : { ...ind.ref, output }) as IndicatorRef;
+      const main = output === undefined || output === primary;
       lines.push({
-        ownerId: p.id,
-        label: `RSI(${period})`,
-        column: column({ indicator: 'rsi', period, source: close }),
-        pane: index,
-        style: 'line',
-        colorIndex: color++,
+        ownerId: ind.id,
+        label: main ? base : (OUTPUT_NAMES[output] ?? output),
+        column: refs.push(ref) - 1,
+        pane,
+        scale: entry.placement === 'volume' && pane === 0 ? 'volume' : 'right',
+        style: lineStyle(output, main),
+        color: ind.color,
+        lastValue: main && entry.placement === 'pane',
       });
-    } else {
-      paneSpecs.push({ id: p.id, kind: 'macd', label: 'MACD(12, 26, 9)', guides: [0] });
-      const base = { indicator: 'macd', fast: 12, slow: 26, signal: 9, source: close } as const;
-      lines.push(
-        {
-          ownerId: p.id,
-          label: 'MACD histogram',
-          column: column({ ...base, output: 'histogram' }),
-          pane: index,
-          style: 'histogram',
-          colorIndex: color,
-        },
-        {
-          ownerId: p.id,
-          label: 'MACD',
-          column: column({ ...base, output: 'macd' }),
-          pane: index,
-          style: 'line',
-          colorIndex: color,
-        },
-        {
-          ownerId: p.id,
-          label: 'signal',
-          column: column({ ...base, output: 'signal' }),
-          pane: index,
-          style: 'line',
-          colorIndex: color + 1,
-        },
-      );
-      color += 2;
     }
   }
-  return { refs, lines, panes: paneSpecs, volumePane };
+  return { refs, lines, panes, volumePane };
 }

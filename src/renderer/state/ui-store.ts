@@ -4,16 +4,19 @@ import type { SeriesKey } from '../../shared/domain/market';
 import { isTimeframe } from '../../shared/timeframe';
 import type { RuleDraft } from '../rules/rule-draft';
 import type { PriceScale } from '../chart/chart-controller';
+import {
+  MAX_CHART_INDICATORS_SHOWN,
+  newIndicatorId,
+  nextColor,
+  readChartIndicators,
+  type ChartColor,
+  type ChartIndicator,
+} from '../chart/chart-indicators';
+import { PALETTE_SLOTS } from '../chart/chart-colors';
+import type { IndicatorRef } from '../../shared/domain/indicator';
 
 export type BottomTab = 'alerts' | 'book' | 'streams' | 'rules' | 'account';
 export const BOTTOM_TABS: readonly BottomTab[] = ['alerts', 'book', 'streams', 'rules', 'account'];
-
-/** A line on the price pane: moving averages and Bollinger bands. */
-export type OverlayKind = 'ema' | 'sma' | 'bollinger';
-export type Overlay = { id: string; kind: OverlayKind; period: number; stdDev?: number };
-/** A pane under the price: oscillators, and volume when it has a pane of its own. */
-export type PaneKind = 'rsi' | 'macd' | 'volume';
-export type Pane = { id: string; kind: PaneKind; period?: number };
 
 export type Dialog =
   | { kind: 'settings'; section?: string }
@@ -38,8 +41,12 @@ export type UiState = {
   focus: { time: number; nonce: number } | null;
   bottomTab: BottomTab;
   dialog: Dialog | null;
-  overlays: Overlay[];
-  panes: Pane[];
+  /**
+   * The chart's indicators with their parameters and colours, in the order they were added. One
+   * set for the chart, kept when the symbol or timeframe changes (as a trading chart's layout
+   * does), saved with the layout.
+   */
+  indicators: ChartIndicator[];
   backtest: BacktestMarkers | null;
   /** the chart is placing a new price-alert line */
   placingPriceLine: boolean;
@@ -65,8 +72,9 @@ export type UiActions = {
   setBottomTab(tab: BottomTab): void;
   openDialog(dialog: Dialog): void;
   closeDialog(): void;
-  addOverlay(overlay: Omit<Overlay, 'id'>): void;
-  addPane(pane: Omit<Pane, 'id'>): void;
+  /** Adds an indicator in the next unused palette colour; refused past MAX_CHART_INDICATORS_SHOWN. */
+  addIndicator(ref: IndicatorRef): void;
+  updateIndicator(id: string, patch: { ref?: IndicatorRef; color?: ChartColor }): void;
   removeIndicator(id: string): void;
   showBacktest(markers: BacktestMarkers | null): void;
   setPlacingPriceLine(on: boolean): void;
@@ -86,8 +94,7 @@ type Layout = Pick<
   | 'chart'
   | 'timeframe'
   | 'bottomTab'
-  | 'overlays'
-  | 'panes'
+  | 'indicators'
   | 'onboardingDismissed'
   | 'panelHeight'
   | 'panelCollapsed'
@@ -97,14 +104,11 @@ type Layout = Pick<
 /** The bottom panel never gets smaller than its tabs and one table row, nor than this. */
 export const MIN_PANEL_PX = 96;
 
-export const DEFAULT_OVERLAYS: Overlay[] = [];
-export const DEFAULT_PANES: Pane[] = [];
-
 function readLayout(storage: Pick<Storage, 'getItem'> | undefined): Partial<Layout> {
   try {
     const raw = storage?.getItem(LAYOUT_KEY);
     if (!raw) return {};
-    const parsed = JSON.parse(raw) as Partial<Layout>;
+    const parsed = JSON.parse(raw) as Partial<Layout> & { overlays?: unknown; panes?: unknown };
     const out: Partial<Layout> = {};
     if (parsed.chart && typeof parsed.chart.exchange === 'string' && typeof parsed.chart.symbol === 'string')
       out.chart = { exchange: parsed.chart.exchange, symbol: parsed.chart.symbol };
@@ -112,8 +116,7 @@ function readLayout(storage: Pick<Storage, 'getItem'> | undefined): Partial<Layo
       out.timeframe = parsed.timeframe;
     if (typeof parsed.bottomTab === 'string' && (BOTTOM_TABS as string[]).includes(parsed.bottomTab))
       out.bottomTab = parsed.bottomTab;
-    if (Array.isArray(parsed.overlays)) out.overlays = parsed.overlays.filter(isOverlay);
-    if (Array.isArray(parsed.panes)) out.panes = parsed.panes.filter(isPane);
+    out.indicators = readChartIndicators(parsed);
     if (parsed.onboardingDismissed === true) out.onboardingDismissed = true;
     if (typeof parsed.panelHeight === 'number' && Number.isFinite(parsed.panelHeight))
       out.panelHeight = Math.max(MIN_PANEL_PX, Math.round(parsed.panelHeight));
@@ -126,17 +129,6 @@ function readLayout(storage: Pick<Storage, 'getItem'> | undefined): Partial<Layo
   }
 }
 
-const isOverlay = (o: unknown): o is Overlay =>
-  typeof o === 'object' &&
-  o !== null &&
-  ['ema', 'sma', 'bollinger'].includes((o as Overlay).kind) &&
-  Number.isInteger((o as Overlay).period);
-const isPane = (p: unknown): p is Pane =>
-  typeof p === 'object' && p !== null && ['rsi', 'macd', 'volume'].includes((p as Pane).kind);
-
-let nextId = 1;
-const newId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${nextId++}`;
-
 /** UI state: what is on screen, kept in one small store so a component re-renders only for its slice. */
 export function createUiStore(storage: Pick<Storage, 'getItem' | 'setItem'> | undefined): UiStore {
   const saved = readLayout(storage);
@@ -146,8 +138,7 @@ export function createUiStore(storage: Pick<Storage, 'getItem' | 'setItem'> | un
     focus: null,
     bottomTab: saved.bottomTab ?? 'alerts',
     dialog: null,
-    overlays: saved.overlays ?? DEFAULT_OVERLAYS,
-    panes: saved.panes ?? DEFAULT_PANES,
+    indicators: saved.indicators ?? [],
     backtest: null,
     placingPriceLine: false,
     onboardingDismissed: saved.onboardingDismissed ?? false,
@@ -176,13 +167,19 @@ export function createUiStore(storage: Pick<Storage, 'getItem' | 'setItem'> | un
     setBottomTab: (bottomTab) => set({ bottomTab }),
     openDialog: (dialog) => set({ dialog }),
     closeDialog: () => set({ dialog: null }),
-    addOverlay: (overlay) => set({ overlays: [...get().overlays, { ...overlay, id: newId(overlay.kind) }] }),
-    addPane: (pane) => set({ panes: [...get().panes, { ...pane, id: newId(pane.kind) }] }),
-    removeIndicator: (id) =>
+    addIndicator(ref) {
+      const shown = get().indicators;
+      if (shown.length >= MAX_CHART_INDICATORS_SHOWN) return;
       set({
-        overlays: get().overlays.filter((o) => o.id !== id),
-        panes: get().panes.filter((p) => p.id !== id),
-      }),
+        indicators: [
+          ...shown,
+          { id: newIndicatorId(ref.indicator), ref, color: nextColor(shown, PALETTE_SLOTS) },
+        ],
+      });
+    },
+    updateIndicator: (id, patch) =>
+      set({ indicators: get().indicators.map((i) => (i.id === id ? { ...i, ...patch } : i)) }),
+    removeIndicator: (id) => set({ indicators: get().indicators.filter((i) => i.id !== id) }),
     showBacktest: (backtest) => set({ backtest }),
     setPlacingPriceLine: (placingPriceLine) => set({ placingPriceLine }),
     dismissOnboarding: () => set({ onboardingDismissed: true }),
@@ -198,8 +195,7 @@ export function createUiStore(storage: Pick<Storage, 'getItem' | 'setItem'> | un
       chart: s.chart,
       timeframe: s.timeframe,
       bottomTab: s.bottomTab,
-      overlays: s.overlays,
-      panes: s.panes,
+      indicators: s.indicators,
       onboardingDismissed: s.onboardingDismissed,
       panelHeight: s.panelHeight,
       panelCollapsed: s.panelCollapsed,

@@ -74,8 +74,8 @@ const stochRef = z
 const stochRsiRef = z
   .object({
     indicator: z.literal('stochrsi'),
-    rsiPeriod: period('Stochastic RSI rsiPeriod', 14, 2),
-    stochPeriod: period('Stochastic RSI stochPeriod', 14),
+    rsiPeriod: period('Stochastic RSI: RSI period', 14, 2),
+    stochPeriod: period('Stochastic RSI: stochastic period', 14),
     kSmooth: period('Stochastic RSI %K smoothing', 3),
     dPeriod: period('Stochastic RSI %D period', 3),
     output: z.enum(['k', 'd']).default('k'),

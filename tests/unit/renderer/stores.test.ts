@@ -235,15 +235,15 @@ describe('ui store', () => {
     };
     const ui = createUiStore(storage);
     ui.getState().openChart({ exchange: 'sim', symbol: 'ETH/USDT' }, { timeframe: '5m' });
-    ui.getState().addPane({ kind: 'rsi', period: 14 });
+    ui.getState().addIndicator({ indicator: 'rsi', period: 14, source: 'close' });
     ui.getState().openDialog({ kind: 'settings' });
     const again = createUiStore(storage).getState();
     expect(again.chart).toEqual({ exchange: 'sim', symbol: 'ETH/USDT' });
     expect(again.timeframe).toBe('5m');
-    expect(again.panes.map((p) => p.kind)).toEqual(['rsi']);
+    expect(again.indicators.map((i) => i.ref)).toEqual([{ indicator: 'rsi', period: 14, source: 'close' }]);
     expect(again.dialog).toBeNull();
 
-    saved.set([...saved.keys()][0]!, '{"timeframe":"7x","panes":[{"kind":"nope"}]');
+    saved.set([...saved.keys()][0]!, '{"timeframe":"7x","indicators":[{"ref":{"indicator":"nope"}}]');
     expect(createUiStore(storage).getState().timeframe).toBe('1m');
   });
 });

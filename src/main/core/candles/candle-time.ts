@@ -1,4 +1,4 @@
-import { nextOpenTime, parseTimeframe } from '../../../shared/timeframe';
+import { alignTime, nextOpenTime, parseTimeframe } from '../../../shared/timeframe';
 
 /** Open time `n` candles before `openTime` (calendar months for `M`, fixed steps otherwise). */
 export function openTimeBefore(openTime: number, tf: string, n = 1): number {
@@ -8,6 +8,12 @@ export function openTimeBefore(openTime: number, tf: string, n = 1): number {
     return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - n * count, 1);
   }
   return openTime - n * ms;
+}
+
+/** Open time of the first candle opening at or after `time`. */
+export function ceilOpenTime(time: number, tf: string): number {
+  const aligned = alignTime(time, tf);
+  return aligned === time ? aligned : nextOpenTime(aligned, tf);
 }
 
 /** How many candles open in [from, to], both open times of the series. */

@@ -5,6 +5,7 @@ import type { Settings } from '../../../shared/domain/settings';
 import type { CandleUpdateListener, GapLedger } from '../candles/ports';
 import type { Handlers } from '../contract/dispatch';
 import { effectiveWatchlist, type FeedService } from '../feed/feed-service';
+import type { OlderCandleStore } from '../feed/older-history';
 import type { SeriesDemand } from '../feed/rule-demand';
 import type { Logger } from '../base/log';
 import { openPgStore, type PgStore } from '../store/postgres/pg-store';
@@ -42,6 +43,8 @@ export type ClusterAttachment = {
   candleListener: CandleUpdateListener;
   /** gaps recorded locally and in the shared ledger */
   gaps: GapLedger;
+  /** scroll-back: older than the oldest candle in the shared store, written there too */
+  olderCandles: OlderCandleStore;
   /**
    * Called after the alert is in the local SQLite and before any channel: true when this node is
    * the first to record it in the shared store. A second firing of the same rule on the same candle
@@ -203,6 +206,10 @@ export async function startClusterNode(opts: ClusterNodeOptions): Promise<Cluste
       },
       collectedElsewhere: (key) => !mine(key),
       candleListener: writer.onUpdate,
+      olderCandles: {
+        first: async (key) => (await store.candles.storedRange(key))?.first,
+        write: (key, candles) => writer.enqueue(key, candles),
+      },
       gaps: {
         opened(gap) {
           const id = local.gaps.opened(gap);

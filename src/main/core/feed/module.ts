@@ -8,10 +8,17 @@ import type { SettingsService } from '../settings/settings-service';
 import { CandleEventCoalescer } from './candle-events';
 import { systemClock, type Clock } from '../base/clock';
 import { FeedService } from './feed-service';
+import { OlderHistory, type OlderCandleStore } from './older-history';
 
 type FeedHandlers = Pick<
   Handlers,
-  'exchanges:list' | 'markets:search' | 'gaps:list' | 'tickers:list' | 'orderbook:watch' | 'orderbook:unwatch'
+  | 'exchanges:list'
+  | 'markets:search'
+  | 'gaps:list'
+  | 'tickers:list'
+  | 'orderbook:watch'
+  | 'orderbook:unwatch'
+  | 'candles:fetch-older'
 >;
 export type StreamHandlers = Pick<Handlers, 'streams:list' | 'streams:errors' | 'streams:reconnect'>;
 
@@ -23,6 +30,8 @@ export type FeedModuleOptions = {
   gaps: GapLedger;
   /** receive every candle update in order, before the UI: the store writer, the alert engine */
   candleListeners: CandleUpdateListener[];
+  /** where candles fetched for scroll-back are stored (the writer of every backfill) */
+  olderCandles: OlderCandleStore;
   log: Logger;
   /** headless mode detects sleep itself (no powerMonitor) */
   detectSleep: boolean;
@@ -61,6 +70,16 @@ export function createFeedModule(opts: FeedModuleOptions): FeedModule {
         }
       : undefined,
   });
+  const older = new OlderHistory({
+    source: async (exchange) => {
+      await feed.settled();
+      return registry.get(exchange);
+    },
+    store: opts.olderCandles,
+    retentionDays: (tf) => settings.get().data.retention[tf] ?? null,
+    clock,
+    log: log.child('history'),
+  });
   for (const listener of opts.candleListeners) feed.onCandles(listener);
   const candleEvents = new CandleEventCoalescer(events);
   feed.onCandles(candleEvents.push);
@@ -85,6 +104,7 @@ export function createFeedModule(opts: FeedModuleOptions): FeedModule {
       },
       'gaps:list': (filter) => opts.gaps.list(filter),
       'tickers:list': () => feed.tickers(),
+      'candles:fetch-older': ({ series, limit }) => older.fetch(series, limit),
       'orderbook:watch': async ({ exchange, symbol, depth }) => {
         await feed.watchBook(exchange, symbol, depth);
         return {};

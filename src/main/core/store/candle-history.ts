@@ -23,6 +23,8 @@ export type ClosedCandles = {
   before(key: SeriesKey, time: number, limit: number): Candle[];
   /** those opening in [from, to], oldest first, at most `limit` */
   range(key: SeriesKey, from: number, to: number, limit: number): Candle[];
+  /** open time of the oldest one; undefined when there is none */
+  first(key: SeriesKey): number | undefined;
 };
 
 /**
@@ -46,6 +48,12 @@ export function closedCandles(
         candles.range(key, from, to, limit),
         writer.queued(key).filter((c) => c[0] >= from && c[0] <= to),
       ).slice(0, limit),
+    first: (key) => {
+      const stored = candles.storedRange(key)?.first;
+      const queued = writer.queued(key).reduce((min, c) => Math.min(min, c[0]), Infinity);
+      const first = Math.min(stored ?? Infinity, queued);
+      return first === Infinity ? undefined : first;
+    },
   };
 }
 

@@ -2,8 +2,14 @@ import { z } from 'zod';
 import { exchangeInfoSchema, marketInfoSchema } from '../../domain/exchange';
 import { gapRecordSchema } from '../../domain/gap';
 import { exchangeIdSchema, symbolSchema, timeframeSchema } from '../../domain/ids';
-import { candleSchema, orderBookSchema, recentTradesSchema, tickerSchema } from '../../domain/market';
-import { streamErrorSchema, streamInfoSchema } from '../../domain/stream';
+import {
+  candleSchema,
+  orderBookSchema,
+  recentTradesSchema,
+  seriesKeySchema,
+  tickerSchema,
+} from '../../domain/market';
+import { streamErrorKindSchema, streamErrorSchema, streamInfoSchema } from '../../domain/stream';
 import { event, method } from '../define';
 
 const none = z.object({}).strict();
@@ -19,6 +25,25 @@ export const candlesUpdatedSchema = z.object({
   origin: z.enum(['live', 'backfill']),
 });
 export type CandlesUpdated = z.output<typeof candlesUpdatedSchema>;
+
+/** Most candles one candles:fetch-older call gathers: a few REST pages of most exchanges. */
+export const MAX_OLDER_CANDLES = 5_000;
+
+export const candlesFetchOlderSchema = z.object({
+  series: z.object({ exchange: z.string(), symbol: z.string(), timeframe: z.string() }),
+  /** the exchange's display name, for the chart's words ("from Binance") */
+  exchangeName: z.string(),
+  /** closed candles older than the oldest one stored before the call, oldest first; now stored too */
+  candles: z.array(candleSchema),
+  /**
+   * why nothing older will come: `exchange` — the exchange's history starts here (the listing);
+   * `retention` — older candles would be deleted by the retention setting; null: more may exist
+   */
+  end: z.enum(['exchange', 'retention']).nullable(),
+  /** a request failed (the candles before it are kept), in plain words; asking again retries it */
+  error: z.object({ kind: streamErrorKindSchema, message: z.string() }).nullable(),
+});
+export type CandlesFetchOlder = z.output<typeof candlesFetchOlderSchema>;
 
 export const marketMethods = {
   'exchanges:list': method(
@@ -63,6 +88,11 @@ export const marketMethods = {
       .strict(),
     z.array(gapRecordSchema),
     'The gap ledger, newest first: runs of missing candles found (start, reconnect, resume, jump, stale) and how they were filled.',
+  ),
+  'candles:fetch-older': method(
+    z.object({ series: seriesKeySchema, limit: z.number().int().min(1).max(MAX_OLDER_CANDLES) }).strict(),
+    candlesFetchOlderSchema,
+    'Fetches up to `limit` closed candles older than the oldest stored one from the exchange over REST, stores them like a backfill, and returns them; says when the exchange (or the retention setting) has no older ones, and a failed request in plain words.',
   ),
   'tickers:list': method(none, z.array(tickerSchema), 'The latest ticker of every watched symbol.'),
   'orderbook:watch': method(
