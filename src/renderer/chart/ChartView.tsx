@@ -45,8 +45,9 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
   const id = seriesId(key);
   const only = useMemo(() => ({ seriesId: id }), [id]);
   const freshness = useFreshness(exchange, symbol, id, only);
-  const stream = useMarket((s) => s.streams[id]);
-  const unreachable = unreachableError(stream, status.kind === 'ready' ? status.bars : 0);
+  const bars = status.kind === 'ready' ? status.bars : 0;
+  // The error object itself (kept by the stream between updates): a tick re-renders nothing here.
+  const unreachable = useMarket((s) => unreachableError(s.streams[id], bars));
   const exchangeName = useMarket((s) => s.exchanges?.find((e) => e.id === exchange)?.name ?? exchange);
   const statusText =
     status.kind === 'loading'
