@@ -12,7 +12,8 @@
  * (SIGTERM flushes the writer) and its database counted: closed 1m candles stored against expected.
  *
  * Flags: --streams 300,1000,3000,6000 · --settle-seconds 20 · --window-seconds 30 ·
- * --cpu-prof DIR (writes a V8 CPU profile of the app's measuring window at each size into DIR).
+ * --cpu-prof DIR (writes a V8 CPU profile of the app's measuring window at each size into DIR) ·
+ * --app-log DIR (the app logs at info level, written to DIR/app-N.log when it stops).
  */
 import Database from 'better-sqlite3';
 import { fork, execFileSync } from 'node:child_process';
@@ -156,7 +157,13 @@ type StreamRow = { kind: string; state: string; reconnects: number };
 async function measureApp(
   fake: FakeProcess,
   symbols: string[],
-  opts: { settleS: number; windowS: number; probeUrl: string; cpuProfDir: string | undefined },
+  opts: {
+    settleS: number;
+    windowS: number;
+    probeUrl: string;
+    cpuProfDir: string | undefined;
+    appLogDir: string | undefined;
+  },
 ): Promise<Measured & { stored: number; expected: number; reconnects: number }> {
   const work = mkdtempSync(join(tmpdir(), 'cw-scale-'));
   const configFile = join(work, 'config.json');
@@ -173,15 +180,19 @@ async function measureApp(
     ? { LOOP_PROBE_PROFILE: join(opts.cpuProfDir, `app-${symbols.length * TIMEFRAMES.length}.cpuprofile`) }
     : {};
   const started = performance.now();
-  const app = await startHeadless(['--config', configFile, '--log-level', 'error'], {
-    env: {
-      ...process.env,
-      NODE_OPTIONS: `--import ${opts.probeUrl}`,
-      LOOP_PROBE_FILE: probeFile,
-      ...profile,
+  const streamCount = symbols.length * TIMEFRAMES.length;
+  const app = await startHeadless(
+    ['--config', configFile, '--log-level', opts.appLogDir ? 'info' : 'error'],
+    {
+      env: {
+        ...process.env,
+        NODE_OPTIONS: [`--import ${opts.probeUrl}`, process.env['SCALE_APP_NODE_OPTIONS'] ?? ''].join(' '),
+        LOOP_PROBE_FILE: probeFile,
+        ...profile,
+      },
+      keepDataDir: true,
     },
-    keepDataDir: true,
-  });
+  );
   const api = createWsClient(
     `ws://127.0.0.1:${app.port}/ws?token=${encodeURIComponent(app.token)}`,
     (url) => new WebSocket(url, { headers: { Origin: app.origin } }) as never,
@@ -219,6 +230,7 @@ async function measureApp(
   } finally {
     api.close();
     await app.stop();
+    if (opts.appLogDir) writeFileSync(join(opts.appLogDir, `app-${streamCount}.log`), app.stderr());
     rmSync(app.dataDir, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
   }
@@ -290,6 +302,8 @@ export async function run(flags: Record<string, string> = {}) {
   const windowS = Number(flags['window-seconds'] ?? 30);
   const cpuProfDir = flags['cpu-prof'] ? resolve(flags['cpu-prof']) : undefined;
   if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+  const appLogDir = flags['app-log'] ? resolve(flags['app-log']) : undefined;
+  if (appLogDir) mkdirSync(appLogDir, { recursive: true });
   if (!existsSync(resolve('out/main/headless.js'))) {
     log('building the app (npm run build)');
     execFileSync('npm', ['run', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -306,7 +320,7 @@ export async function run(flags: Record<string, string> = {}) {
     );
     const fake = await startFake(symbols);
     try {
-      const app = await measureApp(fake, symbols, { settleS, windowS, probeUrl, cpuProfDir });
+      const app = await measureApp(fake, symbols, { settleS, windowS, probeUrl, cpuProfDir, appLogDir });
       log(`app: ${app.cpuPercent} % CPU, loop p99 ${app.loopDelayP99Ms} ms, ${app.rssMb} MB`);
       const bare = await measureBare(outdir, fake.config, symbols, { settleS, windowS, probeUrl });
       log(`bare: ${bare.cpuPercent} % CPU, loop p99 ${bare.loopDelayP99Ms} ms, ${bare.rssMb} MB`);

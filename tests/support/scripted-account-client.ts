@@ -5,6 +5,7 @@ import type {
 } from '../../src/shared/contract/methods/account';
 import type {
   BalanceRow,
+  FundingRow,
   PrivateCapabilities,
   ReadOnlyAccountClient,
   TradeRow,
@@ -28,6 +29,7 @@ export class ScriptedAccountClient implements ReadOnlyAccountClient {
     openOrders: [] as AccountOrder[],
     trades: [] as TradeRow[],
     positions: [] as AccountPosition[],
+    funding: [] as FundingRow[],
   };
   /** errors the next calls of a method throw, in order */
   readonly failures = new Map<string, unknown[]>();
@@ -45,6 +47,7 @@ export class ScriptedAccountClient implements ReadOnlyAccountClient {
       watchMyTrades: true,
       watchPositions: false,
       fetchPositions: false,
+      fetchFundingRates: false,
       derivatives: false,
       clockSync: true,
       ...capabilities,
@@ -86,6 +89,11 @@ export class ScriptedAccountClient implements ReadOnlyAccountClient {
       this.truth.trades.filter((t) => t.symbol === symbol && t.time >= since),
     );
   fetchPositions = () => this.rest('fetchPositions', [...this.truth.positions]);
+  fetchFundingRates = (symbols: readonly string[]) =>
+    this.rest(
+      'fetchFundingRates',
+      this.truth.funding.filter((f) => symbols.includes(f.symbol)),
+    );
   fetchPrices = (symbols: readonly string[]) =>
     this.rest('fetchPrices', new Map(symbols.map((s) => [s, 100] as const)));
   watchBalance = () => this.watch<BalanceRow[]>('balance');

@@ -249,6 +249,13 @@ export class ScriptedSource implements MarketSource {
     return [];
   }
 
+  /** candle subscriptions (`symbol|timeframe`) still waiting their turn to be sent, and since when */
+  readonly waitingToSubscribe = new Map<string, number>();
+
+  subscriptionWaitingSince(channel: 'candles' | 'ticker', symbol: string, timeframe?: string): number | null {
+    return channel === 'candles' ? (this.waitingToSubscribe.get(`${symbol}|${timeframe}`) ?? null) : null;
+  }
+
   async restWindowClear(): Promise<void> {}
 
   restBlockedForMs(): number {

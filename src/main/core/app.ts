@@ -6,6 +6,7 @@ import { EventHub } from './events';
 import { parseConfigRules } from './alerts/rule-service';
 import { createAlertsModule } from './alerts/module';
 import { createAccountModule } from './account/module';
+import type { AccountTiming } from './account/exchange-account';
 import type { ClusterAttachment, LocalStore } from './cluster/cluster-node';
 import { createFeedModule } from './feed/module';
 import { followRuleDemand } from './feed/rule-demand';
@@ -43,6 +44,8 @@ export type CoreOptions = {
    * local store, it says which streams to collect and adds the shared copies (core/cluster).
    */
   cluster?: (local: LocalStore) => ClusterAttachment;
+  /** The account side's polling intervals (tests shorten them). */
+  accountTiming?: Partial<AccountTiming>;
 };
 
 export type Core = {
@@ -164,6 +167,7 @@ export function createCore(opts: CoreOptions): Core {
     delivery: alerts.dispatcher,
     marketStreams: market.streams,
     log: log.child('account'),
+    timing: opts.accountTiming,
   });
 
   // Charts and book panels stream what they show while they show it, without touching the watchlist.

@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'react';
-import type { AccountSnapshot } from '../../shared/contract/methods/account';
+import type { AccountPosition, AccountSnapshot } from '../../shared/contract/methods/account';
 import { formatAmount, formatPercent, formatPrice } from '../format/numbers';
 import { formatShortDateTime } from '../format/time';
-import { ageText } from '../live/freshness';
+import { ageText, type Freshness } from '../live/freshness';
 import { useNow } from '../live/use-now';
 import { useUi } from '../state/StoresProvider';
 import { useApi, useCoreLink } from '../transport/TransportProvider';
 import { TableHead, type Column } from '../ui/TableHead';
 import { FillsTable } from './FillsTable';
+import { positionView } from './position-view';
 
 const BALANCE_COLUMNS: readonly Column[] = [
   { label: 'Asset' },
@@ -23,6 +24,7 @@ const POSITION_COLUMNS: readonly Column[] = [
   { label: 'Mark', numeric: true },
   { label: 'PnL', numeric: true },
   { label: 'To liquidation', numeric: true },
+  { label: 'Funding', numeric: true },
 ];
 const ORDER_COLUMNS: readonly Column[] = [
   { label: 'Open order' },
@@ -127,25 +129,7 @@ export function AccountPanel() {
               <TableHead columns={POSITION_COLUMNS} />
               <tbody>
                 {a.positions.map((p) => (
-                  <tr key={`${p.symbol}|${p.side}`}>
-                    <th scope="row">
-                      {p.symbol} <span className={p.side === 'long' ? 'up' : 'down'}>{p.side}</span>
-                      {p.leverage ? <span className="muted"> {p.leverage}×</span> : null}
-                    </th>
-                    <td className="num">{formatAmount(p.contracts)}</td>
-                    <td className="num">{formatPrice(p.entryPrice, null)}</td>
-                    <td className="num">{formatPrice(p.markPrice, null)}</td>
-                    <td
-                      className={`num ${p.unrealizedPnl === null ? '' : p.unrealizedPnl >= 0 ? 'up' : 'down'}`}
-                    >
-                      {formatPrice(p.unrealizedPnl, 2)}
-                    </td>
-                    <td className="num">
-                      {p.liquidationDistance === null
-                        ? '—'
-                        : formatPercent(p.liquidationDistance * 100, 1).replace('+', '')}
-                    </td>
-                  </tr>
+                  <PositionRow key={`${p.symbol}|${p.side}`} position={p} account={a} />
                 ))}
               </tbody>
             </table>
@@ -175,6 +159,46 @@ export function AccountPanel() {
       <FillsTable />
     </div>
   );
+}
+
+/** One position: its mark price and funding carry their age, like every price on screen. */
+function PositionRow({ position: p, account }: { position: AccountPosition; account: AccountSnapshot }) {
+  const now = useNow();
+  const coreOpen = useCoreLink() !== 'lost';
+  const view = positionView(p, account, now, coreOpen);
+  return (
+    <tr>
+      <th scope="row">
+        {p.symbol} <span className={p.side === 'long' ? 'up' : 'down'}>{p.side}</span>
+        {p.leverage ? <span className="muted"> {p.leverage}×</span> : null}
+      </th>
+      <td className="num">{formatAmount(p.contracts)}</td>
+      <td className="num">{formatPrice(p.entryPrice, null)}</td>
+      <td className="num" data-testid="position-mark">
+        {view.mark} <Age freshness={view.markFreshness} />
+      </td>
+      <td className={`num ${p.unrealizedPnl === null ? '' : p.unrealizedPnl >= 0 ? 'up' : 'down'}`}>
+        {formatPrice(p.unrealizedPnl, 2)}
+      </td>
+      <td className="num">
+        {p.liquidationDistance === null
+          ? '—'
+          : formatPercent(p.liquidationDistance * 100, 1).replace('+', '')}
+      </td>
+      <td className="num" data-testid="position-funding">
+        {view.fundingRate}
+        {view.nextFunding ? <span className="muted"> {view.nextFunding}</span> : null}{' '}
+        {view.fundingFreshness ? <Age freshness={view.fundingFreshness} /> : null}
+      </td>
+    </tr>
+  );
+}
+
+/** "4 s" beside a live value; "stale 50 s" or "reconnecting · …" in the freshness colour otherwise. */
+function Age({ freshness: f }: { freshness: Freshness }) {
+  if (f.ageMs === null) return null;
+  const live = f.kind === 'live';
+  return <span className={live ? 'muted' : 'freshness'}>{live ? ageText(f.ageMs) : f.text}</span>;
 }
 
 /**

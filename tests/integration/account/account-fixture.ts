@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCore, type Core } from '../../../src/main/core/app';
+import { createCore, type Core, type CoreOptions } from '../../../src/main/core/app';
 import { createLogger, type LogRecord } from '../../../src/main/core/base/log';
 import type { NativeNotification } from '../../../src/main/core/notify/ports';
 import { createHeadlessSecretBox } from '../../../src/main/core/secrets/headless-secret-box';
@@ -13,9 +13,10 @@ import type {
   MethodOutput,
 } from '../../../src/shared/contract';
 import { startFakeExchange, type FakeExchange } from '../../support/fake-exchange';
+import type { FakeVenue } from '../../support/fake-exchange/fake-venue';
 
-export type AccountCore = {
-  fake: FakeExchange;
+export type AccountCore<F extends FakeVenue = FakeExchange> = {
+  fake: F;
   core: Core;
   dataDir: string;
   logs: LogRecord[];
@@ -40,10 +41,22 @@ export type AccountCore = {
  */
 export async function startAccountCore(seed: number): Promise<AccountCore> {
   const fake = await startFakeExchange({ seed, symbols: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT'] });
+  return startCoreWith(fake, fake.ccxtJsonConfig());
+}
+
+/**
+ * The same for any fake exchange: `ccxt` is the exchange's settings' ccxt object (JSON, as a config
+ * file gives it), e.g. a fake's derivatives config.
+ */
+export async function startCoreWith<F extends FakeVenue>(
+  fake: F,
+  ccxt: Record<string, unknown>,
+  accountTiming?: CoreOptions['accountTiming'],
+): Promise<AccountCore<F>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cw-account-'));
   const logs: LogRecord[] = [];
   const notifications: NativeNotification[] = [];
-  const events: AccountCore['events'] = [];
+  const events: AccountCore<F>['events'] = [];
   const answers: string[] = [];
   const core = createCore({
     dataDir,
@@ -52,9 +65,10 @@ export async function startAccountCore(seed: number): Promise<AccountCore> {
     log: createLogger((r) => logs.push(r), { level: 'debug' }),
     notifier: { show: (n) => void notifications.push(n) },
     secretBox: createHeadlessSecretBox({ dataDir, env: {} }),
+    accountTiming,
   });
   core.events.subscribe((name, payload) => events.push({ name, payload }));
-  const attempt: AccountCore['attempt'] = async (method, input) => {
+  const attempt: AccountCore<F>['attempt'] = async (method, input) => {
     const r = await core.dispatch(method, input);
     answers.push(JSON.stringify(r));
     return r.ok ? { ok: true } : { ok: false, error: r.error };
@@ -67,7 +81,7 @@ export async function startAccountCore(seed: number): Promise<AccountCore> {
   };
   // The JSON config (no http agent object): the account's client must load the agent for ws:// itself.
   await call('settings:update', {
-    exchanges: { binance: { enabled: true, sandbox: false, ccxt: fake.ccxtJsonConfig() } },
+    exchanges: { [fake.exchange]: { enabled: true, sandbox: false, ccxt } },
   });
   let closed = false;
   return {

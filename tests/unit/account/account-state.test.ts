@@ -90,6 +90,8 @@ describe('PositionBook', () => {
       marginMode: 'cross',
       liquidationDistance: 0.5,
       updatedAt: 1,
+      markPriceAt: null,
+      funding: null,
     });
     const book = new PositionBook();
     book.apply([p('long', 2), p('short', 1)], 1);

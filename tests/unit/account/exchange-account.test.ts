@@ -5,7 +5,7 @@ import { DEFAULT_TIMING, ExchangeAccount } from '../../../src/main/core/account/
 import { classifyError } from '../../../src/main/core/base/classify-error';
 import { silentLogger } from '../../../src/main/core/base/log';
 import type { AccountSyncState } from '../../../src/main/core/store/account-repository';
-import type { AccountFill } from '../../../src/shared/contract/methods/account';
+import type { AccountFill, AccountPosition } from '../../../src/shared/contract/methods/account';
 import { FakeClock, settle } from '../../support/fake-clock';
 import { ScriptedAccountClient } from '../../support/scripted-account-client';
 
@@ -233,27 +233,37 @@ describe('ExchangeAccount', () => {
     expect(account.snapshot()).toMatchObject({ state: 'error', problem: 'wrong-key' });
   });
 
-  it('follows derivatives positions: REST at the catch-up, then the stream, until one is closed', async () => {
-    const client = new ScriptedAccountClient({
+  const position = (
+    side: 'long' | 'short',
+    contracts: number,
+    mark: number | null = 100,
+  ): AccountPosition => ({
+    symbol: 'BTC/USDT:USDT',
+    side,
+    contracts,
+    contractSize: 1,
+    notional: contracts * 100,
+    entryPrice: 100,
+    markPrice: mark,
+    unrealizedPnl: 0,
+    liquidationPrice: mark === null ? null : 80,
+    leverage: mark === null ? null : 5,
+    marginMode: 'cross',
+    liquidationDistance: mark === null ? null : (mark - 80) / mark,
+    updatedAt: 1,
+    markPriceAt: null,
+    funding: null,
+  });
+  const derivativesClient = () =>
+    new ScriptedAccountClient({
       derivatives: true,
       watchPositions: true,
       fetchPositions: true,
+      fetchFundingRates: true,
     });
-    const position = (side: 'long' | 'short', contracts: number) => ({
-      symbol: 'BTC/USDT:USDT',
-      side,
-      contracts,
-      contractSize: 1,
-      notional: contracts * 100,
-      entryPrice: 100,
-      markPrice: 100,
-      unrealizedPnl: 0,
-      liquidationPrice: 80,
-      leverage: 5,
-      marginMode: 'cross',
-      liquidationDistance: 0.2,
-      updatedAt: 1,
-    });
+
+  it('follows derivatives positions: REST at the catch-up, then the stream, until one is closed', async () => {
+    const client = derivativesClient();
     client.truth.positions = [position('long', 2), position('short', 1)];
     const { account } = setup({ client });
     account.start();
@@ -266,6 +276,78 @@ describe('ExchangeAccount', () => {
     client.push('positions', [position('short', 0)]);
     await settle();
     expect(account.snapshot().positions?.map((p) => [p.side, p.contracts])).toEqual([['long', 2]]);
+  });
+
+  it('keeps the last mark and liquidation price, with their age, when a push lacks them (BingX)', async () => {
+    const client = derivativesClient();
+    client.truth.positions = [position('long', 2)];
+    const { clock, account } = setup({ client });
+    account.start();
+    await settle();
+    const readAt = account.snapshot().positions![0]!.markPriceAt;
+    expect(readAt).toBe(clock.now());
+    await clock.advance(3_000);
+    client.push('positions', [{ ...position('long', 3, null), unrealizedPnl: 7 }]);
+    await settle();
+    expect(account.snapshot().positions).toMatchObject([
+      {
+        contracts: 3,
+        unrealizedPnl: 7,
+        markPrice: 100,
+        markPriceAt: readAt,
+        liquidationPrice: 80,
+        leverage: 5,
+        liquidationDistance: 0.2,
+      },
+    ]);
+  });
+
+  it('reads open positions and their funding again every derivativesMs, and says when that fails', async () => {
+    const client = derivativesClient();
+    client.truth.positions = [position('long', 2)];
+    client.truth.funding = [{ symbol: 'BTC/USDT:USDT', rate: 0.0001, nextFundingTime: 1_800_000 }];
+    const { clock, account } = setup({ client });
+    account.start();
+    await settle();
+    expect(account.snapshot().positions![0]!.funding).toBeNull();
+
+    client.truth.positions = [position('long', 2, 90)];
+    await clock.advance(DEFAULT_TIMING.derivativesMs);
+    account.tick(clock.now());
+    await settle();
+    expect(account.snapshot().positions).toMatchObject([
+      {
+        markPrice: 90,
+        markPriceAt: clock.now(),
+        funding: { rate: 0.0001, nextFundingTime: 1_800_000, at: clock.now() },
+      },
+    ]);
+    expect(client.calls.filter((c) => c === 'fetchFundingRates')).toHaveLength(1);
+
+    // Not again before the interval is over.
+    account.tick(clock.now());
+    await settle();
+    expect(client.calls.filter((c) => c === 'fetchFundingRates')).toHaveLength(1);
+
+    const revoked = new AccountAccessError('wrong-key', 'auth', 'Binance does not accept this API key');
+    client.failures.set('fetchPositions', [revoked]);
+    await clock.advance(DEFAULT_TIMING.derivativesMs);
+    account.tick(clock.now());
+    await settle();
+    expect(account.snapshot()).toMatchObject({ problem: 'wrong-key' });
+    expect(account.snapshot().positions![0]!.funding!.at).toBeLessThan(clock.now());
+  });
+
+  it('reads no funding while no position is open', async () => {
+    const client = derivativesClient();
+    const { clock, account } = setup({ client });
+    account.start();
+    await settle();
+    await clock.advance(DEFAULT_TIMING.derivativesMs);
+    account.tick(clock.now());
+    await settle();
+    expect(client.calls).not.toContain('fetchFundingRates');
+    expect(account.snapshot().positions).toEqual([]);
   });
 
   it('records fills up to a clean stop as complete', async () => {

@@ -160,6 +160,14 @@ describe('a keyed instance refuses, at the transport, any host but the exchange'
     await ex.close();
   });
 
+  it('lets ccxt name an in-process registry client (bingx authenticationFlights), which cannot dial', async () => {
+    const { ex } = keyed('bingx');
+    const client = (ex as unknown as { client(url: string): unknown }).client.bind(ex);
+    expect(client('authenticationFlights')).toBeDefined();
+    expect(() => client('wss://evil.example/authenticationFlights')).toThrow(ForeignHostError);
+    await ex.close();
+  });
+
   it('sends to the exchange own host', async () => {
     const { ex, sent } = keyed('binance');
     await expect(

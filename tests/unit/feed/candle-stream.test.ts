@@ -3,6 +3,7 @@ import type { StreamState } from '../../../src/shared/domain/stream';
 import { CandleStream } from '../../../src/main/core/feed/candle-stream';
 import { silentLogger } from '../../../src/main/core/base/log';
 import { MarketDataError } from '../../../src/main/core/base/classify-error';
+import { TURN_WAIT_LIMIT_MS } from '../../../src/main/core/streams/watch-loop';
 import { MINUTE, T0, candleAt, candles, partial } from '../../support/candle-builders';
 import { FakeClock } from '../../support/fake-clock';
 import { MemoryCandles } from '../../support/memory-candles';
@@ -104,6 +105,38 @@ describe('CandleStream', () => {
     expect(stream.checkStale(clock.now(), 30_000)).toBe(false);
     await clock.advance(30_001);
     expect(stream.checkStale(clock.now(), 30_000)).toBe(true);
+  });
+
+  describe('a subscription still waiting its turn to be sent (socket connecting, backoff, message pace)', () => {
+    it('holds the stale clock, which starts when the subscription goes out', async () => {
+      const { clock, source, stream } = setup({ stored: 20 });
+      stream.start();
+      await clock.advance(0);
+      source.waitingToSubscribe.set('BTC/USDT|1m', clock.now());
+      for (let waited = 0; waited < 120_000; waited += 1_000) {
+        await clock.advance(1_000);
+        expect(stream.checkStale(clock.now(), 30_000)).toBe(false);
+      }
+      const sentAt = clock.now();
+      source.waitingToSubscribe.delete('BTC/USDT|1m');
+      await clock.advance(30_000);
+      expect(clock.now() - sentAt).toBe(30_000);
+      expect(stream.checkStale(clock.now(), 30_000)).toBe(false);
+      await clock.advance(1);
+      expect(stream.checkStale(clock.now(), 30_000)).toBe(true);
+      expect(stream.status.snapshot().lastError).toMatchObject({ kind: 'stale' });
+    });
+
+    it('holds it no longer than TURN_WAIT_LIMIT_MS: a turn that never comes still ends in a reconnect', async () => {
+      const { clock, source, stream } = setup({ stored: 20 });
+      stream.start();
+      await clock.advance(0);
+      source.waitingToSubscribe.set('BTC/USDT|1m', clock.now());
+      await clock.advance(TURN_WAIT_LIMIT_MS - 1);
+      expect(stream.checkStale(clock.now(), 30_000)).toBe(false);
+      await clock.advance(30_002);
+      expect(stream.checkStale(clock.now(), 30_000)).toBe(true);
+    });
   });
 
   it('goes stale when no data arrives, drops the socket and recovers', async () => {

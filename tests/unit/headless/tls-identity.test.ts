@@ -34,6 +34,21 @@ describe('self-signed certificate', () => {
     expect(new Date(cert.validTo).getUTCFullYear()).toBe(2055);
   });
 
+  it('encodes any serial in the shortest form OpenSSL accepts (leading zero bytes, a high first bit)', () => {
+    const serials = [
+      [0x00, 0x05, 0xaa],
+      [0x00, 0x00, 0x80, 0x01],
+      [0x80, 0x01],
+      [0x7f, 0xff],
+    ];
+    const read = serials.map((bytes) =>
+      new X509Certificate(
+        createSelfSignedCert('x', new Date(), Buffer.from(bytes)).certPem,
+      ).serialNumber.toLowerCase(),
+    );
+    expect(read).toEqual(['05aa', '8001', '8001', '7fff']);
+  });
+
   it('gets a new key and serial each time', () => {
     const a = new X509Certificate(createSelfSignedCert('x').certPem);
     const b = new X509Certificate(createSelfSignedCert('x').certPem);

@@ -44,6 +44,8 @@ const BINANCE_SIGNATURE = /"code":\s*-1022\b/;
 const BINANCE_KEY_FORMAT = /"code":\s*-2014\b/;
 const BINANCE_KEY_REJECTED = /"code":\s*-2015\b/;
 const BINANCE_UNAUTHORIZED = /"code":\s*-1002\b/;
+// BingX 100413 "Incorrect apiKey": ccxt 4.5.84 has no mapping for it, a plain ExchangeError.
+const BINGX_KEY_REJECTED = /"code":\s*100413\b/;
 // OKX 50110, Bybit 10010, KuCoin 400006, Kraken "EAPI:Invalid key" aside: exchanges that say so.
 const IP_REFUSED =
   /\bIP\b.{0,40}(white|trust|allow|match|bind|bound)|(white|trust).{0,40}\bIP\b|unmatched ip/i;
@@ -101,6 +103,12 @@ export function describeAccessError(
       'wrong-key',
       `${exchangeName} does not accept this API key: it is wrong, was deleted or revoked, lacks the ` +
         "read permission, or has an IP whitelist without this computer's address",
+    );
+  }
+  if (BINGX_KEY_REJECTED.test(raw)) {
+    return make(
+      'wrong-key',
+      `${exchangeName} does not accept this API key: it is wrong, or was deleted. Copy it again, completely`,
     );
   }
   if (BINANCE_UNAUTHORIZED.test(raw) || err instanceof ccxt.PermissionDenied) {

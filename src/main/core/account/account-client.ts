@@ -1,4 +1,4 @@
-import type { Balances, Exchange } from 'ccxt';
+import type { Balances, Exchange, Position as CcxtPosition } from 'ccxt';
 import type { AccountOrder, AccountPosition, KeyPermissions } from '../../../shared/contract/methods/account';
 import type { SecretField } from '../../../shared/contract/methods/store';
 import type { ExchangeSettings } from '../../../shared/domain/settings';
@@ -14,15 +14,17 @@ import {
   balanceRows,
   num,
   toOrder,
+  toFunding,
   toPositions,
   toTrade,
   type BalanceRow,
+  type FundingRow,
   type TradeRow,
 } from './ccxt-mappers';
 import { PERMISSIONS_VISIBLE } from './credential-fields';
 import { restrictToReadCalls } from './read-only-allowlist';
 
-export type { BalanceRow, TradeRow } from './ccxt-mappers';
+export type { BalanceRow, FundingRow, TradeRow } from './ccxt-mappers';
 
 export type PrivateCapabilities = {
   watchBalance: boolean;
@@ -30,6 +32,8 @@ export type PrivateCapabilities = {
   watchMyTrades: boolean;
   watchPositions: boolean;
   fetchPositions: boolean;
+  /** current funding rates of perpetual markets can be read (over REST) */
+  fetchFundingRates: boolean;
   /** the configured market type has positions (swap, future …): spot accounts have none */
   derivatives: boolean;
   /** requests can be signed with the exchange's clock (ccxt's time difference) */
@@ -56,6 +60,8 @@ export type ReadOnlyAccountClient = {
   /** fills of a symbol executed at or after `since`, oldest first, every page */
   fetchMyTrades(symbol: string, since: number): Promise<TradeRow[]>;
   fetchPositions(): Promise<AccountPosition[]>;
+  /** current funding rates of the given perpetual markets (those the exchange answers for) */
+  fetchFundingRates(symbols: readonly string[]): Promise<FundingRow[]>;
   /** last prices of the given symbols (those that exist) */
   fetchPrices(symbols: readonly string[]): Promise<Map<string, number>>;
   /** assets whose balance changed, with complete values (free, used and total), zero included */
@@ -128,6 +134,7 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
   private readonly gate: RestGate;
   private marketsLoading: Promise<void> | null = null;
   private lastBalance = new Map<string, string>();
+  private lastPositions = new Map<string, string>();
   private readonly sockets = new SocketGenerations();
 
   constructor(
@@ -146,6 +153,7 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
       watchMyTrades: has['watchMyTrades'] === true,
       watchPositions: derivatives && has['watchPositions'] === true,
       fetchPositions: derivatives && has['fetchPositions'] === true,
+      fetchFundingRates: derivatives && has['fetchFundingRates'] === true,
       derivatives,
       clockSync: has['fetchTime'] === true && typeof ex.options?.['timeDifference'] === 'number',
     };
@@ -212,6 +220,16 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
   async fetchPositions(): Promise<AccountPosition[]> {
     const positions = await this.rest(() => this.ex.fetchPositions());
     return positions.flatMap(toPositions);
+  }
+
+  async fetchFundingRates(symbols: readonly string[]): Promise<FundingRow[]> {
+    const known = symbols.filter((s) => this.hasMarket(s));
+    if (known.length === 0) return [];
+    const rates = await this.rest(() => this.ex.fetchFundingRates([...known]));
+    return Object.values(rates).flatMap((f) => {
+      const row = toFunding(f);
+      return row && known.includes(row.symbol) ? [row] : [];
+    });
   }
 
   async fetchPrices(symbols: readonly string[]): Promise<Map<string, number>> {
@@ -283,8 +301,34 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
   }
 
   async watchPositions(): Promise<AccountPosition[]> {
-    const positions = await this.call(() => this.ex.watchPositions());
-    return positions.flatMap(toPositions);
+    // As with balances: ccxt resolves a watch with the positions of the one message that woke it;
+    // one pushed right after (OKX sends a new position and a closed one back to back) finds no watch
+    // pending and is only in ccxt's cache (ArrayCacheBySymbolBySide, the latest per symbol and side).
+    const waiting = this.changedPositions();
+    if (waiting.length > 0) return waiting;
+    const resolved = await this.call(() => this.ex.watchPositions());
+    return this.cachedPositions() ? this.changedPositions() : resolved.flatMap(toPositions);
+  }
+
+  private cachedPositions(): CcxtPosition[] | undefined {
+    const cached = (this.ex as unknown as { positions?: unknown }).positions;
+    return Array.isArray(cached) ? (cached as CcxtPosition[]) : undefined;
+  }
+
+  /**
+   * Cached positions not reported yet, or changed since: one the cache kept from before a
+   * reconnect must not overwrite the REST snapshot taken after it.
+   */
+  private changedPositions(): AccountPosition[] {
+    const changed: AccountPosition[] = [];
+    for (const p of (this.cachedPositions() ?? []).flatMap(toPositions)) {
+      const key = `${p.symbol}|${p.side}`;
+      const value = JSON.stringify(p);
+      if (this.lastPositions.get(key) === value) continue;
+      this.lastPositions.set(key, value);
+      changed.push(p);
+    }
+    return changed;
   }
 
   connection(): number {

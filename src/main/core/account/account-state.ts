@@ -130,20 +130,49 @@ export class OpenOrderBook {
 
 const positionKey = (p: AccountPosition): string => `${p.symbol}|${p.side}`;
 
+/** What a pushed position may lack and the last known one still tells (BingX pushes no mark or liquidation price). */
+const KEPT_FIELDS = [
+  'contractSize',
+  'notional',
+  'markPrice',
+  'liquidationPrice',
+  'leverage',
+  'marginMode',
+] as const satisfies readonly (keyof AccountPosition)[];
+
+export function liquidationDistance(mark: number | null, liquidation: number | null): number | null {
+  return mark !== null && mark > 0 && liquidation !== null && liquidation > 0
+    ? Math.abs(mark - liquidation) / mark
+    : null;
+}
+
 export class PositionBook {
   private readonly book = new Keyed<AccountPosition>((p) => p.contracts !== 0);
 
+  /** Stream changes received at `at`; a field the push lacks keeps its last known value (and age). */
   apply(positions: readonly AccountPosition[], at: number): boolean {
     let changed = false;
-    for (const p of positions) changed = this.book.event(positionKey(p), p, at) || changed;
+    for (const p of positions) {
+      const key = positionKey(p);
+      changed = this.book.event(key, this.merged(this.book.get(key), p, at), at) || changed;
+    }
     return changed;
   }
 
-  snapshot(positions: readonly AccountPosition[], requestedAt: number): void {
+  /** A REST read sent at `requestedAt` and answered at `at` (the mark prices' time). */
+  snapshot(positions: readonly AccountPosition[], requestedAt: number, at: number): void {
     this.book.snapshot(
-      positions.map((p) => [positionKey(p), p]),
+      positions.map((p) => [positionKey(p), { ...p, markPriceAt: p.markPrice === null ? null : at }]),
       requestedAt,
     );
+  }
+
+  private merged(known: AccountPosition | undefined, p: AccountPosition, at: number): AccountPosition {
+    if (p.markPrice !== null) return { ...p, markPriceAt: at };
+    if (!known) return p;
+    const next: AccountPosition = { ...p, markPriceAt: known.markPriceAt };
+    for (const field of KEPT_FIELDS) if (next[field] === null) Object.assign(next, { [field]: known[field] });
+    return { ...next, liquidationDistance: liquidationDistance(next.markPrice, next.liquidationPrice) };
   }
 
   positions(): AccountPosition[] {

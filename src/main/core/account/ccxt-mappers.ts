@@ -1,5 +1,12 @@
-import type { Balances, Order as CcxtOrder, Position as CcxtPosition, Trade as CcxtTrade } from 'ccxt';
+import type {
+  Balances,
+  FundingRate,
+  Order as CcxtOrder,
+  Position as CcxtPosition,
+  Trade as CcxtTrade,
+} from 'ccxt';
 import type { AccountOrder, AccountPosition } from '../../../shared/contract/methods/account';
+import { liquidationDistance } from './account-state';
 
 /** Pure mappers from ccxt's account shapes to ours: what a private stream or a REST read hands over. */
 
@@ -106,14 +113,25 @@ export function toPositions(p: CcxtPosition): AccountPosition[] {
     liquidationPrice: liquidation,
     leverage: num(p.leverage),
     marginMode: p.marginMode ?? null,
-    liquidationDistance:
-      mark !== null && mark > 0 && liquidation !== null && liquidation > 0
-        ? Math.abs(mark - liquidation) / mark
-        : null,
-    updatedAt: num(p.timestamp),
+    liquidationDistance: liquidationDistance(mark, liquidation),
+    // Bybit and BingX put the opening time in `timestamp` and the last change in lastUpdateTimestamp.
+    updatedAt: num(p.lastUpdateTimestamp) ?? num(p.timestamp),
+    markPriceAt: null,
+    funding: null,
   };
   if (side === null && contracts === 0) return [position, { ...position, side: 'short' }];
   return [position];
+}
+
+/** A funding rate as ccxt parses it, for the position of its market. */
+export type FundingRow = { symbol: string; rate: number; nextFundingTime: number | null };
+
+export function toFunding(f: FundingRate): FundingRow | null {
+  const rate = num(f?.fundingRate);
+  if (!f?.symbol || rate === null) return null;
+  // The next settlement: ccxt calls it fundingTimestamp on OKX (its fundingTime, the settlement of
+  // the current rate; nextFundingTime is the one after) and Bybit, nextFundingTimestamp on BingX.
+  return { symbol: f.symbol, rate, nextFundingTime: num(f.fundingTimestamp) ?? num(f.nextFundingTimestamp) };
 }
 
 export function num(v: unknown): number | null {

@@ -2,6 +2,7 @@ import type {
   AccountOrder,
   AccountPosition,
   AccountSnapshot,
+  PositionFunding,
 } from '../../../shared/contract/methods/account';
 import type { StreamInfo } from '../../../shared/domain/stream';
 import type { Clock } from '../base/clock';
@@ -24,6 +25,8 @@ export type AccountTiming = {
   recheckMs: number;
   /** between two price refreshes for the USDT values */
   pricesMs: number;
+  /** between two REST reads of the open positions (fresh mark prices) and their markets' funding */
+  derivativesMs: number;
 };
 
 // Binance's weights: account 20, all open orders 80, myTrades 20 per symbol, out of 6,000 a minute.
@@ -32,6 +35,9 @@ export const DEFAULT_TIMING: AccountTiming = {
   reconcileMs: 60_000,
   recheckMs: 5_000,
   pricesMs: 60_000,
+  // Two requests each time (positions, funding rates), far inside every limit: OKX allows 10
+  // positions reads per 2 s, Bybit 50 per second, BingX 5 per second.
+  derivativesMs: 10_000,
 };
 
 const DAY_MS = 86_400_000;
@@ -92,6 +98,10 @@ export class ExchangeAccount {
   private prices = new Map<string, number>();
   private pricesAt = 0;
   private pricing = false;
+  /** funding of the open positions' markets by symbol, as last read */
+  private funding = new Map<string, PositionFunding>();
+  private derivativesAt = 0;
+  private refreshingDerivatives = false;
   private syncing: Promise<void> | null = null;
   private needsSync = true;
   private connectionSeen = 0;
@@ -156,7 +166,7 @@ export class ExchangeAccount {
           return { positions: await client.fetchPositions(), snapshotAt: at };
         },
         onData: (u, now) => {
-          if (u.snapshotAt !== null) book.snapshot(u.positions, u.snapshotAt);
+          if (u.snapshotAt !== null) book.snapshot(u.positions, u.snapshotAt, now);
           else book.apply(u.positions, now);
           this.opts.onChange();
         },
@@ -207,6 +217,10 @@ export class ExchangeAccount {
       this.pricing = true;
       void this.refreshPrices(now).finally(() => (this.pricing = false));
     }
+    if (!this.refreshingDerivatives && this.derivativesDue(now)) {
+      this.refreshingDerivatives = true;
+      void this.refreshDerivatives(now).finally(() => (this.refreshingDerivatives = false));
+    }
   }
 
   snapshot(): AccountSnapshot {
@@ -222,7 +236,9 @@ export class ExchangeAccount {
       totalValueUsdt: v.totalValueUsdt,
       unvaluedAssets: v.unvaluedAssets,
       balancesAt: this.balances.updatedAt,
-      positions: this.positions?.positions() ?? null,
+      positions:
+        this.positions?.positions().map((p) => ({ ...p, funding: this.funding.get(p.symbol) ?? null })) ??
+        null,
       openOrders: this.orders.orders(),
       streams: this.streams.map((s) => s.status.identity.id),
       updatedAt: this.opts.clock.now(),
@@ -312,7 +328,7 @@ export class ExchangeAccount {
     for (const o of open) this.orderSymbols.add(o.symbol);
     this.orders.snapshot(open, startedAt);
     if (this.positions && client.capabilities.fetchPositions) {
-      this.positions.snapshot(await client.fetchPositions(), startedAt);
+      this.positions.snapshot(await client.fetchPositions(), startedAt, clock.now());
     }
     this.recordFills(await this.fetchFillsSinceSynced(), 'catch-up');
     this.opts.repo.advanceSync(this.id, startedAt - EVENT_SETTLE_MS);
@@ -462,6 +478,45 @@ export class ExchangeAccount {
       this.opts.onChange();
     } catch (err) {
       this.opts.log.debug('prices for the USDT values could not be read', { error: err });
+    }
+  }
+
+  /**
+   * Open positions are read again over REST every derivativesMs while the account is up: no exchange
+   * here pushes every mark price move on its private stream (BingX none at all, OKX on an interval),
+   * and a change made between ccxt's REST snapshot and its subscription (Bybit) is not pushed again.
+   */
+  private derivativesDue(now: number): boolean {
+    if (!this.positions || now - this.derivativesAt < this.opts.timing.derivativesMs) return false;
+    if (this.needsSync || this.syncing) return false;
+    const state = this.state();
+    return (state === 'live' || state === 'polling') && this.positions.positions().length > 0;
+  }
+
+  private async refreshDerivatives(now: number): Promise<void> {
+    const { client, clock } = this.opts;
+    this.derivativesAt = now;
+    const book = this.positions!;
+    try {
+      if (client.capabilities.fetchPositions) {
+        const requestedAt = clock.now();
+        const positions = await client.fetchPositions();
+        if (this.stopped) return;
+        book.snapshot(positions, requestedAt, clock.now());
+      }
+      const symbols = [...new Set(book.positions().map((p) => p.symbol))];
+      if (client.capabilities.fetchFundingRates && symbols.length > 0) {
+        const rates = await client.fetchFundingRates(symbols);
+        const at = clock.now();
+        this.funding = new Map(
+          rates.map((f) => [f.symbol, { rate: f.rate, nextFundingTime: f.nextFundingTime, at }]),
+        );
+      }
+      this.opts.onChange();
+    } catch (err) {
+      // Shown: the mark prices and funding carry their age, and a key problem is the account's.
+      this.noteProblem(err);
+      this.opts.log.warn('reading positions and funding failed', { error: err });
     }
   }
 

@@ -152,8 +152,12 @@ export class RuleEngine {
   }
 
   onCandles(u: CandleUpdate): void {
+    // Only series some rule reads have a state (rebuild creates them, warmed from the store): at
+    // 1,000 streams a 1,000-candle ring for every streamed series was 48 MB, and each one's first
+    // update read 1,000 stored candles, for series no rule looked at.
+    const s = this.series.get(seriesId(u.key));
+    if (!s) return;
     const first = u.closed[0]?.[0] ?? u.forming?.[0];
-    const s = this.seriesFor(u.key, first);
     // A series bound to a rule before the store held anything of it (a cluster node binds every
     // rule at start, then takes a stream over and copies its shared history in) warms up from the
     // store when its data begins, so a backfill knows where the data stopped.
@@ -322,7 +326,11 @@ export class RuleEngine {
       }
     }
     for (const k of this.states.keys()) if (!live.has(k)) this.states.delete(k);
-    for (const s of this.series.values()) s.retainSlots(used.get(s) ?? new Set());
+    for (const [id, s] of this.series) {
+      // a series no rule reads any more is dropped; a rule that reads it again warms it from the store
+      if (!ruleSeries.has(id)) this.series.delete(id);
+      else s.retainSlots(used.get(s) ?? new Set());
+    }
     this.bindings = next;
     this.ruleSeries = ruleSeries;
     this.refreshJoined();

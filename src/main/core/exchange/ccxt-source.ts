@@ -24,6 +24,7 @@ import {
 } from './market-source';
 import { RestGate } from './rest-gate';
 import { CandleSockets } from './candle-sockets';
+import { PendingSubscriptions } from './pending-subscriptions';
 import { dropSocket, SocketGenerations, wsClients } from './ws-sockets';
 
 /** ccxt's TICK_SIZE precision mode: `precision.price` is the price step itself, not a digit count. */
@@ -70,6 +71,8 @@ export class CcxtSource implements MarketSource {
   private readonly lastDataAt = new WeakMap<object, number>();
   /** candle streams spread over sockets within the exchange's streams-per-socket limit */
   private readonly candleSockets: CandleSockets | null;
+  /** subscriptions ccxt has not sent yet: their streams' stale clocks have not started */
+  private readonly pendingSubs: PendingSubscriptions;
 
   constructor(
     readonly id: string,
@@ -91,6 +94,8 @@ export class CcxtSource implements MarketSource {
       defaultPauseMs: this.quirks.rateLimitPauseMs,
       quirks: this.quirks,
     });
+    this.pendingSubs = new PendingSubscriptions(() => deps.clock.now());
+    this.pendingSubs.install(ex);
     this.guardThrottledSends();
     this.holdSendsInRetryAfterWindow();
     // ccxt prints some socket problems (a frame that is not JSON) with console.log. stdout carries
@@ -147,7 +152,9 @@ export class CcxtSource implements MarketSource {
     if (!this.subscribed(key)) await this.subscribeInBatch(symbol, timeframe);
     this.repairCandleCacheLookup(symbol);
     const returned = await this.watching(
-      this.onCandleSocket(key, () => this.ex.watchOHLCV(symbol, timeframe)),
+      this.onCandleSocket(key, () =>
+        this.pendingSubs.during([key], () => this.ex.watchOHLCV(symbol, timeframe)),
+      ),
     );
     // watchOHLCV hands back only what changed since the previous call, and under load one wake
     // covers several frames: read the cache itself, from the oldest candle we still care about.
@@ -173,13 +180,14 @@ export class CcxtSource implements MarketSource {
       const timer = setTimeout(() => {
         this.subscribeSent = null;
         this.inBatches(this.subscribeBatch.splice(0), (batch) => {
-          const sent = this.ex.watchOHLCVForSymbols(batch);
+          const keys = batch.map(([s, tf]) => `c|${s}|${tf}`);
+          const sent = this.pendingSubs.during(keys, () => this.ex.watchOHLCVForSymbols(batch));
           // Marked with the socket it went out on (ccxt has registered it by now): should that
           // socket be replaced before the streams saw data, the generation moves and they batch
           // again. Marked when queued instead, a first socket was never seen, its replacement
           // did not count, and every stream re-subscribed alone, paced at 5 a second.
           const generation = this.sockets.current(wsClients(this.ex));
-          for (const [s, tf] of batch) this.batchedAt.set(`c|${s}|${tf}`, generation);
+          for (const key of keys) this.batchedAt.set(key, generation);
           sent.catch((err: unknown) => {
             // The socket failed before the batch went out (on a loaded machine the first dial can
             // close before it opens): ccxt dropped its subscriptions, so the batch no longer counts.
@@ -221,6 +229,7 @@ export class CcxtSource implements MarketSource {
     const key = `c|${symbol}|${timeframe}`;
     this.streamClients.delete(key);
     this.batchedAt.delete(key);
+    this.pendingSubs.forget(key);
     if (this.ex.has['unWatchOHLCVForSymbols'] === true) this.unsubscribeInBatch(symbol, timeframe);
     else if (this.ex.has['unWatchOHLCV'] === true) {
       try {
@@ -289,12 +298,16 @@ export class CcxtSource implements MarketSource {
   }
 
   async watchTicker(symbol: string): Promise<TickerBatch> {
-    const t = await this.watching(this.ex.watchTicker(symbol, this.tickerParams()));
-    return { ticker: this.toTicker(symbol, t), connection: this.connectionOf(`t|${symbol}`, symbol) };
+    const key = `t|${symbol}`;
+    const t = await this.watching(
+      this.pendingSubs.during([key], () => this.ex.watchTicker(symbol, this.tickerParams())),
+    );
+    return { ticker: this.toTicker(symbol, t), connection: this.connectionOf(key, symbol) };
   }
 
   async unwatchTicker(symbol: string): Promise<void> {
     this.streamClients.delete(`t|${symbol}`);
+    this.pendingSubs.forget(`t|${symbol}`);
     if (this.ex.has['unWatchTicker'] === true) await this.ex.unWatchTicker(symbol, this.tickerParams());
   }
 
@@ -348,6 +361,10 @@ export class CcxtSource implements MarketSource {
     } catch (err) {
       throw quirkError(this.id, err);
     }
+  }
+
+  subscriptionWaitingSince(channel: 'candles' | 'ticker', symbol: string, timeframe?: string): number | null {
+    return this.pendingSubs.waitingSince(channel === 'candles' ? `c|${symbol}|${timeframe}` : `t|${symbol}`);
   }
 
   restWindowClear(): Promise<void> {
@@ -440,6 +457,7 @@ export class CcxtSource implements MarketSource {
         this.stampData(client as unknown as DecodedMessageHook);
         const send = client.send.bind(client);
         client.send = (message: unknown) => {
+          this.pendingSubs.sent(message);
           const sent = send(message);
           sent.catch(() => {});
           return sent;

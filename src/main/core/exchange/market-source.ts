@@ -59,6 +59,13 @@ export type MarketSource = {
   /** the last `limit` public trades, oldest first */
   fetchTrades(symbol: string, limit: number): Promise<Trade[]>;
 
+  /**
+   * Since when the subscription of a stream waits to be sent (the socket still connecting, the
+   * library's reconnect backoff, the socket's message pace); null when it went out or is unknown.
+   * The stream's stale clock starts only once it went out (pending-subscriptions.ts).
+   */
+  subscriptionWaitingSince?(channel: 'candles' | 'ticker', symbol: string, timeframe?: string): number | null;
+
   /** resolves once no Retry-After window is open (ccxt's own REST snapshots must wait for it too) */
   restWindowClear(): Promise<void>;
   /** ms left in the current Retry-After window, 0 when none */

@@ -174,6 +174,7 @@ export class CandleStream implements SeriesStream {
         unsubscribe: () =>
           transport === 'websocket' ? source.unwatchCandles(key.symbol, key.timeframe) : Promise.resolve(),
         quietCheck: (since) => this.quietCheck(since),
+        waitingSince: () => source.subscriptionWaitingSince?.('candles', key.symbol, key.timeframe) ?? null,
       },
       streamLoopDeps(deps),
     );

@@ -59,6 +59,10 @@ abstract class QuoteStream<T> {
         flowingState: () => (websocket ? 'live' : 'polling'),
         dropConnection: (reason) => source.reconnect(symbol, { keepLiveSockets: reason === 'stale' }),
         unsubscribe: () => (websocket ? this.unwatch() : Promise.resolve()),
+        waitingSince: () =>
+          websocket && kind === 'ticker'
+            ? (source.subscriptionWaitingSince?.('ticker', symbol) ?? null)
+            : null,
       },
       streamLoopDeps(deps),
     );

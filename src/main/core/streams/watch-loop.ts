@@ -32,6 +32,11 @@ export type LoopHooks<T> = {
    * applies (the exchange promises pushes while nothing trades: silence means dead).
    */
   quietCheck?(since: number): Promise<boolean> | null;
+  /**
+   * Since when the stream's subscription waits its turn to be sent (null: it went out, or the
+   * exchange cannot tell). Waiting is not silence: the stale clock starts once it went out.
+   */
+  waitingSince?(): number | null;
 };
 
 export type LoopDeps = {
@@ -43,6 +48,13 @@ export type LoopDeps = {
 };
 
 const INTERRUPTED = Symbol('interrupted');
+
+/**
+ * A subscription waiting its turn holds the stale clock at most this long: past ccxt's longest
+ * reconnect backoff (60 s) plus its connection timeout (10 s) and any socket's message pace, so a
+ * turn that never comes still ends in a stale reconnect (a stream never dies silently).
+ */
+export const TURN_WAIT_LIMIT_MS = 300_000;
 
 /**
  * One stream's loop: watch, handle, watch again, with nothing in between, so an update is handled
@@ -64,6 +76,8 @@ export class WatchLoop<T> {
   private checkingQuiet = false;
   /** when the exchange last confirmed the silence is a quiet market: the threshold runs from here */
   private quietConfirmedAt = 0;
+  /** the last check that found the subscription still waiting its turn: the threshold runs from here */
+  private waitedUntil = 0;
 
   constructor(
     readonly status: StreamStatus,
@@ -110,8 +124,13 @@ export class WatchLoop<T> {
   checkStale(now: number, timeoutMs: number): boolean {
     this.status.staleAfterMs = timeoutMs;
     if (!this.watching || this.stopped || this.checkingQuiet) return false;
+    const waiting = this.hooks.waitingSince?.() ?? null;
+    if (waiting !== null && now - waiting < TURN_WAIT_LIMIT_MS) {
+      this.waitedUntil = now;
+      return false;
+    }
     const lastMessage = this.status.lastMessageAt;
-    const last = Math.max(lastMessage ?? 0, this.attemptSince, this.quietConfirmedAt);
+    const last = Math.max(lastMessage ?? 0, this.attemptSince, this.quietConfirmedAt, this.waitedUntil);
     if (now - last <= timeoutMs) return false;
     // A subscription that never delivered anything is not a quiet market: nothing to compare with.
     const check = lastMessage === null ? null : (this.hooks.quietCheck?.(lastMessage) ?? null);
@@ -153,6 +172,9 @@ export class WatchLoop<T> {
       at: now,
     });
     this.status.set('stale');
+    this.deps.log.warn(
+      `${this.status.identity.id}: stale: no data for ${Math.round((now - last) / 1000)} s${why}; reconnecting`,
+    );
     this.forceReconnect('stale');
   }
 

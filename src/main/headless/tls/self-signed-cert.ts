@@ -11,7 +11,12 @@ export type SelfSignedCert = { certPem: string; keyPem: string };
 
 const VALID_YEARS = 10;
 
-export function createSelfSignedCert(commonName: string, now = new Date()): SelfSignedCert {
+/** `serial`: the serial number's unsigned big-endian bytes (random unless a test picks them) */
+export function createSelfSignedCert(
+  commonName: string,
+  now = new Date(),
+  serial: Buffer = randomBytes(16),
+): SelfSignedCert {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const ecdsaWithSha256 = seq(oid('1.2.840.10045.4.3.2'));
   const name = seq(set(seq(oid('2.5.4.3'), utf8(commonName))));
@@ -19,8 +24,6 @@ export function createSelfSignedCert(commonName: string, now = new Date()): Self
   notAfter.setUTCFullYear(notAfter.getUTCFullYear() + VALID_YEARS);
   // A day of slack before now: a client whose clock is a little behind still accepts it.
   const notBefore = new Date(now.getTime() - 86_400_000);
-  const serial = randomBytes(16);
-  serial[0]! &= 0x7f; // a positive INTEGER
   const tbs = seq(
     tagged(0xa0, integer(Buffer.from([2]))), // version 3
     integer(serial),
@@ -79,7 +82,15 @@ const octets = (content: Buffer) => tagged(0x04, content);
 const utf8 = (text: string) => tagged(0x0c, Buffer.from(text, 'utf8'));
 const bitString = (content: Buffer) => tagged(0x03, Buffer.concat([Buffer.from([0]), content]));
 
-function integer(bytes: Buffer): Buffer {
+/**
+ * A non-negative INTEGER from unsigned big-endian bytes, in DER's one allowed form (X.690 8.3.2): no
+ * leading zero byte, except one before a byte whose top bit would make it negative. A random serial
+ * that began with a zero byte was 1 certificate in 256 that OpenSSL refused ("illegal padding").
+ */
+function integer(unsigned: Buffer): Buffer {
+  let start = 0;
+  while (start < unsigned.length - 1 && unsigned[start] === 0) start++;
+  const bytes = unsigned.subarray(start);
   return tagged(0x02, bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
 }
 

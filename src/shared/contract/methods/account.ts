@@ -100,6 +100,17 @@ export const accountBalanceSchema = z.object({
 });
 export type AccountBalance = z.output<typeof accountBalanceSchema>;
 
+/** The funding of a perpetual's market as last read, with when it was read (its age on screen). */
+export const positionFundingSchema = z.object({
+  /** the rate of the current period: 0.0001 means longs pay shorts 0.01 % of the notional */
+  rate: z.number(),
+  /** when it is next settled (epoch ms); null when the exchange does not say */
+  nextFundingTime: z.number().nullable(),
+  /** when Candlewatch read it (epoch ms) */
+  at: z.number(),
+});
+export type PositionFunding = z.output<typeof positionFundingSchema>;
+
 export const accountPositionSchema = z.object({
   symbol: z.string(),
   side: z.enum(['long', 'short']),
@@ -115,7 +126,12 @@ export const accountPositionSchema = z.object({
   marginMode: z.string().nullable(),
   /** |mark − liquidation| / mark: 0.05 means the price is 5 % away from liquidation */
   liquidationDistance: z.number().nullable(),
+  /** the exchange's time of the position's last change, when it says */
   updatedAt: z.number().nullable(),
+  /** when Candlewatch received the mark price shown (epoch ms): its age on screen */
+  markPriceAt: z.number().nullable(),
+  /** funding of the position's market (perpetuals); null until read or where there is none */
+  funding: positionFundingSchema.nullable(),
 });
 export type AccountPosition = z.output<typeof accountPositionSchema>;
 

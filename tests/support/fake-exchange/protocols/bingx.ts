@@ -4,6 +4,8 @@ import { formatScaled } from '../decimal';
 import { closedCandles, listKlines, type Kline } from '../klines';
 import type { Connection } from '../socket-hub';
 import type { Listing } from '../venue';
+import { FakeDerivatives } from '../derivatives';
+import { bingxId, bingxPrivate } from './bingx-private';
 import { KlineFeed } from './kline-feed';
 import type { Protocol, ProtocolContext, ProtocolRequest, ProtocolRoute } from './protocol-server';
 
@@ -62,13 +64,14 @@ const PING_INTERVAL_MS = 5_000;
 
 type Market = 'spot' | 'swap';
 
-const bingxId = (listing: Listing): string => `${listing.spec.base}-${listing.spec.quote}`;
-
 export function bingxProtocol(context: ProtocolContext): Protocol {
   const { venue, hub, faults } = context;
   // Tickers ride along: the app watches one per watched symbol, and an error frame for it would
   // reject every pending watch on the socket (pro/bingx.js handleErrorMessage rejects the client).
   const feed = new KlineFeed(hub, context.updateIntervalMs, context.now);
+  // USDT-M perpetual sizes are in base units (ccxt: contractSize 1 for linear swaps).
+  const account = new FakeDerivatives(venue, context.now, () => 1, 'bingx', context.seed);
+  const accountSide = bingxPrivate(account, context.now);
   const sockets = new Map<number, { connection: Connection; market: Market }>();
   const byId = (id: string | undefined): Listing | undefined =>
     venue.listings.find((listing) => bingxId(listing) === id);
@@ -323,12 +326,22 @@ export function bingxProtocol(context: ProtocolContext): Protocol {
         }),
     ],
     ['GET /openApi/swap/v2/server/time', (request) => ok({ serverTime: request.now })],
+    ...accountSide.routes,
   ]);
 
-  return {
+  const protocol: Protocol = {
     id: 'bingx',
     routes,
-    socket(path) {
+    socket(path, query) {
+      if (path === '/swap-market' && query.has('listenKey')) {
+        // The user data stream: only account events go out on it (and the swap heartbeat).
+        if (!accountSide.knowsListenKey(query.get('listenKey'))) return undefined;
+        return (connection) => {
+          sockets.set(connection.id, { connection, market: 'swap' });
+          connection.ws.on('close', () => sockets.delete(connection.id));
+          accountSide.attach(connection, (c, message) => hub.sendData(c, gz(message)));
+        };
+      }
       const market: Market | undefined =
         path === '/market' ? 'spot' : path === '/swap-market' ? 'swap' : undefined;
       if (!market) return undefined;
@@ -377,11 +390,21 @@ export function bingxProtocol(context: ProtocolContext): Protocol {
     malformedFrame: () => Buffer.from('{"code":0,"dataType":"BTC-USDT@kline_1min","data":{'),
     truth: (listing, _symbol, timeframe, from, to, now) =>
       closedCandles(listing.series, timeframe, from, to, now),
+    derivatives: {
+      account,
+      ccxtSwapJsonConfig: (restUrl, wsBase) => ({
+        ...protocol.ccxtConfig(restUrl, wsBase),
+        options: { defaultType: 'swap' },
+      }),
+      positionSubscribers: () => accountSide.positionSubscribers(),
+    },
     close() {
       clearInterval(pinger);
       feed.close();
+      accountSide.close();
     },
   };
+  return protocol;
 }
 
 /**

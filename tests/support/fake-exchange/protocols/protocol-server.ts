@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Candle } from '../../../../src/shared/domain/market';
 import type { Now } from '../clock';
 import type { FakeVenue, FakeVenueOptions, VenueFaults } from '../fake-venue';
+import type { DerivativesSide, FakeDerivatives } from '../derivatives';
 import type { FaultPlan, RestFaultAnswer } from '../faults';
 import type { EmptyIntervals } from '../price-series';
 import type { RestLogEntry } from '../rest-handler';
@@ -14,6 +15,9 @@ export type ProtocolRequest = {
   method: string;
   path: string;
   query: Record<string, string>;
+  /** the query string exactly as sent, for signature checks */
+  rawQuery: string;
+  headers: IncomingMessage['headers'];
   body: string;
   now: number;
 };
@@ -31,6 +35,8 @@ export type ProtocolContext = {
   now: Now;
   /** where the server listens, filled in once it does (a handshake may hand out the socket url) */
   address: { rest: string; ws: string };
+  /** the fake's seed (FakeVenueOptions.seed), for what must be deterministic per run besides prices */
+  seed: number;
 };
 
 /** One exchange's protocol on top of the shared ground truth (tests/support/fake-exchange/venue.ts). */
@@ -49,7 +55,18 @@ export type Protocol = {
   malformedFrame(): string | Buffer;
   /** closed candles of a ccxt symbol as ccxt parses them from this protocol (units included), at `now` */
   truth(listing: Listing, symbol: string, timeframe: string, from: number, to: number, now: number): Candle[];
+  /** the derivatives account behind the private side, where the protocol models one (derivatives.ts) */
+  derivatives?: ProtocolDerivatives;
   close(): void;
+};
+
+/** A protocol's private derivatives side, as its fake offers it to a test. */
+export type ProtocolDerivatives = {
+  account: FakeDerivatives;
+  /** ccxtJsonConfig() for a derivatives account (swap markets by default) */
+  ccxtSwapJsonConfig(restUrl: string, wsBase: string): Record<string, unknown>;
+  /** open private sockets that receive position changes */
+  positionSubscribers(): number;
 };
 
 /**
@@ -72,6 +89,8 @@ export type ProtocolFake = FakeVenue & {
     restDelay(ms: number, count: number): void;
   };
   wsStats(): { connections: number; framesSent: number };
+  /** the private derivatives side, where the protocol models one */
+  derivatives?: DerivativesSide;
 };
 
 /** The ccxt symbol's ground-truth listing: a swap ("BTC/USDT:USDT") trades the spot series. */
@@ -94,6 +113,7 @@ export async function startProtocolFake(
     faults,
     now,
     address,
+    seed: opts.seed ?? 1,
     updateIntervalMs: parts.updateIntervalMs,
   });
   const server = await listenVenue(
@@ -132,6 +152,12 @@ export async function startProtocolFake(
       restDelay: (ms, count) => faults.queueDelay(ms, count),
     },
     restLog: () => copyRestLog(parts),
+    derivatives: protocol.derivatives && {
+      account: protocol.derivatives.account,
+      credentials: { ...protocol.derivatives.account.credentials },
+      ccxtSwapJsonConfig: () => protocol.derivatives!.ccxtSwapJsonConfig(restUrl, wsBase),
+      positionSubscribers: () => protocol.derivatives!.positionSubscribers(),
+    },
     wsStats: () => ({ connections: hub.all().length, framesSent: hub.framesSent }),
     close: () => server.close(),
   };
@@ -176,6 +202,9 @@ async function answerRest(
           method,
           path: url.pathname,
           query,
+          // From req.url: the WHATWG parser re-encodes some characters, and a signature covers the bytes sent.
+          rawQuery: (req.url ?? '').split('?').slice(1).join('?'),
+          headers: req.headers,
           body: Buffer.concat(chunks).toString('utf8'),
           now: now(),
         })

@@ -5,35 +5,39 @@ import { closedBars } from '../bars';
 import { copyRestLog, listenVenue, venueFaults, venueParts } from '../venue-server';
 import { OKX_RATE_LIMIT_BODY, okxDialect, okxRoutes } from './okx-rest';
 import { OKX_MALFORMED_FRAME, OkxStreams } from './okx-streams';
+import { FakeDerivatives, type DerivativesSide } from '../../derivatives';
+import { OKX_CONTRACT_VALUE } from './okx-market';
+import { OkxPrivateStreams, okxPrivateRoutes } from './okx-private';
 
 export { okxChecksum } from './okx-book';
 import { OKX_BARS } from './okx-market';
 
 export { OKX_BARS };
 
-export type FakeOkx = FakeVenue & {
-  /** http://127.0.0.1:PORT (ccxt's urls.api.rest) */
-  restUrl: string;
-  /** ws://127.0.0.1:PORT/ws/v5 (ccxt's urls.api.ws; it appends /public, /business, /private) */
-  wsUrl: string;
-  /** `okx bar` (e.g. '1D', '1Dutc') → closed candles as OKX serves that bar */
-  barTruth(
-    symbol: string,
-    bar: string,
-    fromOpenTime: number,
-    toOpenTime: number,
-  ): ReturnType<FakeVenue['truth']>;
-  wsStats(): { connections: number; subscriptions: string[]; framesSent: number };
-  /** after each candle frame went out, for latency benches (subscription-streams.ts) */
-  onCandleSent(listener: CandleSentListener): () => void;
-  /** an `{event: "error", code: "60018"}` frame to every socket, as OKX sends for a bad subscription */
-  sendErrorFrame(): void;
-  /**
-   * No trades on `symbol` for `ms`: OKX pushes candles and tickers only when they change, so its
-   * channels go silent while the socket and the other symbols on it carry on.
-   */
-  quiet(symbol: string, ms: number): void;
-};
+export type FakeOkx = FakeVenue &
+  DerivativesSide & {
+    /** http://127.0.0.1:PORT (ccxt's urls.api.rest) */
+    restUrl: string;
+    /** ws://127.0.0.1:PORT/ws/v5 (ccxt's urls.api.ws; it appends /public, /business, /private) */
+    wsUrl: string;
+    /** `okx bar` (e.g. '1D', '1Dutc') → closed candles as OKX serves that bar */
+    barTruth(
+      symbol: string,
+      bar: string,
+      fromOpenTime: number,
+      toOpenTime: number,
+    ): ReturnType<FakeVenue['truth']>;
+    wsStats(): { connections: number; subscriptions: string[]; framesSent: number };
+    /** after each candle frame went out, for latency benches (subscription-streams.ts) */
+    onCandleSent(listener: CandleSentListener): () => void;
+    /** an `{event: "error", code: "60018"}` frame to every socket, as OKX sends for a bad subscription */
+    sendErrorFrame(): void;
+    /**
+     * No trades on `symbol` for `ms`: OKX pushes candles and tickers only when they change, so its
+     * channels go silent while the socket and the other symbols on it carry on.
+     */
+    quiet(symbol: string, ms: number): void;
+  };
 
 /**
  * A fake OKX v5 (spot) on 127.0.0.1 for the real `ccxt.pro.okx` (4.5.84), sharing the Binance
@@ -48,15 +52,22 @@ export async function startFakeOkx(opts: FakeVenueOptions = {}): Promise<FakeOkx
   const parts = venueParts(opts, 'skipped', ['BTC/USDT', 'ETH/USDT', 'SOL/USDT']);
   const { symbols, venue, faults, hub, now } = parts;
   const streams = new OkxStreams(venue, hub, faults, now, parts.updateIntervalMs);
+  const account = new FakeDerivatives(venue, now, () => OKX_CONTRACT_VALUE, 'okx', opts.seed ?? 1);
+  const privateStreams = new OkxPrivateStreams(venue, account, hub, faults, now);
+  const routes = new Map([...okxRoutes(venue), ...okxPrivateRoutes(venue, account)]);
   // OKX's heartbeat is the text "ping"; protocol-level pings are not part of its API.
   const server = await listenVenue(
     parts,
-    createRestHandler(okxRoutes(venue), faults, parts.log, now, okxDialect),
+    createRestHandler(routes, faults, parts.log, now, okxDialect),
     (url) => {
-      const match = /^\/ws\/v5\/(public|business|private)$/.exec(url.pathname);
-      return match ? (ws) => streams.attach(ws, match[1] as 'public' | 'business' | 'private') : undefined;
+      if (url.pathname === '/ws/v5/private') return (ws) => privateStreams.attach(ws);
+      const match = /^\/ws\/v5\/(public|business)$/.exec(url.pathname);
+      return match ? (ws) => streams.attach(ws, match[1] as 'public' | 'business') : undefined;
     },
-    () => streams.close(),
+    () => {
+      streams.close();
+      privateStreams.close();
+    },
   );
   const { restUrl } = server;
   const wsUrl = `${server.wsBase}/ws/v5`;
@@ -84,7 +95,14 @@ export async function startFakeOkx(opts: FakeVenueOptions = {}): Promise<FakeOkx
     // UTC bars: what the app must store for every timeframe (invariant 8).
     truth: (symbol, timeframe, from, to) =>
       closedBars(listingOf(symbol).series, { timeframe, shiftMs: 0 }, from, to, now()),
+    ccxtSwapJsonConfig: () => ({
+      ...ccxtJsonConfig(),
+      options: { fetchMarkets: { types: ['spot', 'swap'] }, defaultType: 'swap' },
+    }),
     barTruth,
+    account,
+    credentials: { ...account.credentials },
+    positionSubscribers: () => privateStreams.positionSubscribers(),
     faults: venueFaults(parts, {
       malformedFrame: OKX_MALFORMED_FRAME,
       rateLimit: (count) =>

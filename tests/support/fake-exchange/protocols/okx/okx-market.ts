@@ -123,3 +123,43 @@ export function okxTicker(venue: Venue, listing: Listing, now: number): Record<s
     ts: String(now),
   };
 }
+
+/** Base units per contract of the fake's perpetuals ("Get instruments": ctVal, e.g. BTC-USDT-SWAP 0.01). */
+export const OKX_CONTRACT_VALUE = 0.01;
+export const okxSwapId = (listing: Listing): string => `${okxInstId(listing)}-SWAP`;
+
+export function bySwapId(venue: Venue, instId: string | undefined): Listing | undefined {
+  return venue.listings.find((l) => okxSwapId(l) === instId);
+}
+
+/** `public/instruments?instType=SWAP` entry of a pair's USDT-margined perpetual ("Get instruments"). */
+export function okxSwapInstrument(listing: Listing): Record<string, string> {
+  const { spec } = listing;
+  const id = okxInstId(listing);
+  return {
+    instType: 'SWAP',
+    instId: okxSwapId(listing),
+    uly: id,
+    instFamily: id,
+    baseCcy: '',
+    quoteCcy: '',
+    settleCcy: spec.quote,
+    ctVal: String(OKX_CONTRACT_VALUE),
+    ctMult: '1',
+    ctValCcy: spec.base,
+    ctType: 'linear',
+    lever: '100',
+    listTime: '1611916828000',
+    expTime: '',
+    lotSz: '1',
+    minSz: '1',
+    tickSz: (10 ** -spec.priceDecimals).toFixed(spec.priceDecimals),
+    maxLmtSz: '100000000',
+    maxMktSz: '12000',
+    state: 'live',
+    stk: '',
+    optType: '',
+    alias: '',
+    category: '1',
+  };
+}

@@ -2,7 +2,7 @@ import type { RestDialect } from '../../rest-handler';
 import type { RestAnswer, RestRequest, RestRoute } from '../../public-rest';
 import type { Venue } from '../../venue';
 import { barOpen, barPeriod, barsNewestFirst } from '../bars';
-import { OKX_BARS, byInstId, okxCandleRow, okxInstrument, okxTicker } from './okx-market';
+import { OKX_BARS, byInstId, okxCandleRow, okxInstrument, okxSwapInstrument, okxTicker } from './okx-market';
 
 /** An OKX error answer: HTTP status and the `{code, msg, data: []}` body ("Error Code" section). */
 export class OkxError extends Error {
@@ -81,7 +81,10 @@ export function okxRoutes(venue: Venue): Map<string, RestRoute> {
       (request) => {
         const type = request.query['instType'];
         if (!type) throw new OkxError(400, '50014', "Parameter instType can't be empty");
-        return ok(type === 'SPOT' ? venue.listings.map(okxInstrument) : []);
+        // Every listed pair also has its USDT-margined perpetual (BTC-USDT-SWAP), asked for by a
+        // client whose fetchMarkets types include swap (the derivatives account's).
+        if (type === 'SPOT') return ok(venue.listings.map(okxInstrument));
+        return ok(type === 'SWAP' ? venue.listings.map(okxSwapInstrument) : []);
       },
     ],
     ['GET /api/v5/market/candles', candles(venue, true)],

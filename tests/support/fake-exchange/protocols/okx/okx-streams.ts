@@ -14,7 +14,7 @@ type Sub =
   | { kind: 'tickers'; arg: Arg; listing: Listing }
   | { kind: 'books'; arg: Arg; listing: Listing; feed: OkxBookFeed };
 
-type Path = 'public' | 'business' | 'private';
+type Path = 'public' | 'business';
 type OkxConnection = SubscribedConnection<Sub> & { path: Path; connId: string };
 
 /** A truncated candle push: what a cut frame looks like to ccxt. */

@@ -1,0 +1,46 @@
+import type { AccountPosition, AccountSnapshot } from '../../shared/contract/methods/account';
+import { formatPercent, formatPrice } from '../format/numbers';
+import { ageText, freshness, type Freshness } from '../live/freshness';
+
+/**
+ * A mark price or funding rate older than this looks stale: the core reads them again every 10 s
+ * (exchange-account.ts derivativesMs), so this is three missed reads and some slack.
+ */
+export const DERIVATIVES_STALE_MS = 45_000;
+
+export type PositionView = {
+  mark: string;
+  /** how current the mark price is (invariant 10): its age, stale past DERIVATIVES_STALE_MS */
+  markFreshness: Freshness;
+  /** "+0.0100 %" (longs pay) or "-0.0050 %" (shorts pay); "—" until read */
+  fundingRate: string;
+  /** "in 3 h 12 min", "settling" once the time has passed, or null when unknown */
+  nextFunding: string | null;
+  fundingFreshness: Freshness | null;
+};
+
+/** What the account panel shows of a position's mark price and funding, with their ages. */
+export function positionView(
+  p: AccountPosition,
+  account: Pick<AccountSnapshot, 'state'>,
+  now: number,
+  coreOpen: boolean,
+): PositionView {
+  const age = (seenAt: number | null): Freshness =>
+    freshness({
+      states: [account.state],
+      seenAt: seenAt ?? undefined,
+      now,
+      staleAfterMs: DERIVATIVES_STALE_MS,
+      coreOpen,
+    });
+  const funding = p.funding;
+  const next = funding?.nextFundingTime ?? null;
+  return {
+    mark: formatPrice(p.markPrice, null),
+    markFreshness: age(p.markPriceAt),
+    fundingRate: funding ? formatPercent(funding.rate * 100, 4) : '—',
+    nextFunding: next === null ? null : next > now ? `in ${ageText(next - now)}` : 'settling',
+    fundingFreshness: funding ? age(funding.at) : null,
+  };
+}

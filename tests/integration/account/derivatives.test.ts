@@ -1,0 +1,168 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AccountPosition } from '../../../src/shared/contract/methods/account';
+import type { DerivativesCredentials, DerivativesSide } from '../../support/fake-exchange/derivatives';
+import type { FakeVenue } from '../../support/fake-exchange/fake-venue';
+import { bingxProtocol } from '../../support/fake-exchange/protocols/bingx';
+import { startFakeBybit } from '../../support/fake-exchange/protocols/bybit';
+import { startFakeOkx } from '../../support/fake-exchange/protocols/okx';
+import { startProtocolFake } from '../../support/fake-exchange/protocols/protocol-server';
+import { startCoreWith, until, type AccountCore } from './account-fixture';
+
+/**
+ * The derivatives side of an account (positions of USDT-margined perpetuals) through the whole core,
+ * the real ccxt signing against each fake exchange's private REST and WebSocket endpoints.
+ */
+
+type DerivativesFake = FakeVenue & DerivativesSide;
+
+type Case = {
+  name: string;
+  start(seed: number): Promise<DerivativesFake>;
+  /** the key fields the exchange's form asks for */
+  fields(c: DerivativesCredentials): Record<string, string>;
+  /** base units per contract of BTC/USDT:USDT */
+  contractSize: number;
+  /** what ccxt reads of an isolated position's margin mode (Bybit's unified account sets it per account, unparsed) */
+  marginMode: string | null;
+  /** the exchange pushes a mark price move on the private stream (elsewhere the app polls it) */
+  pushesMark: boolean;
+};
+
+const CASES: Case[] = [
+  {
+    name: 'OKX',
+    start: (seed) => startFakeOkx({ seed, symbols: ['BTC/USDT', 'ETH/USDT'] }),
+    fields: (c) => ({ apiKey: c.apiKey, secret: c.secret, password: c.password }),
+    contractSize: 0.01,
+    marginMode: 'isolated',
+    pushesMark: true,
+  },
+  {
+    name: 'Bybit',
+    start: (seed) => startFakeBybit({ seed, symbols: ['BTC/USDT', 'ETH/USDT'] }),
+    fields: (c) => ({ apiKey: c.apiKey, secret: c.secret }),
+    contractSize: 1,
+    marginMode: null,
+    pushesMark: false,
+  },
+  {
+    name: 'BingX',
+    start: async (seed) => {
+      const fake = await startProtocolFake(bingxProtocol, { seed, symbols: ['BTC/USDT', 'ETH/USDT'] });
+      return { ...fake, ...fake.derivatives! };
+    },
+    fields: (c) => ({ apiKey: c.apiKey, secret: c.secret }),
+    contractSize: 1,
+    marginMode: 'isolated',
+    pushesMark: false,
+  },
+];
+
+/** Mark prices and funding are read again this often (the app's default is 10 s). */
+const DERIVATIVES_MS = 300;
+
+let t: AccountCore<DerivativesFake> | undefined;
+
+afterEach(async () => {
+  // Read-only: nothing but reads (and a listen key where the exchange hands one out) was sent.
+  if (t)
+    expect(t.fake.restLog().filter((e) => e.method !== 'GET' && !/userDataStream/.test(e.path))).toEqual([]);
+  await t?.close();
+  t = undefined;
+});
+
+async function snapshot(c: AccountCore<DerivativesFake>) {
+  return (await c.call('account:snapshot', { exchange: c.fake.exchange })).accounts[0];
+}
+
+async function positions(c: AccountCore<DerivativesFake>): Promise<AccountPosition[]> {
+  return (await snapshot(c))?.positions ?? [];
+}
+
+describe.each(CASES)('$name derivatives account, real ccxt against the fake', (x) => {
+  it('shows positions with size, side, entry, mark, PnL and liquidation, and follows pushed changes', async () => {
+    const fake = await x.start(61);
+    t = await startCoreWith(fake, fake.ccxtSwapJsonConfig(), { derivativesMs: DERIVATIVES_MS });
+    const c = t;
+    fake.account.setMarkPrice('BTC/USDT', 64_000);
+    const opened = fake.account.openPosition({
+      symbol: 'BTC/USDT',
+      side: 'long',
+      contracts: 5,
+      entryPrice: 62_500,
+      leverage: 10,
+    });
+    await c.call('secrets:set', { exchange: fake.exchange, fields: x.fields(fake.credentials) });
+    await until(async () => (await snapshot(c))?.state === 'live', 'the account to be live');
+    await until(async () => (await positions(c)).length === 1, 'the open position');
+
+    const [shown] = await positions(c);
+    expect(shown).toMatchObject({
+      symbol: 'BTC/USDT:USDT',
+      side: 'long',
+      contracts: 5,
+      contractSize: x.contractSize,
+      entryPrice: 62_500,
+      markPrice: 64_000,
+      leverage: 10,
+      marginMode: x.marginMode,
+    });
+    expect(shown!.unrealizedPnl).toBeCloseTo(opened.unrealizedPnl, 6);
+    expect(shown!.liquidationPrice).toBeCloseTo(opened.liquidationPrice, 6);
+    expect(shown!.liquidationDistance).toBeCloseTo((64_000 - opened.liquidationPrice) / 64_000, 9);
+    expect(shown!.markPriceAt).toBeGreaterThan(0);
+
+    // The funding of the position's market, read over REST.
+    await until(async () => (await positions(c))[0]?.funding !== null, 'the funding rate');
+    const read = (await positions(c))[0]!.funding!;
+    expect(read.rate).toBe(0.0001);
+    // Settlements every 8 h: the one after the read (the fake answered a moment before it).
+    expect([read.at - 5_000, read.at].map((at) => fake.account.funding(at).nextFundingTime)).toContain(
+      read.nextFundingTime,
+    );
+    fake.account.setFundingRate(-0.0002);
+    await until(async () => (await positions(c))[0]?.funding?.rate === -0.0002, 'the new funding rate');
+
+    const streams = await c.call('streams:list', {});
+    expect(streams.find((s) => s.id === `${fake.exchange}|account|positions`)).toMatchObject({
+      transport: 'websocket',
+      state: 'live',
+    });
+
+    // The mark moves: pushed (OKX) or read over REST (Bybit, BingX), the app shows the new values.
+    // Changes pushed before the subscription would reach the app only over REST.
+    await until(() => fake.positionSubscribers() > 0, 'the subscription to positions');
+    const pushes = async () =>
+      (await c.call('streams:list', {})).find((s) => s.id === `${fake.exchange}|account|positions`)!.messages;
+    const pushedBefore = await pushes();
+    const changedAt = Date.now();
+    fake.account.setMarkPrice('BTC/USDT', 60_000);
+    if (x.pushesMark) await until(async () => (await pushes()) > pushedBefore, 'the pushed position');
+    await until(async () => (await positions(c))[0]?.markPrice === 60_000, 'the new mark price');
+    // Its age starts when it reached the app (the core's clock is this process's).
+    expect((await positions(c))[0]!.markPriceAt).toBeGreaterThanOrEqual(changedAt);
+    const moved = fake.account.view('BTC/USDT', 'long')!;
+    expect((await positions(c))[0]!.unrealizedPnl).toBeCloseTo(moved.unrealizedPnl, 6);
+
+    // A short opens, the long closes: both pushed (even where marks are not).
+    fake.account.openPosition({ symbol: 'ETH/USDT', side: 'short', contracts: 30, entryPrice: 3_000 });
+    fake.account.closePosition('BTC/USDT', 'long');
+    await until(
+      async () => (await positions(c)).map((p) => `${p.symbol} ${p.side}`).join() === 'ETH/USDT:USDT short',
+      'the short to replace the long',
+    );
+  });
+
+  it('says in plain words that the key is wrong', async () => {
+    const fake = await x.start(62);
+    t = await startCoreWith(fake, fake.ccxtSwapJsonConfig(), { derivativesMs: DERIVATIVES_MS });
+    const c = t;
+    const fields = x.fields(fake.credentials);
+    await c.call('secrets:set', { exchange: fake.exchange, fields: { ...fields, apiKey: 'f'.repeat(32) } });
+    await until(async () => (await snapshot(c))?.state === 'error', 'the account to fail');
+    const s = (await snapshot(c))!;
+    expect(s.problem).toBe('wrong-key');
+    expect(s.message).toMatch(new RegExp(`^${x.name} does not accept this API key`));
+    expect(s.message).not.toContain('f'.repeat(32));
+  });
+});
