@@ -45,6 +45,15 @@ async function dragLine(dy: number, drag: number, y?: number): Promise<number> {
   return start + drag;
 }
 
+/** Drags a new alert's line (see dragLine), then creates it at the message step without a message. */
+async function placeLine(dy: number, drag: number): Promise<number> {
+  const at = await dragLine(dy, drag);
+  const form = page.getByRole('form', { name: 'New price alert' });
+  await form.getByRole('button', { name: 'Create alert' }).click();
+  await form.waitFor({ state: 'detached' });
+  return at;
+}
+
 /** Presses A (which sets the price-alert mode, never toggles it) and waits for the chart to be armed. */
 async function armPriceAlert(): Promise<void> {
   await page.locator('body').press('a');
@@ -77,7 +86,7 @@ async function straddleThePrice(): Promise<void> {
     const before = await notice().innerText();
     await armPriceAlert();
     const px = 8 + 2 * extra;
-    await dragLine(sides.has('above') ? px : -px, 0);
+    await placeLine(sides.has('above') ? px : -px, 0);
     await expect.poll(() => notice().innerText()).not.toBe(before);
   }
 }
@@ -94,13 +103,13 @@ describe('price alerts drawn on the chart', () => {
     await page.getByRole('button', { name: 'Price alert' }).click();
     await page.getByText('Press on the chart at the alert price').waitFor();
     // (The side is decided against the price at release, which may have moved: either is fine.)
-    await dragLine(-8, 1);
+    await placeLine(-8, 1);
     await expect
       .poll(() => notice().innerText())
       .toMatch(/^Alert created: BTC\/USDT (above|below) [\d,]+\.\d\d$/);
     const first = await notice().innerText();
     await armPriceAlert();
-    await dragLine(8, -1);
+    await placeLine(8, -1);
     await expect.poll(() => notice().innerText()).not.toBe(first);
     expect(await notice().innerText()).toMatch(
       /^Alert created: BTC\/USDT (above|below) [\d,]+\.\d\d( \(\d\))?$/,
@@ -138,7 +147,7 @@ describe('price alerts drawn on the chart', () => {
 
   it('moves a rule by dragging its line', async () => {
     await armPriceAlert();
-    const at = await dragLine(-120, 0);
+    const at = await placeLine(-120, 0);
     await expect.poll(() => notice().innerText()).toMatch(/^Alert created: BTC\/USDT above [\d,]+\.\d\d$/);
     const name = (await notice().innerText()).replace('Alert created: ', '');
     const level = name.split(' ').pop()!;

@@ -1,12 +1,11 @@
 import type { ExchangeCapabilities } from '../../shared/domain/exchange';
-import { formatInteger, formatPercent, formatPrice } from '../format/numbers';
+import { formatPercent, formatPrice } from '../format/numbers';
 import { symbolKey } from '../state/market-store';
 import { useMarket, useUi } from '../state/StoresProvider';
 import type { Freshness } from '../live/freshness';
 import { FreshnessTag } from '../live/FreshnessTag';
-import type { ChartStatus, PriceScale } from './chart-controller';
+import type { PriceScale } from './chart-controller';
 import { IndicatorMenu } from './IndicatorMenu';
-import { olderHistoryWords } from './older-history-words';
 
 /** Every timeframe the chart offers, shortest first (rules accept the same ones). */
 export const CHART_TIMEFRAMES = ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '4h', '1d'] as const;
@@ -46,12 +45,10 @@ export function chartTimeframes(
 export function ChartToolbar({
   exchange,
   symbol,
-  status,
   freshness,
 }: {
   exchange: string;
   symbol: string;
-  status: ChartStatus;
   freshness: Freshness;
 }) {
   const key = symbolKey(exchange, symbol);
@@ -66,7 +63,6 @@ export function ChartToolbar({
   const scale = useUi((s) => s.priceScale);
   const setScale = useUi((s) => s.setPriceScale);
   const change = ticker?.changePercent24h ?? null;
-  const exchangeName = useMarket((s) => s.exchanges?.find((e) => e.id === exchange)?.name ?? exchange);
 
   return (
     <div className="chart-toolbar">
@@ -139,20 +135,6 @@ export function ChartToolbar({
       >
         New rule
       </button>
-      <span
-        className="chart-status muted"
-        role="status"
-        // Why no older candles can be fetched (a timeframe built from 1m), on hover.
-        title={status.kind === 'ready' && status.older.kind === 'end' ? status.older.message : undefined}
-      >
-        {status.kind === 'loading'
-          ? 'Loading candles…'
-          : status.kind === 'ready'
-            ? [`${formatInteger(status.bars)} candles`, olderHistoryWords(status.older, exchangeName)]
-                .filter(Boolean)
-                .join(' · ')
-            : ''}
-      </span>
     </div>
   );
 }

@@ -6,12 +6,18 @@ import { useApi } from '../transport/TransportProvider';
 import { ChartController, type ChartMarker, type ChartStatus } from './chart-controller';
 import type { RuleLine } from './price-line-drag';
 import { readChartColors } from './chart-colors';
+import { BacktestBanner } from './BacktestBanner';
+import { olderHistoryWords } from './older-history-words';
+import { ExchangeUnreachable } from './ExchangeUnreachable';
+import { unreachableError } from './unreachable';
 import { ChartToolbar } from './ChartToolbar';
 import { GapBanner } from './GapBanner';
 import { planIndicators } from './indicator-plan';
 import { createPriceAlert, movePriceAlert } from './price-alerts';
+import { PriceAlertForm } from './PriceAlertForm';
 import { useThemeVersion } from './use-theme-version';
 import { useFreshness } from '../live/use-freshness';
+import { formatInteger } from '../format/numbers';
 
 /** The chart of the selected symbol: toolbar, legend, the canvas, and what is drawn on it. */
 export function ChartView({ exchange, symbol }: { exchange: string; symbol: string }) {
@@ -33,11 +39,24 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
   const [status, setStatus] = useState<ChartStatus>({ kind: 'idle' });
   const [notice, setNotice] = useState<string>();
   const [atLatest, setAtLatest] = useState(true);
+  /** A price-alert line placed on the chart, waiting for its message step. */
+  const [placedOn, setPlacedOn] = useState<{ seriesId: string; level: number } | null>(null);
   const key: SeriesKey = useMemo(() => ({ exchange, symbol, timeframe }), [exchange, symbol, timeframe]);
   const id = seriesId(key);
   const only = useMemo(() => ({ seriesId: id }), [id]);
   const freshness = useFreshness(exchange, symbol, id, only);
+  const bars = status.kind === 'ready' ? status.bars : 0;
+  // The error object itself (kept by the stream between updates): a tick re-renders nothing here.
+  const unreachable = useMarket((s) => unreachableError(s.streams[id], bars));
   const exchangeName = useMarket((s) => s.exchanges?.find((e) => e.id === exchange)?.name ?? exchange);
+  const statusText =
+    status.kind === 'loading'
+      ? 'Loading candles…'
+      : status.kind === 'ready'
+        ? [`${formatInteger(status.bars)} candles`, olderHistoryWords(status.older, exchangeName)]
+            .filter(Boolean)
+            .join(' · ')
+        : '';
   useEffect(() => {
     const decimalsNow = () =>
       stores.market.getState().markets[symbolKey(exchange, symbol)]?.priceDecimals ?? null;
@@ -60,16 +79,9 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
         void movePriceAlert(api, view, level, lastClose(), decimalsNow(), taken).then(setNotice);
       },
       onDraftLinePlaced: (level) => {
-        stores.ui.getState().setPlacingPriceLine(false);
-        void createPriceAlert(api, {
-          exchange,
-          symbol,
-          timeframe: stores.ui.getState().timeframe,
-          level,
-          lastClose: lastClose(),
-          decimals: decimalsNow(),
-          taken: new Set(stores.rules.getState().rules.map((r) => r.rule.name)),
-        }).then(setNotice);
+        const ui = stores.ui.getState();
+        ui.setPlacingPriceLine(false);
+        setPlacedOn({ seriesId: seriesId({ exchange, symbol, timeframe: ui.timeframe }), level });
       },
     });
     controllerRef.current = controller;
@@ -119,8 +131,14 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
   useEffect(() => {
     const c = controllerRef.current;
     if (!c) return;
+    // Markers of a backtest on another timeframe mean other candles: they are not drawn here.
     const shown =
-      backtest && backtest.key.exchange === exchange && backtest.key.symbol === symbol ? backtest : null;
+      backtest &&
+      backtest.key.exchange === exchange &&
+      backtest.key.symbol === symbol &&
+      backtest.key.timeframe === timeframe
+        ? backtest
+        : null;
     c.setBacktestMarkers(
       shown
         ? shown.result.firings
@@ -128,7 +146,7 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
             .map((f) => ({ time: f.candleTime, kind: 'backtest' as const }))
         : [],
     );
-  }, [backtest, exchange, symbol, status.kind]);
+  }, [backtest, exchange, symbol, timeframe, status.kind]);
 
   const ruleLines: RuleLine[] = useMemo(
     () =>
@@ -148,7 +166,26 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
   );
   useEffect(() => controllerRef.current?.setRuleLines(ruleLines), [ruleLines, themeVersion]);
 
-  useEffect(() => controllerRef.current?.setPlacingDraft(placing), [placing, status.kind]);
+  // Placing another line, or another timeframe, hides a line still waiting for its message.
+  const placed = !placing && placedOn?.seriesId === id ? placedOn.level : null;
+  useEffect(
+    () => controllerRef.current?.setDraftLine(placing ? 'placing' : placed === null ? null : { placed }),
+    [placing, placed, status.kind],
+  );
+  const createPlaced = (message: string) => {
+    if (placed === null) return;
+    setPlacedOn(null);
+    void createPriceAlert(api, {
+      exchange,
+      symbol,
+      timeframe,
+      level: placed,
+      lastClose: Number(containerRef.current?.dataset.lastClose),
+      decimals,
+      taken: new Set(rules.map((r) => r.rule.name)),
+      message,
+    }).then(setNotice);
+  };
 
   useEffect(() => {
     if (focus && status.kind === 'ready') void controllerRef.current?.focus(focus.time);
@@ -164,14 +201,34 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
 
   return (
     <div className="chart-view" data-freshness={freshness.kind}>
-      <ChartToolbar exchange={exchange} symbol={symbol} status={status} freshness={freshness} />
+      <ChartToolbar exchange={exchange} symbol={symbol} freshness={freshness} />
       <div className="chart-stage">
         <div className="chart-legend" ref={legendRef} aria-live="off" />
+        <span
+          className="chart-status muted"
+          role="status"
+          // The whole line, or why no older candles can be fetched (a timeframe built from 1m), on hover.
+          title={status.kind === 'ready' && status.older.kind === 'end' ? status.older.message : statusText}
+        >
+          {statusText}
+        </span>
         <GapBanner key={id} series={key} />
+        <BacktestBanner series={key} />
         {placing ? (
           <p className="chart-hint" role="status">
-            Press on the chart at the alert price, drag to adjust, release to create the alert. Esc cancels.
+            Press on the chart at the alert price (the line follows the pointer), or move it with ↑ ↓ (Shift:
+            ×10) and press Enter. Esc cancels.
           </p>
+        ) : null}
+        {placed !== null ? (
+          <PriceAlertForm
+            symbol={symbol}
+            level={placed}
+            decimals={decimals}
+            timeframe={timeframe}
+            onCreate={createPlaced}
+            onCancel={() => setPlacedOn(null)}
+          />
         ) : null}
         {notice ? (
           <p className="chart-notice" role="status">
@@ -201,7 +258,8 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
             </button>
           </p>
         ) : null}
-        {status.kind === 'ready' && status.bars === 0 ? (
+        {unreachable ? <ExchangeUnreachable exchange={exchange} error={unreachable} /> : null}
+        {status.kind === 'ready' && status.bars === 0 && !unreachable ? (
           <p className="chart-hint" role="status">
             Waiting for the first candles of {symbol} {timeframe}…
           </p>

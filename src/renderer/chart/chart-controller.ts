@@ -201,6 +201,7 @@ export class ChartController {
       chart: this.chart,
       series: this.candles,
       round: (p) => this.roundPrice(p),
+      decimals: () => this.decimals,
       format: (p) => formatPrice(p, this.decimals),
       onRuleLineMoved: opts.onRuleLineMoved,
       onDraftPlaced: opts.onDraftLinePlaced,
@@ -365,10 +366,16 @@ export class ChartController {
     this.drag.setRuleLines(lines, this.colors);
   }
 
-  /** Placing a new price alert: a line at the last price that follows the pointer until released. */
-  setPlacingDraft(on: boolean): void {
+  /**
+   * The line of a new price alert: while it is being placed (`'placing'`), at the pointer's price
+   * (the last price until the pointer is over the chart); once placed, fixed at `placed` while its
+   * message is written.
+   */
+  setDraftLine(draft: 'placing' | { placed: number } | null): void {
+    if (draft === null) return this.drag.setDraft(null, this.colors);
+    if (draft !== 'placing') return this.drag.setDraft(draft.placed, this.colors, false);
     const last = this.buffer.last;
-    this.drag.setDraft(on && last ? last[4] : null, this.colors);
+    this.drag.setDraft(last ? last[4] : null, this.colors);
   }
 
   setColors(colors: ChartColors): void {
@@ -871,6 +878,9 @@ export class ChartController {
     const first = this.buffer.first?.[0];
     const last = this.buffer.last?.[0];
     const key = this.key;
+    // How many backtest markers are drawn, for the e2e tests (a stale set must not linger).
+    let backtests = 0;
+    this.opts.container.dataset.backtestMarkers = '0';
     if (first === undefined || last === undefined || !key) {
       this.markers.setMarkers([]);
       return;
@@ -880,6 +890,7 @@ export class ChartController {
     for (const m of [...this.alertMarkers, ...this.backtestMarkers]) {
       const t = alignTime(m.time, key.timeframe);
       if (!held.has(t)) continue;
+      if (m.kind === 'backtest') backtests++;
       out.push({
         time: toTime(t),
         position: m.kind === 'sell' ? 'aboveBar' : 'belowBar',
@@ -903,6 +914,7 @@ export class ChartController {
     }
     out.sort((a, b) => (a.time as number) - (b.time as number));
     this.markers.setMarkers(out);
+    this.opts.container.dataset.backtestMarkers = String(backtests);
   }
 
   private addVolumeSeries(pane: number): ISeriesApi<'Histogram'> {

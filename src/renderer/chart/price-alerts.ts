@@ -27,6 +27,8 @@ export async function createPriceAlert(
     lastClose: number;
     decimals: number | null;
     taken: ReadonlySet<string>;
+    /** the user's words for the alert; empty: the rule describes itself */
+    message: string;
   },
 ): Promise<string> {
   const direction = crossDirection(a.level, a.lastClose);
@@ -41,6 +43,7 @@ export async function createPriceAlert(
     evaluate: 'intrabar',
     trigger: 'once',
     signal: 'INFO',
+    message: a.message === '' ? null : a.message,
   };
   try {
     await api.call('rules:create', rule);

@@ -1,5 +1,7 @@
 import { LineStyle, type IChartApi, type IPriceLine, type ISeriesApi } from 'lightweight-charts';
+import { isTypingTarget } from '../keyboard/shortcuts';
 import type { ChartColors } from './chart-colors';
+import { draftKeyStep, stepPrice } from './draft-step';
 
 export type RuleLine = { ruleId: number; price: number; label: string; active: boolean };
 
@@ -8,6 +10,8 @@ type Options = {
   chart: IChartApi;
   series: ISeriesApi<'Candlestick'>;
   round(price: number): number;
+  /** the market's price decimals, for the smallest arrow-key step */
+  decimals(): number | null;
   format(price: number): string;
   onRuleLineMoved(ruleId: number, price: number): void;
   onDraftPlaced(price: number): void;
@@ -29,6 +33,10 @@ export class PriceLineDrag {
   private readonly held = new Map<number, Held>();
   private draft: IPriceLine | null = null;
   private draftPrice = 0;
+  /** The draft follows the pointer and the arrow keys until it is placed; then it stays put. */
+  private draftFollows = false;
+  /** Where the pointer last was over the price pane, if it is there now. */
+  private pointerAt: number | null = null;
   private dragging: Dragging | null = null;
   private lastPrice: number | null = null;
   private colors: ChartColors | null = null;
@@ -65,18 +73,26 @@ export class PriceLineDrag {
     }
   }
 
-  /** The draft line of a new price alert at `price`, or none. */
-  setDraft(price: number | null, colors: ChartColors): void {
+  /**
+   * The draft line of a new price alert at `price`, or none. While it `follows`, it sits at the
+   * pointer's price (from the start when the pointer is over the chart), arrow keys step it and
+   * Enter places it; once placed it stays where it was placed.
+   */
+  setDraft(price: number | null, colors: ChartColors, follows = true): void {
     this.colors = colors;
     if (price === null) {
       if (this.draft) this.o.series.removePriceLine(this.draft);
       this.draft = null;
+      this.draftFollows = false;
       if (this.dragging?.kind === 'draft') this.endDrag();
+      this.publishDraft();
       return;
     }
-    this.draftPrice = price;
-    if (this.draft) this.draft.applyOptions(this.draftOptions(price, colors));
-    else this.draft = this.o.series.createPriceLine(this.draftOptions(price, colors));
+    const starting = this.draft === null;
+    this.draftFollows = follows;
+    const atPointer = starting && follows && this.pointerAt !== null ? this.priceAt(this.pointerAt) : null;
+    if (!this.draft) this.draft = this.o.series.createPriceLine(this.draftOptions(price, colors));
+    this.moveDraft(atPointer ?? (starting || !follows ? price : this.draftPrice));
   }
 
   setLastPrice(price: number | null): void {
@@ -155,7 +171,7 @@ export class PriceLineDrag {
     if (e.button !== 0) return;
     const y = this.pointerY(e);
     if (y === null) return;
-    if (this.draft) {
+    if (this.draftFollows) {
       // Placing a new alert: the line jumps to the pointer and follows it.
       const price = this.priceAt(y);
       if (price === null) return;
@@ -173,9 +189,13 @@ export class PriceLineDrag {
   };
 
   private readonly onHover = (e: MouseEvent) => {
-    if (this.dragging) return;
     const y = this.pointerY(e);
-    const grab = y !== null && (this.draft !== null || this.ruleNear(y) !== undefined);
+    this.pointerAt = y;
+    if (this.dragging) return;
+    // The preview of a new alert sits at the price under the pointer, as the crosshair does.
+    const price = y !== null && this.draftFollows ? this.priceAt(y) : null;
+    if (price !== null) this.moveDraft(price);
+    const grab = y !== null && (this.draftFollows || this.ruleNear(y) !== undefined);
     this.o.container.style.cursor = grab ? 'ns-resize' : '';
   };
 
@@ -208,19 +228,56 @@ export class PriceLineDrag {
   };
 
   private readonly onKey = (e: KeyboardEvent) => {
-    if (e.key !== 'Escape' || !this.dragging) return;
-    // Esc while dragging puts a rule line back where its rule says.
-    const d = this.dragging;
-    this.endDrag();
-    if (d.kind === 'rule') {
-      const h = this.held.get(d.ruleId);
-      if (h && this.colors) h.line.applyOptions(this.ruleLineOptions(h.rule, this.colors));
+    if (e.key === 'Escape' && this.dragging) {
+      // Esc while dragging puts a rule line back where its rule says.
+      const d = this.dragging;
+      this.endDrag();
+      if (d.kind === 'rule') {
+        const h = this.held.get(d.ruleId);
+        if (h && this.colors) h.line.applyOptions(this.ruleLineOptions(h.rule, this.colors));
+      }
+      return;
     }
+    if (!this.draftFollows || this.dragging || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (isTypingTarget(e.target)) return;
+    // The keyboard path of a new alert: arrows step the line, Enter places it (Esc: use-shortcuts).
+    if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+      const steps = (e.key === 'ArrowUp' ? 1 : -1) * (e.shiftKey ? 10 : 1);
+      this.moveDraft(stepPrice(this.draftPrice, this.keyStep(), steps));
+    } else if (e.key === 'Enter') {
+      this.o.onDraftPlaced(this.draftPrice);
+    } else return;
+    e.preventDefault();
+    e.stopPropagation();
   };
+
+  /** One arrow-key step at the draft's height on the current scale (log scales vary with height). */
+  private keyStep(): number {
+    const y = this.o.series.priceToCoordinate(this.draftPrice);
+    const above = y === null ? null : this.o.series.coordinateToPrice(y - 1);
+    const perPixel = above === null ? NaN : above - this.draftPrice;
+    return draftKeyStep(perPixel, this.o.decimals());
+  }
+
+  /** Where the draft is, on the container's dataset: the e2e tests wait on it. */
+  private publishDraft(): void {
+    const d = this.o.container.dataset;
+    if (!this.draft) {
+      delete d.draftPrice;
+      delete d.draftY;
+      delete d.draftFollows;
+      return;
+    }
+    const y = this.o.series.priceToCoordinate(this.draftPrice);
+    d.draftPrice = String(this.draftPrice);
+    d.draftY = y === null ? '' : String(Math.round(y));
+    d.draftFollows = String(this.draftFollows);
+  }
 
   private moveDraft(price: number): void {
     this.draftPrice = price;
     if (this.draft && this.colors) this.draft.applyOptions(this.draftOptions(price, this.colors));
+    this.publishDraft();
   }
 
   private endDrag(): void {

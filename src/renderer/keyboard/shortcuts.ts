@@ -2,7 +2,7 @@
 export const SHORTCUTS: readonly { keys: string; action: string }[] = [
   { keys: 'Ctrl K or /', action: 'Search symbols and add one to the watchlist' },
   { keys: '1 … 6', action: 'Chart timeframe: 1m, 5m, 15m, 1h, 4h, 1d (1s, 3m, 30m in the toolbar)' },
-  { keys: 'A', action: 'Place a price alert line on the chart' },
+  { keys: 'A', action: 'Place a price alert line on the chart (↑ ↓ move it, Enter places it)' },
   { keys: 'N', action: 'New alert rule for the chart’s symbol' },
   { keys: 'Ctrl ,', action: 'Settings' },
   { keys: 'Alt 1 … 5', action: 'Bottom panel: Alerts, Order book, Streams, Rules, Account' },

@@ -1,8 +1,7 @@
-import { useState } from 'react';
 import { AppLogo } from '../app/AppLogo';
-import { useSettingsStore } from '../settings/SettingsProvider';
 import { useUi } from '../state/StoresProvider';
-import { starterSettings, type StarterChoice } from './onboarding';
+import type { StarterChoice } from './onboarding';
+import { useStarterChoice } from './use-starter-choice';
 
 const CHOICES: { id: StarterChoice; title: string; text: string }[] = [
   {
@@ -19,20 +18,8 @@ const CHOICES: { id: StarterChoice; title: string; text: string }[] = [
 
 /** Shown in the chart area on first run: one click gives a watchlist and live charts. */
 export function Onboarding() {
-  const settings = useSettingsStore();
-  const openChart = useUi((s) => s.openChart);
   const dismiss = useUi((s) => s.dismissOnboarding);
-  const [busy, setBusy] = useState<StarterChoice>();
-
-  const choose = async (choice: StarterChoice) => {
-    setBusy(choice);
-    const patch = starterSettings(choice);
-    await settings.update(patch);
-    setBusy(undefined);
-    const first = patch.watchlist[0];
-    if (first && settings.getState().error === undefined)
-      openChart({ exchange: first.exchange, symbol: first.symbol }, { timeframe: '1m' });
-  };
+  const { busy, choose } = useStarterChoice();
 
   return (
     <section className="centered-screen onboarding" aria-labelledby="onboarding-title">

@@ -30,3 +30,24 @@ export function starterSettings(choice: StarterChoice): SettingsPatch & { watchl
     watchlist: ['BTC/USDT', 'ETH/USDT', 'SOL/USDT', 'XRP/USDT'].map((s) => item('sim', s, ['1m'])),
   };
 }
+
+/**
+ * The settings are still exactly what a first-run choice wrote (its one exchange, its watchlist):
+ * replacing them with another choice, or going back to the choice, loses nothing the user made.
+ */
+export function starterChoiceOf(settings: Settings | undefined): StarterChoice | null {
+  if (!settings) return null;
+  for (const choice of ['binance', 'sim'] as const) {
+    const starter = starterSettings(choice);
+    const same =
+      JSON.stringify(Object.keys(settings.exchanges)) ===
+        JSON.stringify(Object.keys(starter.exchanges ?? {})) &&
+      JSON.stringify(settings.watchlist.map((w) => [w.exchange, w.symbol])) ===
+        JSON.stringify(starter.watchlist.map((w) => [w.exchange, w.symbol]));
+    if (same) return choice;
+  }
+  return null;
+}
+
+/** What going back to the first-run choice writes: nothing configured, nothing watched. */
+export const BACK_TO_START: SettingsPatch = { exchanges: {}, watchlist: [] };

@@ -12,7 +12,14 @@ import { InlineSelect, SelectField, type Choice } from '../ui/Select';
 import { TextField } from '../ui/TextField';
 import { BACKTEST_DAYS, describeBacktest, runBacktest } from './backtest';
 import { ConditionFields } from './ConditionFields';
-import { draftFromRule, newRuleDraft, validateDraft, type RuleDraft } from './rule-draft';
+import {
+  changedPaths,
+  conditionInput,
+  draftFromRule,
+  newRuleDraft,
+  validateDraft,
+  type RuleDraft,
+} from './rule-draft';
 
 const TIMEFRAMES = ['1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '1d', '1w'];
 const TRIGGERS: readonly Choice<Trigger>[] = [
@@ -33,7 +40,7 @@ export function RuleEditorDialog({ ruleId, preset }: { ruleId?: number; preset?:
   const existing = ruleId === undefined ? undefined : rules.find((r) => r.id === ruleId);
   const [draft, setDraft] = useState<RuleDraft>(() =>
     existing
-      ? draftFromRule(existing.rule)
+      ? { ...draftFromRule(existing.rule), ...preset }
       : newRuleDraft({ exchange: settings?.watchlist[0]?.exchange ?? 'sim', ...preset }),
   );
   const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
@@ -76,8 +83,9 @@ export function RuleEditorDialog({ ruleId, preset }: { ruleId?: number; preset?:
     touch(Object.keys(patch));
   };
   const onWhen = (when: RuleDraft['when']) => {
+    // Only what changed: a new condition type must not show its empty fields as errors yet.
+    touch(changedPaths(conditionInput(draft.when), conditionInput(when), 'when'));
     setDraft({ ...draft, when });
-    touch(['when']);
   };
 
   const save = async (e: FormEvent) => {
@@ -114,8 +122,13 @@ export function RuleEditorDialog({ ruleId, preset }: { ruleId?: number; preset?:
     const symbol = draft.target === 'symbol' ? draft.symbol.trim().toUpperCase() : result.firings[0]?.symbol;
     if (!symbol) return;
     const key = { exchange: draft.exchange, symbol, timeframe: draft.timeframe };
-    ui.getState().showBacktest({ key, ruleName: draft.name || 'unsaved rule', result });
-    ui.getState().openChart({ exchange: key.exchange, symbol }, { timeframe: key.timeframe });
+    // The editor steps aside rather than changing the chart behind itself; what was typed is kept
+    // with the markers, and the chart's banner brings it back.
+    const returnTo = { kind: 'rule' as const, ruleId, draft };
+    const s = ui.getState();
+    s.showBacktest({ key, ruleName: draft.name || 'unsaved rule', result, returnTo });
+    s.closeDialog();
+    s.openChart({ exchange: key.exchange, symbol }, { timeframe: key.timeframe });
   };
 
   const exchangeIds = [...new Set([...(exchanges ?? []).map((x) => x.id), draft.exchange])];
@@ -143,23 +156,30 @@ export function RuleEditorDialog({ ruleId, preset }: { ruleId?: number; preset?:
             <button type="button" className="button" onClick={() => void test()}>
               Backtest
             </button>
-            {backtest ? (
-              <span className="backtest-result" role="status">
-                {backtest.text}
-                {backtest.result && backtest.result.firings.length > 0 ? (
-                  <button type="button" className="link-button" onClick={() => showOnChart(backtest.result!)}>
-                    {' '}
-                    Show on chart
-                  </button>
-                ) : null}
-                {backtest.result?.notes.map((n) => (
-                  <span key={n} className="muted">
-                    {' '}
-                    ({n})
-                  </span>
-                ))}
-              </span>
-            ) : null}
+            <span className="backtest-result" role="status">
+              {backtest ? (
+                <>
+                  {backtest.text}
+                  {backtest.result && backtest.result.firings.length > 0 ? (
+                    <button
+                      type="button"
+                      className="link-button"
+                      onClick={() => showOnChart(backtest.result!)}
+                    >
+                      Show on chart
+                    </button>
+                  ) : null}
+                  {backtest.result?.notes.map((n) => (
+                    <span key={n} className="muted">
+                      {' '}
+                      ({n})
+                    </span>
+                  ))}
+                </>
+              ) : (
+                <span className="muted">How often it would have fired on the stored candles.</span>
+              )}
+            </span>
           </div>
           <span className="spacer" />
           <button type="button" className="button" onClick={close}>

@@ -1,5 +1,10 @@
 import type { z } from 'zod';
-import type { IndicatorKind, IndicatorRef, PriceSource } from '../../shared/domain/indicator';
+import {
+  indicatorRefSchema,
+  type IndicatorKind,
+  type IndicatorRef,
+  type PriceSource,
+} from '../../shared/domain/indicator';
 import {
   ruleSchema,
   type Condition,
@@ -307,7 +312,42 @@ export function validateDraft(d: RuleDraft): Validation {
   const input = ruleInput(d);
   const parsed = ruleSchema.safeParse(input);
   if (parsed.success) return { ok: true, rule: input as RuleInput, errors: new Map() };
-  return { ok: false, errors: issuesByPath(parsed.error.issues) };
+  const errors = issuesByPath(parsed.error.issues);
+  plainLineErrors(d.when, 'when', errors);
+  return { ok: false, errors };
+}
+
+/**
+ * The schema answers a bad "value or indicator" with the config file's words (`{ "indicator": … }`);
+ * the form knows which of the two the user chose, so it says what is wrong with that one instead.
+ */
+function plainLineErrors(c: ConditionDraft, path: string, errors: Map<string, string>): void {
+  if (c.type === 'all-of') {
+    c.parts.forEach((p, i) => plainLineErrors(p.when, `${path}.conditions.${i}.when`, errors));
+    return;
+  }
+  if (c.type !== 'indicator-threshold' && c.type !== 'indicator-cross') return;
+  const at = `${path}.${c.type === 'indicator-threshold' ? 'level' : 'other'}`;
+  if (!errors.get(at)?.includes('must be a number or an indicator')) return;
+  errors.delete(at);
+  if (c.levelKind === 'number') {
+    errors.set(at, c.level.trim() === '' ? 'enter a value' : 'the value must be a number');
+    return;
+  }
+  const ref = indicatorRefSchema.safeParse(indicatorInput(c.other));
+  if (!ref.success)
+    for (const [sub, message] of issuesByPath(ref.error.issues)) errors.set(`${at}.${sub}`, message);
+}
+
+/**
+ * The paths (`when.level`, `when.indicator.period`) whose value differs between two inputs: what
+ * an edit touched, so only those fields start showing their messages.
+ */
+export function changedPaths(before: unknown, after: unknown, path: string): string[] {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (!isObject(before) || !isObject(after)) return Object.is(before, after) ? [] : [path];
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...keys].flatMap((k) => changedPaths(before[k], after[k], `${path}.${k}`));
 }
 
 export function issuesByPath(issues: readonly z.core.$ZodIssue[]): Map<string, string> {

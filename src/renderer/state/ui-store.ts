@@ -30,6 +30,8 @@ export type BacktestMarkers = {
   key: SeriesKey;
   ruleName: string;
   result: BacktestResult;
+  /** the rule editor these markers were shown from, with what was typed in it, to go back to */
+  returnTo?: Dialog;
 };
 
 export type UiState = {

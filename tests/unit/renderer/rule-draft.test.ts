@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  changedPaths,
   conditionDraft,
+  conditionInput,
   copyName,
   draftFromRule,
   indicatorDraft,
@@ -34,6 +36,33 @@ describe('rule drafts', () => {
     expect(v.errors.get('name')).toBe('name is empty');
     expect(v.errors.get('when.indicator.period')).toBe('RSI period must be at least 2');
     expect(v.errors.get('when.level')).toBeDefined();
+  });
+
+  it('says what is wrong with the value the form asked for, not in the config file words', () => {
+    const threshold = conditionDraft('indicator-threshold');
+    const empty = validateDraft(newRuleDraft({ name: 'x', when: { ...threshold, level: '' } }));
+    expect(empty.errors.get('when.level')).toBe('enter a value');
+    const text = validateDraft(newRuleDraft({ name: 'x', when: { ...threshold, level: 'abc' } }));
+    expect(text.errors.get('when.level')).toBe('the value must be a number');
+    const cross = {
+      ...conditionDraft('indicator-cross'),
+      levelKind: 'indicator' as const,
+      other: { ...indicatorDraft('ema'), params: { period: '0' } },
+    };
+    const other = validateDraft(newRuleDraft({ name: 'x', when: cross }));
+    expect(other.errors.has('when.other')).toBe(false);
+    expect(other.errors.get('when.other.period')).toMatch(/period must be at least/);
+    for (const v of [empty, text, other]) expect([...v.errors.values()].join()).not.toContain('{');
+  });
+
+  it('touches only the fields an edit changed', () => {
+    const before = conditionInput(conditionDraft('price-cross'));
+    const after = conditionInput(conditionDraft('indicator-threshold'));
+    // A new condition type: its empty value box stays untouched until something is typed in it.
+    expect(changedPaths(before, after, 'when')).not.toContain('when.level');
+    expect(changedPaths(before, after, 'when')).toContain('when.type');
+    const typed = conditionInput({ ...conditionDraft('indicator-threshold'), level: '70' });
+    expect(changedPaths(after, typed, 'when')).toEqual(['when.level']);
   });
 
   it('keeps an empty box empty instead of reading it as 0', () => {

@@ -2,7 +2,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { createAlertsStore } from '../../../src/renderer/alerts/alerts-store';
 import type { SoundPlayer } from '../../../src/renderer/alerts/sound-player';
 import { FrameBatcher } from '../../../src/renderer/live/frame-batcher';
-import { needsOnboarding, starterSettings } from '../../../src/renderer/onboarding/onboarding';
+import {
+  BACK_TO_START,
+  needsOnboarding,
+  starterChoiceOf,
+  starterSettings,
+} from '../../../src/renderer/onboarding/onboarding';
 import { bookSeenKey, createMarketStore } from '../../../src/renderer/state/market-store';
 import { createUiStore } from '../../../src/renderer/state/ui-store';
 import type { Transport } from '../../../src/renderer/transport/transport';
@@ -256,5 +261,23 @@ describe('first run', () => {
       const patch = starterSettings(choice);
       expect(settingsPatchSchema.parse(patch).watchlist?.length).toBeGreaterThanOrEqual(3);
     }
+  });
+
+  it('knows settings that are still a first-run choice, and nothing the user changed', () => {
+    const binance = { ...defaultSettings(), ...settingsPatchSchema.parse(starterSettings('binance')) };
+    expect(starterChoiceOf(binance)).toBe('binance');
+    expect(
+      starterChoiceOf({ ...defaultSettings(), ...settingsPatchSchema.parse(starterSettings('sim')) }),
+    ).toBe('sim');
+    // One more symbol, or another exchange, is the user's own setup.
+    const more = {
+      ...binance,
+      watchlist: [...binance.watchlist, { ...binance.watchlist[0]!, symbol: 'DOGE/USDT' }],
+    };
+    expect(starterChoiceOf(more)).toBeNull();
+    const other = { ...binance, exchanges: { ...binance.exchanges, sim: binance.exchanges.binance! } };
+    expect(starterChoiceOf(other)).toBeNull();
+    // Going back to the choice offers it again.
+    expect(needsOnboarding({ ...binance, ...settingsPatchSchema.parse(BACK_TO_START) })).toBe(true);
   });
 });

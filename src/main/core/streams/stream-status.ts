@@ -85,10 +85,16 @@ export class StreamStatus {
     return this.quietFrom;
   }
 
+  /**
+   * A failure while already failing is news although the state stays (reconnecting → reconnecting):
+   * the UI shows the latest error and when it happened, e.g. a retry that failed again on the chart.
+   * A first failure is told with the state change that follows it.
+   */
   error(error: StreamError): void {
     this.lastErr = error;
     this.errorLog.push(error);
     if (this.errorLog.length > MAX_ERRORS) this.errorLog.shift();
+    if (this.current === 'reconnecting' || this.current === 'error') this.onChange(this.snapshot());
   }
 
   reconnected(): void {
