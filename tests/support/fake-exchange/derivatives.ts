@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { RestRequest } from './public-rest';
+import type { RestRequest, RestRoute } from './public-rest';
 import type { Now } from './clock';
 import type { Listing, Venue } from './venue';
 
@@ -215,3 +215,12 @@ export function requestHeader(request: Pick<RestRequest, 'headers'>, name: strin
 /** Compares a signature sent with the expected one in constant time. */
 export const sameSignature = (sent: string, expected: string): boolean =>
   sent.length === expected.length && timingSafeEqual(Buffer.from(sent), Buffer.from(expected));
+
+/** A route that answers only after `authenticate` (the exchange's own signature check) passed. */
+export const signedWith =
+  (authenticate: (request: RestRequest, account: FakeDerivatives) => void) =>
+  (account: FakeDerivatives, route: RestRoute): RestRoute =>
+  (request) => {
+    authenticate(request, account);
+    return route(request);
+  };

@@ -7,6 +7,7 @@ import {
   sameSignature,
   type FakeDerivatives,
   type FakePosition,
+  signedWith,
 } from '../../derivatives';
 import type { FaultPlan } from '../../faults';
 import type { RestAnswer, RestRequest, RestRoute } from '../../public-rest';
@@ -54,12 +55,7 @@ const envelope = (result: unknown, now: number): RestAnswer => ({
   body: { retCode: 0, retMsg: 'OK', result, retExtInfo: {}, time: now },
 });
 
-const signed =
-  (account: FakeDerivatives, route: RestRoute): RestRoute =>
-  (request) => {
-    authenticate(request, account);
-    return route(request);
-  };
+const signed = signedWith(authenticate);
 
 /** One entry of "Get Position Info" and of the `position` topic (one-way mode: positionIdx 0). */
 export function bybitPositionRow(venue: Venue, p: FakePosition): Record<string, unknown> {

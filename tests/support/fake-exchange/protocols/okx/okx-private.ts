@@ -7,6 +7,7 @@ import {
   sameSignature,
   type FakeDerivatives,
   type FakePosition,
+  signedWith,
 } from '../../derivatives';
 import type { RestAnswer, RestRequest, RestRoute } from '../../public-rest';
 import type { Connection, SocketHub } from '../../socket-hub';
@@ -52,12 +53,7 @@ function authenticate(request: RestRequest, account: FakeDerivatives): void {
 
 const ok = (data: unknown[]): RestAnswer => ({ status: 200, body: { code: '0', msg: '', data } });
 
-const signed =
-  (account: FakeDerivatives, route: RestRoute): RestRoute =>
-  (request) => {
-    authenticate(request, account);
-    return route(request);
-  };
+const signed = signedWith(authenticate);
 
 /** One row of "Get positions" / the `positions` channel, in net (one-way) mode: a short has pos < 0. */
 export function okxPositionRow(venue: Venue, p: FakePosition): Record<string, string> {
