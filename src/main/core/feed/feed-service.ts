@@ -529,7 +529,7 @@ export class FeedService {
   private noteHeldUp(onTime: boolean, heldUpMs: number): void {
     if (onTime === !this.heldUpSince) return;
     if (onTime) {
-      this.opts.log.info('the feed\'s ticks come on time again; stale checks resume');
+      this.opts.log.info("the feed's ticks come on time again; stale checks resume");
       this.heldUpSince = false;
     } else {
       this.opts.log.warn(
