@@ -396,6 +396,7 @@ export class ChartController {
     this.drag.recolor(colors);
     this.drawVolume();
     this.drawMarkers();
+    this.publishPanesSoon();
   }
 
   /** Shows the candle opening at `time` (an alert clicked in the history), loading older history first. */
@@ -751,8 +752,9 @@ export class ChartController {
 
   /**
    * Each pane as the chart shows it, read back from lightweight-charts, on the container's
-   * dataset: its scale's visible range, its reference lines and how many value labels its price
-   * axis carries. The e2e tests check fixed scales and labels that do not pile up with it.
+   * dataset: its scale's visible range, its reference lines, how many value labels its price
+   * axis carries and the colour each indicator line is drawn in. The e2e tests check fixed scales,
+   * labels that do not pile up and line colours with it.
    */
   private publishPanes(): void {
     const panes = this.chart.panes().map((pane, i) => {
@@ -765,6 +767,9 @@ export class ChartController {
         max: range ? Number(range.to.toFixed(2)) : null,
         guides: spec?.guides ?? [],
         labels,
+        lines: this.lineSeries
+          .filter((l) => l.spec.pane === i && l.spec.style !== 'histogram')
+          .map((l) => ({ label: l.spec.label, color: (l.series.options() as { color: string }).color })),
       };
     });
     this.opts.container.dataset.panes = JSON.stringify(panes);
