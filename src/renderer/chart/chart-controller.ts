@@ -33,6 +33,7 @@ import { formatPrice, formatVolume } from '../format/numbers';
 import { formatDateTime, formatTick } from '../format/time';
 import { CandleBuffer, type MissingRange } from './candle-buffer';
 import { lineColor, type ChartColors } from './chart-colors';
+import { OlderRetry } from './older-retry';
 import type { IndicatorPlan, LineSpec } from './indicator-plan';
 import { PriceLineDrag, type RuleLine } from './price-line-drag';
 
@@ -62,7 +63,9 @@ export type OlderHistory =
   | { kind: 'more' }
   | { kind: 'loading'; from: 'store' | 'exchange'; fetched: number }
   | { kind: 'end'; reason: 'exchange' | 'retention' | 'unavailable'; message?: string }
-  | { kind: 'failed'; message: string };
+  | { kind: 'failed'; message: string }
+  /** the exchange rate-limited scroll-back: it asks again by itself at `until` (epoch ms) */
+  | { kind: 'waiting'; until: number; message: string };
 
 export type ChartStatus =
   | { kind: 'idle' }
@@ -140,6 +143,8 @@ export class ChartController {
   private older: OlderHistory = { kind: 'more' };
   /** candles the exchange sent for scroll-back since the series opened */
   private fetchedOlder = 0;
+  /** scroll-back's retry after a rate limit, dropped when another series opens */
+  private readonly olderRetry = new OlderRetry(() => this.retryOlder());
   /** open time of the candle under the cursor; null while the cursor is off the chart */
   private hoverTime: number | null = null;
   private plan: IndicatorPlan = { refs: [], lines: [], panes: [], volumePane: 0 };
@@ -226,6 +231,7 @@ export class ChartController {
     this.win = { start: 0, end: 0 };
     this.storeExhausted = false;
     this.older = { kind: 'more' };
+    this.olderRetry.reset();
     this.fetchedOlder = 0;
     this.pending = null;
     this.columns = this.plan.refs.map(() => new Map());
@@ -440,6 +446,7 @@ export class ChartController {
   dispose(): void {
     this.disposed = true;
     this.generation++;
+    this.olderRetry.reset();
     this.unsubscribe();
     if (this.key) this.unfollow(this.key);
     this.drag.dispose();
@@ -577,9 +584,14 @@ export class ChartController {
     void this.loadOlder();
   }
 
-  /** Scroll-back after a failed request: the user asked to try again. */
+  /**
+   * Scroll-back again after a failed request (the user pressed Retry) or once a rate limit's wait
+   * is over; a Retry during the wait goes at once. Never while a request is on its way: one at a
+   * time per chart.
+   */
   retryOlder(): void {
-    if (this.older.kind !== 'failed') return;
+    if (this.older.kind !== 'failed' && this.older.kind !== 'waiting') return;
+    this.olderRetry.cancel();
     this.older = { kind: 'more' };
     void this.loadOlder();
   }
@@ -612,8 +624,18 @@ export class ChartController {
         if (generation !== this.generation) return;
         candles = fetched.candles;
         this.fetchedOlder += fetched.candles.length;
-        if (fetched.error) next = { kind: 'failed', message: fetched.error.message };
-        else if (fetched.end) next = { kind: 'end', reason: fetched.end };
+        const error = fetched.error;
+        if (error?.kind === 'rate-limited') {
+          next = {
+            kind: 'waiting',
+            until: this.olderRetry.schedule(error.retryInMs),
+            message: error.message,
+          };
+        } else {
+          this.olderRetry.succeeded();
+          if (error) next = { kind: 'failed', message: error.message };
+          else if (fetched.end) next = { kind: 'end', reason: fetched.end };
+        }
       }
       added = this.buffer.prepend(candles);
       if (added > 0) {
