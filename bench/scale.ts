@@ -24,7 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WebSocket } from 'ws';
 import { createWsClient } from '../src/shared/contract/ws-client';
-import { HEADLESS_V8_FLAGS } from '../src/main/headless/v8-flags';
+import { HEADLESS_ENV, HEADLESS_V8_FLAGS } from '../src/main/headless/v8-flags';
 import { startHeadless } from '../tests/e2e/support/headless-process';
 import { bundleChildren } from './support/bundle';
 import { symbolAt } from './support/engine-client';
@@ -37,7 +37,9 @@ const PUSH_INTERVAL_MS = 2_000;
 const MINUTE = 60_000;
 const CLOCK_TICKS_PER_SECOND = 100;
 
-type Usage = { cpuPercent: number; loopDelayP99Ms: number; rssMb: number };
+/** RSS, and its anonymous (heap, malloc) and file-backed (binaries, the database's mmap) parts */
+type Rss = { rssMb: number; rssAnonMb: number; rssFileMb: number };
+type Usage = { cpuPercent: number; loopDelayP99Ms: number } & Rss;
 type Measured = Usage & { liveAfterS: number; liveStreams: number };
 
 const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -57,9 +59,16 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
-function rssMb(pid: number): number {
+/**
+ * The app maps its database (mmap_size, store/database.ts): pages it reads count in RSS as
+ * file-backed memory the kernel may drop at will, unlike the heap. Both parts are shown so a
+ * difference from bare ccxt can be placed.
+ */
+function rss(pid: number): Rss {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]) / 1024);
+  const mb = (field: string) =>
+    Math.round(Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) / 1024);
+  return { rssMb: mb('VmRSS'), rssAnonMb: mb('RssAnon'), rssFileMb: mb('RssFile') };
 }
 
 /** Settles, then measures a window: CPU % of one core, RSS at its end, event-loop delay p99. */
@@ -90,7 +99,7 @@ async function measureWindow(
   return {
     cpuPercent: round((cpu / seconds) * 100, 1),
     loopDelayP99Ms: round(probe.p99Ms, 1),
-    rssMb: rssMb(pid),
+    ...rss(pid),
   };
 }
 
@@ -270,7 +279,9 @@ async function measureBare(
   const started = performance.now();
   const child = fork(join(outdir, 'scale-bare.mjs'), {
     execArgv: ['--import', opts.probeUrl, ...HEADLESS_V8_FLAGS],
+    // the floor runs with the app's own runtime tuning (the app re-executes itself with it)
     env: {
+      ...HEADLESS_ENV,
       ...process.env,
       LOOP_PROBE_FILE: probeFile,
       SCALE_BARE: JSON.stringify({ config: exchangeConfig, symbols, timeframes: TIMEFRAMES }),
@@ -340,6 +351,8 @@ export async function run(flags: Record<string, string> = {}) {
     'bare loop delay p99 (ms)': bare.loopDelayP99Ms,
     'app RSS (MB)': app.rssMb,
     'bare RSS (MB)': bare.rssMb,
+    'RSS anon / file (MB): app': `${app.rssAnonMb} / ${app.rssFileMb}`,
+    'RSS anon / file (MB): bare': `${bare.rssAnonMb} / ${bare.rssFileMb}`,
     'app RSS per 1,000 streams above bare (MB)': round(((app.rssMb - bare.rssMb) / streams) * 1000),
     'all live after (s): app / bare': `${app.liveAfterS} / ${bare.liveAfterS}`,
     'app streams live at the end': app.liveStreams,
