@@ -53,13 +53,54 @@ afterAll(async () => {
 });
 
 const older = () => chart(page).evaluate((el: HTMLElement) => el.dataset.older ?? '');
-const fetchingFromExchange = () =>
-  page.evaluate(
-    () =>
-      document.querySelector('[data-testid="older-banner"]')?.textContent?.startsWith('Loading older') ??
-      false,
-  );
 const statusText = () => page.locator('.chart-status').innerText();
+
+type Seen = {
+  older: string;
+  banner: string;
+  status: string;
+  /** where the banner is not whole on screen (outside the chart, the window, covered, clipped); [] when it is */
+  cut: string[];
+};
+
+/**
+ * Scroll-back's state, its banner and the status line, read in one go: a banner may change a
+ * moment later (a countdown over, an answer in), so what is checked is what was on screen together.
+ */
+const seen = (): Promise<Seen> =>
+  chart(page).evaluate((el: HTMLElement): Seen => {
+    const banner = document.querySelector<HTMLElement>('[data-testid="older-banner"]');
+    const cut: string[] = [];
+    if (banner) {
+      const b = banner.getBoundingClientRect();
+      const stage = banner.closest('.chart-stage')!.getBoundingClientRect();
+      if (b.left < stage.left || b.right > stage.right || b.top < stage.top || b.bottom > stage.bottom)
+        cut.push('outside the chart');
+      if (b.right > window.innerWidth || b.bottom > window.innerHeight) cut.push('outside the window');
+      if (banner.scrollWidth > banner.clientWidth + 1) cut.push('text clipped');
+      if (document.documentElement.scrollWidth > window.innerWidth) cut.push('page scrolls sideways');
+      // Near each corner the banner itself is on top, not something over it (8 px in from the
+      // side: past the rounded corner, which a pixel-snapped point at 2 px could miss).
+      for (const [x, y] of [
+        [b.left + 8, b.top + 3],
+        [b.right - 8, b.top + 3],
+        [b.left + 8, b.bottom - 3],
+        [b.right - 8, b.bottom - 3],
+      ] as const) {
+        const top = document.elementFromPoint(x, y);
+        if (!top || !banner.contains(top))
+          cut.push(
+            `covered at ${Math.round(x)},${Math.round(y)} by ${top?.outerHTML.slice(0, 80) ?? 'nothing'}`,
+          );
+      }
+    }
+    return {
+      older: el.dataset.older ?? '',
+      banner: banner?.innerText ?? '',
+      status: document.querySelector<HTMLElement>('.chart-status')?.innerText ?? '',
+      cut,
+    };
+  });
 
 /** Drags the candles to the right, into the past. */
 async function panBack(): Promise<void> {
@@ -71,11 +112,8 @@ async function panBack(): Promise<void> {
 }
 
 let sawProgress = false;
-/**
- * The banner and status line as they were when panUntil('waiting') saw the wait, read in the same
- * frame as the state: the countdown may be over by the time a later read comes.
- */
-let sawWaiting = { banner: '', status: '' };
+/** what was on screen when panUntil('waiting') saw the wait */
+let sawWaiting: Seen | undefined;
 
 /**
  * Pans back, one drag at a time, waiting out each load, until scroll-back is in `state`. The first
@@ -83,24 +121,22 @@ let sawWaiting = { banner: '', status: '' };
  */
 async function panUntil(state: 'waiting' | 'end'): Promise<void> {
   for (let i = 0; i < 40; i++) {
-    const seen = await chart(page).evaluate((el: HTMLElement) => ({
-      older: el.dataset.older ?? '',
-      banner: (document.querySelector('[data-testid="older-banner"]') as HTMLElement | null)?.innerText ?? '',
-      status: (document.querySelector('.chart-status') as HTMLElement | null)?.innerText ?? '',
-    }));
-    const now = seen.older;
-    if (now === 'waiting') sawWaiting = { banner: seen.banner, status: seen.status };
-    if (now === state) return;
-    if (now === 'loading') {
+    const now = await seen();
+    if (now.older === 'waiting') sawWaiting = now;
+    if (now.older === state) return;
+    if (now.older === 'loading') {
       // From the database first (quick), then from the exchange: the banner says so meanwhile.
+      let loading = now;
       await expect
-        .poll(async () => (await fetchingFromExchange()) || (await older()) !== 'loading')
+        .poll(async () => {
+          loading = await seen();
+          return loading.banner.startsWith('Loading older') || loading.older !== 'loading';
+        })
         .toBe(true);
-      if (!sawProgress && (await fetchingFromExchange())) {
-        expect(await page.getByTestId('older-banner').innerText()).toMatch(
-          /Loading older candles from Binance…/,
-        );
-        expect(await statusText()).toMatch(/loading older candles from Binance…/);
+      if (!sawProgress && loading.banner.startsWith('Loading older')) {
+        expect(loading.banner).toMatch(/^Loading older candles from Binance…$/);
+        expect(loading.status).toMatch(/loading older candles from Binance…/);
+        expect(loading.cut).toEqual([]);
         await page.mouse.move(1, 1);
         await page.screenshot({ path: `${SCREENSHOTS}/ui-scroll-back-loading.png` });
         sawProgress = true;
@@ -108,17 +144,23 @@ async function panUntil(state: 'waiting' | 'end'): Promise<void> {
       await expect.poll(older, { timeout: 30_000 }).not.toBe('loading');
       continue;
     }
-    expect(now).toBe('more');
+    expect(now.older).toBe('more');
     await panBack();
   }
   expect(await older()).toBe(state);
 }
 
+const klines = () => fake.restLog().filter((e) => e.path === '/api/v3/klines');
+
+/** the chart when it opened, and the open time of the exchange's first candle */
+let start: Awaited<ReturnType<typeof chartData>>;
+let listed: number;
+
 describe('endless scroll-back on the fake Binance', () => {
-  it('loads older candles from the exchange past the stored ones, with progress and retries after rate limits, to the start of its history', async () => {
+  it('loads older candles from the exchange past the stored ones, and waits out a rate limit by itself', async () => {
     await waitForChart(page, SERIES, 100);
-    const start = await chartData(page);
-    const listed = fake.truth('BTC/USDT', '1m', 0, start.firstTime)[0]![0];
+    start = await chartData(page);
+    listed = fake.truth('BTC/USDT', '1m', 0, start.firstTime)[0]![0];
     expect(listed).toBeLessThan(start.firstTime - 1_000 * 60_000);
 
     // Zoomed far out, one drag pans over hundreds of candles.
@@ -130,12 +172,12 @@ describe('endless scroll-back on the fake Binance', () => {
     // and asked again by itself once the exchange's Retry-After has passed.
     fake.faults.restStatus(429, 1, { retryAfterSec: 3 });
     await panUntil('waiting');
-    expect(sawWaiting.banner).toMatch(
+    expect(sawWaiting!.banner).toMatch(
       /^Binance is limiting requests; loading older candles again in [123] s\s*Retry$/,
     );
-    expect(sawWaiting.status).toMatch(/Binance is limiting requests/);
+    expect(sawWaiting!.status).toMatch(/Binance is limiting requests/);
+    expect(sawWaiting!.cut).toEqual([]);
     await expect.poll(older, { timeout: 30_000 }).not.toBe('waiting');
-    const klines = () => fake.restLog().filter((e) => e.path === '/api/v3/klines');
     const limited = klines().find((e) => e.status === 429)!;
     expect(limited).toBeDefined();
     // Nothing was sent inside the wait the exchange asked for; then the chart asked again.
@@ -143,20 +185,53 @@ describe('endless scroll-back on the fake Binance', () => {
     const after = klines().filter((e) => e.at > limited.at);
     expect(after[0]!.at - limited.at).toBeGreaterThanOrEqual(2_900);
     expect(after[0]!.status).toBe(200);
+    await expect.poll(older, { timeout: 30_000 }).not.toBe('loading');
+  });
 
+  // One scroll back per size, on the same page: the banners whole on screen, the older candles in.
+  it.each([
+    [1280, 720],
+    [1920, 1080],
+  ])('at %i×%i shows its banners whole and loads the older candles', async (width, height) => {
+    await page.setViewportSize({ width, height });
+    const before = (await chartData(page)).firstTime;
+    const limitedSoFar = klines().filter((e) => e.status === 429).length;
+    fake.faults.restStatus(429, 1, { retryAfterSec: 3 });
+    await panUntil('waiting');
+    expect(sawWaiting!.banner).toMatch(/^Binance is limiting requests; loading older candles again in/);
+    expect(sawWaiting!.cut).toEqual([]);
+    expect(klines().filter((e) => e.status === 429)).toHaveLength(limitedSoFar + 1);
+    // The answer to the retry takes 2 s: the progress banner is there to be checked.
+    fake.faults.restDelay(2_000, 1);
+    let loading: Seen | undefined;
+    await expect
+      .poll(async () => {
+        loading = await seen();
+        return loading.banner.startsWith('Loading older candles from Binance');
+      })
+      .toBe(true);
+    expect(loading!.cut).toEqual([]);
+    await page.mouse.move(1, 1);
+    await page.screenshot({ path: `${SCREENSHOTS}/ui-scroll-back-loading-${width}x${height}.png` });
+    await expect
+      .poll(async () => (await chartData(page)).firstTime, { timeout: 30_000 })
+      .toBeLessThan(before);
+    await expect.poll(older, { timeout: 30_000 }).toBe('more');
+  });
+
+  it('goes at once on Retry, and pans down to the start of the history', async () => {
+    await page.setViewportSize({ width: 1400, height: 900 });
     // A longer wait: Retry goes at once (the request then waits at the core's gate for the end of
     // the exchange's window, so it is never sent inside it). The klines answers after it take
     // 4 s, so the progress is there to be seen (and photographed).
     fake.faults.restStatus(429, 1, { retryAfterSec: 8 });
     await panUntil('waiting');
-    expect(sawWaiting.banner).toMatch(/loading older candles again in [5-8] s/);
+    expect(sawWaiting!.banner).toMatch(/loading older candles again in [5-8] s/);
     await page.mouse.move(1, 1);
     await page.screenshot({ path: `${SCREENSHOTS}/ui-scroll-back-rate-limited.png` });
     fake.faults.restDelay(4_000, 2);
-    const banner = page.getByTestId('older-banner');
-    await banner.getByRole('button', { name: 'Retry' }).click();
+    await page.getByTestId('older-banner').getByRole('button', { name: 'Retry' }).click();
     await expect.poll(older).toBe('loading');
-    await expect.poll(fetchingFromExchange).toBe(true);
     await panUntil('end');
     expect(sawProgress).toBe(true);
     await expect.poll(older, { timeout: 30_000 }).toBe('end');
