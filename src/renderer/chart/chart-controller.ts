@@ -59,6 +59,10 @@ export type ChartMarker = {
  * older ones, or none can be fetched (`message` says why); `failed`: a request failed, nothing is
  * lost, and a retry is offered.
  */
+/** A plan without its colours: what the series are built from. */
+const shapeOf = (plan: IndicatorPlan) =>
+  JSON.stringify({ ...plan, lines: plan.lines.map((l) => ({ ...l, color: 0 })) });
+
 export type OlderHistory =
   | { kind: 'more' }
   | { kind: 'loading'; from: 'store' | 'exchange'; fetched: number }
@@ -282,6 +286,18 @@ export class ChartController {
   setIndicators(plan: IndicatorPlan): void {
     const same = JSON.stringify(plan) === JSON.stringify(this.plan);
     if (same) return;
+    if (shapeOf(plan) === shapeOf(this.plan)) {
+      // Only colours changed: the lines are recoloured where they are, values and all, rather than
+      // rebuilt and fetched again (the legend showed "—" for a moment after each colour picked).
+      this.plan = plan;
+      this.lineSeries.forEach((l, i) => {
+        l.spec = plan.lines[i]!;
+        l.series.applyOptions({ color: lineColor(this.colors, l.spec.color) });
+      });
+      this.refreshLegend();
+      this.publishPanesSoon();
+      return;
+    }
     for (const l of this.lineSeries) this.chart.removeSeries(l.series);
     for (const g of this.guideLines) g.series.removePriceLine(g.line);
     this.chart.removeSeries(this.volume);
