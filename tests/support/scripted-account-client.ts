@@ -48,6 +48,7 @@ export class ScriptedAccountClient implements ReadOnlyAccountClient {
       watchPositions: false,
       fetchPositions: false,
       fetchFundingRates: false,
+      accountMarginMode: false,
       derivatives: false,
       clockSync: true,
       ...capabilities,
