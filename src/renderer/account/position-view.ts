@@ -7,6 +7,11 @@ import { ageText, freshness, type Freshness } from '../live/freshness';
  * (exchange-account.ts derivativesMs), so this is three missed reads and some slack.
  */
 export const DERIVATIVES_STALE_MS = 45_000;
+/**
+ * A funding rate pushed on OKX's `funding-rate` channel comes every 30–90 s (and REST reads it
+ * again once the push is two minutes late): older than this, it looks stale.
+ */
+export const FUNDING_STALE_MS = 150_000;
 
 export type PositionView = {
   mark: string;
@@ -26,21 +31,15 @@ export function positionView(
   now: number,
   coreOpen: boolean,
 ): PositionView {
-  const age = (seenAt: number | null): Freshness =>
-    freshness({
-      states: [account.state],
-      seenAt: seenAt ?? undefined,
-      now,
-      staleAfterMs: DERIVATIVES_STALE_MS,
-      coreOpen,
-    });
+  const age = (seenAt: number | null, staleAfterMs: number): Freshness =>
+    freshness({ states: [account.state], seenAt: seenAt ?? undefined, now, staleAfterMs, coreOpen });
   const funding = p.funding;
   const next = funding?.nextFundingTime ?? null;
   return {
     mark: formatPrice(p.markPrice, null),
-    markFreshness: age(p.markPriceAt),
+    markFreshness: age(p.markPriceAt, DERIVATIVES_STALE_MS),
     fundingRate: funding ? formatPercent(funding.rate * 100, 4) : '—',
     nextFunding: next === null ? null : next > now ? `in ${ageText(next - now)}` : 'settling',
-    fundingFreshness: funding ? age(funding.at) : null,
+    fundingFreshness: funding ? age(funding.at, FUNDING_STALE_MS) : null,
   };
 }

@@ -195,3 +195,34 @@ describe('Bybit unified account, real ccxt against the fake', () => {
     expect((await positions(c)).map((p) => p.marginMode)).toEqual(['cross', 'cross']);
   });
 });
+
+describe('OKX funding pushed on the public socket, real ccxt against the fake', () => {
+  it('shows a funding change as soon as OKX pushes it, without waiting for the REST read', async () => {
+    const fake = await startFakeOkx({ seed: 64, symbols: ['BTC/USDT', 'ETH/USDT'] });
+    // Positions and funding are read over REST once a minute here: what comes sooner was pushed.
+    t = await startCoreWith(fake, fake.ccxtSwapJsonConfig(), { derivativesMs: 60_000 });
+    const c = t;
+    const fundingReads = () =>
+      fake.restLog().filter((e) => e.path.startsWith('/api/v5/public/funding-rate')).length;
+    fake.account.openPosition({ symbol: 'BTC/USDT', side: 'long', contracts: 5, entryPrice: 62_500 });
+    await c.call('secrets:set', { exchange: fake.exchange, fields: { ...fake.credentials } });
+    // The first rate of a market is read over REST (the channel pushes only every 30–90 s).
+    await until(async () => (await positions(c))[0]?.funding?.rate === 0.0001, 'the first funding rate');
+    expect(fundingReads()).toBe(1);
+    await until(
+      () => fake.wsStats().subscriptions.includes('public:funding-rate:BTC-USDT-SWAP'),
+      'the subscription to the funding-rate channel',
+    );
+    const stream = (await c.call('streams:list', {})).find((s) => s.id === 'okx|account|funding');
+    expect(stream).toMatchObject({ kind: 'funding', transport: 'websocket', state: 'live' });
+
+    fake.account.setFundingRate(-0.0003);
+    const pushedAt = Date.now();
+    fake.pushFunding();
+    await until(async () => (await positions(c))[0]?.funding?.rate === -0.0003, 'the pushed funding rate');
+    const shown = (await positions(c))[0]!.funding!;
+    expect(shown.at).toBeGreaterThanOrEqual(pushedAt);
+    expect(shown.nextFundingTime).toBe(fake.account.funding(shown.at).nextFundingTime);
+    expect(fundingReads()).toBe(1);
+  });
+});

@@ -41,6 +41,8 @@ export type PrivateCapabilities = {
   fetchPositions: boolean;
   /** current funding rates of perpetual markets can be read (over REST) */
   fetchFundingRates: boolean;
+  /** the exchange pushes funding rates on its public socket (OKX's `funding-rate` channel) */
+  watchFundingRates: boolean;
   /** the margin mode is the account's and is read on its own with the positions (Bybit) */
   accountMarginMode: boolean;
   /** the configured market type has positions (swap, future …): spot accounts have none */
@@ -72,6 +74,8 @@ export type ReadOnlyAccountClient = {
   fetchPositions(): Promise<AccountPosition[]>;
   /** current funding rates of the given perpetual markets (those the exchange answers for) */
   fetchFundingRates(symbols: readonly string[]): Promise<FundingRow[]>;
+  /** the next funding rates pushed for any of the given perpetual markets */
+  watchFundingRates(symbols: readonly string[]): Promise<FundingRow[]>;
   /** last prices of the given symbols (those that exist) */
   fetchPrices(symbols: readonly string[]): Promise<Map<string, number>>;
   /** assets whose balance changed, with complete values (free, used and total), zero included */
@@ -166,6 +170,7 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
       watchPositions: derivatives && has['watchPositions'] === true,
       fetchPositions: derivatives && has['fetchPositions'] === true,
       fetchFundingRates: derivatives && has['fetchFundingRates'] === true,
+      watchFundingRates: derivatives && has['watchFundingRates'] === true,
       accountMarginMode:
         derivatives && quirksOf(opts.id).marginModePerAccount === true && has['fetchMarginMode'] === true,
       derivatives,
@@ -250,6 +255,13 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
       const row = toFunding(f);
       return row && known.includes(row.symbol) ? [row] : [];
     });
+  }
+
+  async watchFundingRates(symbols: readonly string[]): Promise<FundingRow[]> {
+    const known = symbols.filter((s) => this.hasMarket(s));
+    // ccxt resolves with the rate of the one market that was pushed (its newUpdates mode).
+    const rates = await this.call(() => this.ex.watchFundingRates([...known]));
+    return Object.values(rates).flatMap((f) => toFunding(f) ?? []);
   }
 
   async fetchPrices(symbols: readonly string[]): Promise<Map<string, number>> {

@@ -34,6 +34,7 @@ export const READ_CALLS: readonly string[] = [
   'watchOrders',
   'watchMyTrades',
   'watchPositions',
+  'watchFundingRates',
   'authenticate',
   'sapiGetAccountApiRestrictions',
 ];
