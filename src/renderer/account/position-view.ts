@@ -1,4 +1,4 @@
-import type { AccountPosition, AccountSnapshot } from '../../shared/contract/methods/account';
+import type { AccountPosition, AccountSnapshot, MarginMode } from '../../shared/contract/methods/account';
 import { formatPercent, formatPrice } from '../format/numbers';
 import { ageText, freshness, type Freshness } from '../live/freshness';
 
@@ -13,7 +13,20 @@ export const DERIVATIVES_STALE_MS = 45_000;
  */
 export const FUNDING_STALE_MS = 150_000;
 
+/** A position's margin mode in words; where the exchange does not say, that is what it shows. */
+const MARGIN_WORDS: Record<MarginMode, string> = {
+  isolated: 'isolated',
+  cross: 'cross',
+  portfolio: 'portfolio',
+};
+
 export type PositionView = {
+  /** "isolated", "cross", "portfolio" or "not given" */
+  margin: string;
+  /** the liquidation price, "—" where there is none (a cross position far from it) */
+  liquidation: string;
+  /** "6.3 % away", or null without a liquidation price */
+  liquidationAway: string | null;
   mark: string;
   /** how current the mark price is (invariant 10): its age, stale past DERIVATIVES_STALE_MS */
   markFreshness: Freshness;
@@ -36,6 +49,12 @@ export function positionView(
   const funding = p.funding;
   const next = funding?.nextFundingTime ?? null;
   return {
+    margin: p.marginMode === null ? 'not given' : MARGIN_WORDS[p.marginMode],
+    liquidation: formatPrice(p.liquidationPrice, null),
+    liquidationAway:
+      p.liquidationDistance === null
+        ? null
+        : `${formatPercent(p.liquidationDistance * 100, 1).replace('+', '')} away`,
     mark: formatPrice(p.markPrice, null),
     markFreshness: age(p.markPriceAt, DERIVATIVES_STALE_MS),
     fundingRate: funding ? formatPercent(funding.rate * 100, 4) : '—',

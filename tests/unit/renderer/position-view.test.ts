@@ -37,6 +37,17 @@ describe('a position in the account panel', () => {
     expect(v.fundingFreshness).toMatchObject({ kind: 'live', ageMs: 2_000 });
   });
 
+  it('says the margin mode and how far the liquidation price is, in words', () => {
+    const v = positionView(position(), { state: 'live' }, now, true);
+    expect([v.margin, v.liquidation, v.liquidationAway]).toEqual(['isolated', '56,562.50', '11.6 % away']);
+    expect(positionView(position({ marginMode: 'portfolio' }), { state: 'live' }, now, true).margin).toBe(
+      'portfolio',
+    );
+    const unsaid = position({ marginMode: null, liquidationPrice: null, liquidationDistance: null });
+    const u = positionView(unsaid, { state: 'live' }, now, true);
+    expect([u.margin, u.liquidation, u.liquidationAway]).toEqual(['not given', '—', null]);
+  });
+
   it('signs a rate that shorts pay, and says a settlement time that passed is settling', () => {
     const v = positionView(
       position({ funding: { rate: -0.00005, nextFundingTime: now - 1_000, at: now } }),
