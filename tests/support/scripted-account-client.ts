@@ -11,7 +11,7 @@ import type {
   TradeRow,
 } from '../../src/main/core/account/account-client';
 
-type Watch = 'balance' | 'orders' | 'fills' | 'positions';
+type Watch = 'balance' | 'orders' | 'fills' | 'positions' | 'funding';
 type Pending = { resolve(value: unknown): void; reject(err: unknown): void };
 
 /**
@@ -48,6 +48,8 @@ export class ScriptedAccountClient implements ReadOnlyAccountClient {
       watchPositions: false,
       fetchPositions: false,
       fetchFundingRates: false,
+      accountMarginMode: false,
+      watchFundingRates: false,
       derivatives: false,
       clockSync: true,
       ...capabilities,
@@ -100,6 +102,12 @@ export class ScriptedAccountClient implements ReadOnlyAccountClient {
   watchOrders = () => this.watch<AccountOrder[]>('orders');
   watchMyTrades = () => this.watch<TradeRow[]>('fills');
   watchPositions = () => this.watch<AccountPosition[]>('positions');
+  /** the symbols of each funding watch, in order */
+  readonly fundingWatches: string[][] = [];
+  watchFundingRates = (symbols: readonly string[]) => {
+    this.fundingWatches.push([...symbols]);
+    return this.watch<FundingRow[]>('funding');
+  };
   connection = () => this.connectionId;
   dropConnection = () => {
     this.drops++;

@@ -68,7 +68,11 @@ export function createPageHandler(opts: PageHandlerOptions) {
       return sendText(
         res,
         401,
-        'Candlewatch needs its access token: open the full URL that `npm run serve` printed.',
+        presented === null
+          ? 'Candlewatch needs its access token: open the full URL that `npm run serve` printed.'
+          : // A pairing token typed wrong, or one revoked: said as such, and nothing was opened.
+            'This access token is not valid on this server: it is mistyped, or its pairing was revoked. ' +
+              'Open the full URL that `npm run serve` printed, or the token `npm run serve -- --pair NAME` printed for this client.',
       );
     }
 

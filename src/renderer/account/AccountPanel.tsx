@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { AccountPosition, AccountSnapshot } from '../../shared/contract/methods/account';
-import { formatAmount, formatPercent, formatPrice } from '../format/numbers';
+import { formatAmount, formatPrice } from '../format/numbers';
 import { formatShortDateTime } from '../format/time';
 import { ageText, type Freshness } from '../live/freshness';
 import { useNow } from '../live/use-now';
@@ -23,7 +23,8 @@ const POSITION_COLUMNS: readonly Column[] = [
   { label: 'Entry', numeric: true },
   { label: 'Mark', numeric: true },
   { label: 'PnL', numeric: true },
-  { label: 'To liquidation', numeric: true },
+  { label: 'Liquidation', numeric: true },
+  { label: 'Margin' },
   { label: 'Funding', numeric: true },
 ];
 const ORDER_COLUMNS: readonly Column[] = [
@@ -167,24 +168,31 @@ function PositionRow({ position: p, account }: { position: AccountPosition; acco
   const coreOpen = useCoreLink() !== 'lost';
   const view = positionView(p, account, now, coreOpen);
   return (
-    <tr>
+    <tr data-testid="position-row" data-position={`${p.symbol} ${p.side}`}>
       <th scope="row">
         {p.symbol} <span className={p.side === 'long' ? 'up' : 'down'}>{p.side}</span>
         {p.leverage ? <span className="muted"> {p.leverage}×</span> : null}
       </th>
-      <td className="num">{formatAmount(p.contracts)}</td>
-      <td className="num">{formatPrice(p.entryPrice, null)}</td>
+      <td className="num" data-testid="position-size">
+        {formatAmount(p.contracts)}
+      </td>
+      <td className="num" data-testid="position-entry">
+        {formatPrice(p.entryPrice, null)}
+      </td>
       <td className="num" data-testid="position-mark">
         {view.mark} <Age freshness={view.markFreshness} />
       </td>
-      <td className={`num ${p.unrealizedPnl === null ? '' : p.unrealizedPnl >= 0 ? 'up' : 'down'}`}>
+      <td
+        className={`num ${p.unrealizedPnl === null ? '' : p.unrealizedPnl >= 0 ? 'up' : 'down'}`}
+        data-testid="position-pnl"
+      >
         {formatPrice(p.unrealizedPnl, 2)}
       </td>
-      <td className="num">
-        {p.liquidationDistance === null
-          ? '—'
-          : formatPercent(p.liquidationDistance * 100, 1).replace('+', '')}
+      <td className="num" data-testid="position-liquidation">
+        {view.liquidation}
+        {view.liquidationAway ? <span className="muted"> {view.liquidationAway}</span> : null}
       </td>
+      <td data-testid="position-margin">{view.margin}</td>
       <td className="num" data-testid="position-funding">
         {view.fundingRate}
         {view.nextFunding ? <span className="muted"> {view.nextFunding}</span> : null}{' '}

@@ -1,4 +1,4 @@
-import type { AccountPosition, AccountSnapshot } from '../../shared/contract/methods/account';
+import type { AccountPosition, AccountSnapshot, MarginMode } from '../../shared/contract/methods/account';
 import { formatPercent, formatPrice } from '../format/numbers';
 import { ageText, freshness, type Freshness } from '../live/freshness';
 
@@ -7,8 +7,26 @@ import { ageText, freshness, type Freshness } from '../live/freshness';
  * (exchange-account.ts derivativesMs), so this is three missed reads and some slack.
  */
 export const DERIVATIVES_STALE_MS = 45_000;
+/**
+ * A funding rate pushed on OKX's `funding-rate` channel comes every 30–90 s (and REST reads it
+ * again once the push is two minutes late): older than this, it looks stale.
+ */
+export const FUNDING_STALE_MS = 150_000;
+
+/** A position's margin mode in words; where the exchange does not say, that is what it shows. */
+const MARGIN_WORDS: Record<MarginMode, string> = {
+  isolated: 'isolated',
+  cross: 'cross',
+  portfolio: 'portfolio',
+};
 
 export type PositionView = {
+  /** "isolated", "cross", "portfolio" or "not given" */
+  margin: string;
+  /** the liquidation price, "—" where there is none (a cross position far from it) */
+  liquidation: string;
+  /** "6.3 % away", or null without a liquidation price */
+  liquidationAway: string | null;
   mark: string;
   /** how current the mark price is (invariant 10): its age, stale past DERIVATIVES_STALE_MS */
   markFreshness: Freshness;
@@ -26,21 +44,21 @@ export function positionView(
   now: number,
   coreOpen: boolean,
 ): PositionView {
-  const age = (seenAt: number | null): Freshness =>
-    freshness({
-      states: [account.state],
-      seenAt: seenAt ?? undefined,
-      now,
-      staleAfterMs: DERIVATIVES_STALE_MS,
-      coreOpen,
-    });
+  const age = (seenAt: number | null, staleAfterMs: number): Freshness =>
+    freshness({ states: [account.state], seenAt: seenAt ?? undefined, now, staleAfterMs, coreOpen });
   const funding = p.funding;
   const next = funding?.nextFundingTime ?? null;
   return {
+    margin: p.marginMode === null ? 'not given' : MARGIN_WORDS[p.marginMode],
+    liquidation: formatPrice(p.liquidationPrice, null),
+    liquidationAway:
+      p.liquidationDistance === null
+        ? null
+        : `${formatPercent(p.liquidationDistance * 100, 1).replace('+', '')} away`,
     mark: formatPrice(p.markPrice, null),
-    markFreshness: age(p.markPriceAt),
+    markFreshness: age(p.markPriceAt, DERIVATIVES_STALE_MS),
     fundingRate: funding ? formatPercent(funding.rate * 100, 4) : '—',
     nextFunding: next === null ? null : next > now ? `in ${ageText(next - now)}` : 'settling',
-    fundingFreshness: funding ? age(funding.at) : null,
+    fundingFreshness: funding ? age(funding.at, FUNDING_STALE_MS) : null,
   };
 }

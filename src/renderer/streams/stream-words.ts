@@ -83,11 +83,16 @@ const KIND_WORDS: Record<Exclude<StreamKind, 'candles'>, string> = {
   orders: 'orders',
   fills: 'fills',
   positions: 'positions',
+  funding: 'funding',
 };
 
 /** Streams of the account (balances, orders…) rather than of a market. */
 export const isAccountStream = (s: Pick<StreamInfo, 'kind'>) =>
-  s.kind === 'balance' || s.kind === 'orders' || s.kind === 'fills' || s.kind === 'positions';
+  s.kind === 'balance' ||
+  s.kind === 'orders' ||
+  s.kind === 'fills' ||
+  s.kind === 'positions' ||
+  s.kind === 'funding';
 
 /** "BTC/USDT 1m", "BTC/USDT ticker", "BTC/USDT order book", "account balances". */
 export function streamLabel(s: Pick<StreamInfo, 'symbol' | 'kind' | 'timeframe'>): string {

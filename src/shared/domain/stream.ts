@@ -17,7 +17,10 @@ export const streamStateSchema = z.enum([
 ]);
 export type StreamState = z.output<typeof streamStateSchema>;
 
-/** The last four are an account's private streams (id `exchange|account|balance` …). */
+/**
+ * The last five are an account's streams (id `exchange|account|balance` …): its private ones, and
+ * the funding of its positions' markets where the exchange pushes it (OKX).
+ */
 export const streamKindSchema = z.enum([
   'candles',
   'ticker',
@@ -27,6 +30,7 @@ export const streamKindSchema = z.enum([
   'orders',
   'fills',
   'positions',
+  'funding',
 ]);
 export type StreamKind = z.output<typeof streamKindSchema>;
 

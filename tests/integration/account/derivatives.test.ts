@@ -22,8 +22,6 @@ type Case = {
   fields(c: DerivativesCredentials): Record<string, string>;
   /** base units per contract of BTC/USDT:USDT */
   contractSize: number;
-  /** what ccxt reads of an isolated position's margin mode (Bybit's unified account sets it per account, unparsed) */
-  marginMode: string | null;
   /** the exchange pushes a mark price move on the private stream (elsewhere the app polls it) */
   pushesMark: boolean;
 };
@@ -34,15 +32,18 @@ const CASES: Case[] = [
     start: (seed) => startFakeOkx({ seed, symbols: ['BTC/USDT', 'ETH/USDT'] }),
     fields: (c) => ({ apiKey: c.apiKey, secret: c.secret, password: c.password }),
     contractSize: 0.01,
-    marginMode: 'isolated',
     pushesMark: true,
   },
   {
     name: 'Bybit',
-    start: (seed) => startFakeBybit({ seed, symbols: ['BTC/USDT', 'ETH/USDT'] }),
+    start: async (seed) => {
+      const fake = await startFakeBybit({ seed, symbols: ['BTC/USDT', 'ETH/USDT'] });
+      // The unified account's mode makes every position isolated, as the fake's liquidation prices are.
+      fake.account.accountMarginMode = 'isolated';
+      return fake;
+    },
     fields: (c) => ({ apiKey: c.apiKey, secret: c.secret }),
     contractSize: 1,
-    marginMode: null,
     pushesMark: false,
   },
   {
@@ -53,7 +54,6 @@ const CASES: Case[] = [
     },
     fields: (c) => ({ apiKey: c.apiKey, secret: c.secret }),
     contractSize: 1,
-    marginMode: 'isolated',
     pushesMark: false,
   },
 ];
@@ -105,7 +105,7 @@ describe.each(CASES)('$name derivatives account, real ccxt against the fake', (x
       entryPrice: 62_500,
       markPrice: 64_000,
       leverage: 10,
-      marginMode: x.marginMode,
+      marginMode: 'isolated',
     });
     expect(shown!.unrealizedPnl).toBeCloseTo(opened.unrealizedPnl, 6);
     expect(shown!.liquidationPrice).toBeCloseTo(opened.liquidationPrice, 6);
@@ -164,5 +164,68 @@ describe.each(CASES)('$name derivatives account, real ccxt against the fake', (x
     expect(s.problem).toBe('wrong-key');
     expect(s.message).toMatch(new RegExp(`^${x.name} does not accept this API key`));
     expect(s.message).not.toContain('f'.repeat(32));
+  });
+});
+
+describe('Bybit unified account, real ccxt against the fake', () => {
+  it("shows the account's margin mode on every position, and follows a switch", async () => {
+    const fake = await startFakeBybit({ seed: 63, symbols: ['BTC/USDT', 'ETH/USDT'] });
+    t = await startCoreWith(fake, fake.ccxtSwapJsonConfig(), { derivativesMs: DERIVATIVES_MS });
+    const c = t;
+    fake.account.accountMarginMode = 'portfolio';
+    fake.account.openPosition({ symbol: 'BTC/USDT', side: 'long', contracts: 2, entryPrice: 62_000 });
+    await c.call('secrets:set', {
+      exchange: fake.exchange,
+      fields: { apiKey: fake.credentials.apiKey, secret: fake.credentials.secret },
+    });
+    await until(async () => (await positions(c))[0]?.marginMode === 'portfolio', 'portfolio margin');
+
+    // Switched on Bybit's site (REGULAR_MARGIN is cross): the next positions read shows it.
+    fake.account.accountMarginMode = 'cross';
+    await until(async () => (await positions(c))[0]?.marginMode === 'cross', 'cross margin');
+
+    // A position opened later (pushed on the private socket without a margin mode, and read over
+    // REST) takes the account's too.
+    await until(() => fake.positionSubscribers() > 0, 'the subscription to positions');
+    fake.account.openPosition({ symbol: 'ETH/USDT', side: 'short', contracts: 3, entryPrice: 3_000 });
+    await until(
+      async () => (await positions(c)).find((p) => p.symbol === 'ETH/USDT:USDT')?.marginMode === 'cross',
+      'the new short, cross',
+    );
+    expect((await positions(c)).map((p) => p.marginMode)).toEqual(['cross', 'cross']);
+  });
+});
+
+describe('OKX funding pushed on the public socket, real ccxt against the fake', () => {
+  it('shows a funding change as soon as OKX pushes it, without waiting for the REST read', async () => {
+    const fake = await startFakeOkx({ seed: 64, symbols: ['BTC/USDT', 'ETH/USDT'] });
+    // Positions and funding are read over REST once a minute here: what comes sooner was pushed.
+    t = await startCoreWith(fake, fake.ccxtSwapJsonConfig(), { derivativesMs: 60_000 });
+    const c = t;
+    const fundingReads = () =>
+      fake.restLog().filter((e) => e.path.startsWith('/api/v5/public/funding-rate')).length;
+    fake.account.openPosition({ symbol: 'BTC/USDT', side: 'long', contracts: 5, entryPrice: 62_500 });
+    await c.call('secrets:set', { exchange: fake.exchange, fields: { ...fake.credentials } });
+    // The first rate of a market is read over REST (the channel pushes only every 30–90 s).
+    await until(async () => (await positions(c))[0]?.funding?.rate === 0.0001, 'the first funding rate');
+    expect(fundingReads()).toBe(1);
+    await until(
+      () => fake.wsStats().subscriptions.includes('public:funding-rate:BTC-USDT-SWAP'),
+      'the subscription to the funding-rate channel',
+    );
+    const stream = (await c.call('streams:list', {})).find((s) => s.id === 'okx|account|funding');
+    expect(stream).toMatchObject({ kind: 'funding', transport: 'websocket', state: 'live' });
+
+    fake.account.setFundingRate(-0.0003);
+    const pushedAt = Date.now();
+    fake.pushFunding();
+    await until(async () => (await positions(c))[0]?.funding?.rate === -0.0003, 'the pushed funding rate');
+    const shown = (await positions(c))[0]!.funding!;
+    expect(shown.at).toBeGreaterThanOrEqual(pushedAt);
+    // The settlement after the push (sent a moment before it arrived).
+    expect([shown.at - 5_000, shown.at].map((at) => fake.account.funding(at).nextFundingTime)).toContain(
+      shown.nextFundingTime,
+    );
+    expect(fundingReads()).toBe(1);
   });
 });

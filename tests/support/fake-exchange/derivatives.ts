@@ -69,6 +69,11 @@ export class FakeDerivatives {
   private readonly marks = new Map<string, number>();
   private readonly listeners = new Set<PositionListener>();
   private fundingRate = 0.0001;
+  /**
+   * The margin mode of the whole account, where the exchange sets it per account (Bybit's unified
+   * account; its default is cross, REGULAR_MARGIN); elsewhere each position has its own.
+   */
+  accountMarginMode: 'cross' | 'isolated' | 'portfolio' = 'cross';
 
   constructor(
     private readonly venue: Venue,

@@ -338,6 +338,52 @@ describe('ExchangeAccount', () => {
     expect(account.snapshot().positions![0]!.funding!.at).toBeLessThan(clock.now());
   });
 
+  it('takes funding pushed on the socket once a position opens; REST reads a market only while its push is late', async () => {
+    const client = new ScriptedAccountClient({
+      derivatives: true,
+      watchPositions: true,
+      fetchPositions: true,
+      fetchFundingRates: true,
+      watchFundingRates: true,
+    });
+    const btc = 'BTC/USDT:USDT';
+    client.truth.funding = [{ symbol: btc, rate: 0.0001, nextFundingTime: 1_800_000 }];
+    const { clock, account } = setup({ client });
+    const funding = () => account.snapshot().positions![0]!.funding;
+    const restReads = () => client.calls.filter((c) => c === 'fetchFundingRates').length;
+    const refresh = async (ms: number) => {
+      await clock.advance(ms);
+      account.tick(clock.now());
+      await settle();
+    };
+    account.start();
+    await settle();
+    expect(account.snapshot().streams).toContain('binance|account|funding');
+    // No position, no market to watch: the stream waits for one.
+    expect(client.fundingWatches).toEqual([]);
+    client.truth.positions = [position('long', 2)];
+    client.push('positions', [position('long', 2)]);
+    await settle();
+    expect(client.fundingWatches).toEqual([[btc]]);
+
+    await refresh(DEFAULT_TIMING.derivativesMs);
+    expect(funding()).toMatchObject({ rate: 0.0001, at: clock.now() });
+    expect(restReads()).toBe(1);
+
+    await clock.advance(1_000);
+    client.push('funding', [{ symbol: btc, rate: -0.0002, nextFundingTime: 1_800_000 }]);
+    await settle();
+    expect(funding()).toEqual({ rate: -0.0002, nextFundingTime: 1_800_000, at: clock.now() });
+    await refresh(DEFAULT_TIMING.derivativesMs);
+    expect(restReads()).toBe(1);
+    expect(funding()!.rate).toBe(-0.0002);
+
+    // OKX pushes every 30–90 s: two minutes without a push and REST reads the market again.
+    await refresh(120_000);
+    expect(restReads()).toBe(2);
+    expect(funding()).toMatchObject({ rate: 0.0001, at: clock.now() });
+  });
+
   it('reads no funding while no position is open', async () => {
     const client = derivativesClient();
     const { clock, account } = setup({ client });

@@ -96,8 +96,10 @@ describe('headless server', () => {
     });
 
     core.resumed(42_000);
+    // Other low-rate events (the default sim feed's stream states) may reach the clients first.
     for (const client of [a, b]) {
-      expect(await until(() => client.frames.find((f) => f.t === 'event'))).toMatchObject({
+      const resumed = () => client.frames.find((f) => f.t === 'event' && f.event === 'app:resumed');
+      expect(await until(resumed)).toMatchObject({
         t: 'event',
         event: 'app:resumed',
         payload: { sleptMs: 42_000 },

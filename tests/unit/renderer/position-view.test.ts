@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DERIVATIVES_STALE_MS, positionView } from '../../../src/renderer/account/position-view';
+import {
+  DERIVATIVES_STALE_MS,
+  FUNDING_STALE_MS,
+  positionView,
+} from '../../../src/renderer/account/position-view';
 import type { AccountPosition } from '../../../src/shared/contract/methods/account';
 
 const now = 1_800_000_000_000;
@@ -33,6 +37,17 @@ describe('a position in the account panel', () => {
     expect(v.fundingFreshness).toMatchObject({ kind: 'live', ageMs: 2_000 });
   });
 
+  it('says the margin mode and how far the liquidation price is, in words', () => {
+    const v = positionView(position(), { state: 'live' }, now, true);
+    expect([v.margin, v.liquidation, v.liquidationAway]).toEqual(['isolated', '56,562.50', '11.6 % away']);
+    expect(positionView(position({ marginMode: 'portfolio' }), { state: 'live' }, now, true).margin).toBe(
+      'portfolio',
+    );
+    const unsaid = position({ marginMode: null, liquidationPrice: null, liquidationDistance: null });
+    const u = positionView(unsaid, { state: 'live' }, now, true);
+    expect([u.margin, u.liquidation, u.liquidationAway]).toEqual(['not given', '—', null]);
+  });
+
   it('signs a rate that shorts pay, and says a settlement time that passed is settling', () => {
     const v = positionView(
       position({ funding: { rate: -0.00005, nextFundingTime: now - 1_000, at: now } }),
@@ -52,6 +67,14 @@ describe('a position in the account panel', () => {
       true,
     );
     expect(v.markFreshness).toMatchObject({ kind: 'stale', text: 'stale 50 s' });
+  });
+
+  it('gives a funding rate longer before it looks stale (OKX pushes it every 30–90 s)', () => {
+    const at = now - DERIVATIVES_STALE_MS - 45_000;
+    const pushed = position({ markPriceAt: now, funding: { rate: 0.0001, nextFundingTime: null, at } });
+    expect(positionView(pushed, { state: 'live' }, now, true).fundingFreshness?.kind).toBe('live');
+    const late = { ...pushed, funding: { ...pushed.funding!, at: now - FUNDING_STALE_MS - 1_000 } };
+    expect(positionView(late, { state: 'live' }, now, true).fundingFreshness?.kind).toBe('stale');
   });
 
   it('is not current while the account reconnects or the core is gone', () => {

@@ -1,8 +1,14 @@
 import type { Balances, Exchange, Position as CcxtPosition } from 'ccxt';
-import type { AccountOrder, AccountPosition, KeyPermissions } from '../../../shared/contract/methods/account';
+import type {
+  AccountOrder,
+  AccountPosition,
+  KeyPermissions,
+  MarginMode,
+} from '../../../shared/contract/methods/account';
 import type { SecretField } from '../../../shared/contract/methods/store';
 import type { ExchangeSettings } from '../../../shared/domain/settings';
 import { createCcxtExchange, usesPlainWebsocket } from '../exchange/ccxt-factory';
+import { quirksOf } from '../exchange/exchange-quirks';
 import { guardKeyedTransport } from '../exchange/host-guard';
 import { pauseGateOnRetryAfter } from '../exchange/ccxt-source';
 import { RestGate } from '../exchange/rest-gate';
@@ -15,6 +21,7 @@ import {
   num,
   toOrder,
   toFunding,
+  toMarginMode,
   toPositions,
   toTrade,
   type BalanceRow,
@@ -34,6 +41,10 @@ export type PrivateCapabilities = {
   fetchPositions: boolean;
   /** current funding rates of perpetual markets can be read (over REST) */
   fetchFundingRates: boolean;
+  /** the exchange pushes funding rates on its public socket (OKX's `funding-rate` channel) */
+  watchFundingRates: boolean;
+  /** the margin mode is the account's and is read on its own with the positions (Bybit) */
+  accountMarginMode: boolean;
   /** the configured market type has positions (swap, future …): spot accounts have none */
   derivatives: boolean;
   /** requests can be signed with the exchange's clock (ccxt's time difference) */
@@ -59,9 +70,12 @@ export type ReadOnlyAccountClient = {
   fetchOpenOrders(symbol?: string): Promise<AccountOrder[]>;
   /** fills of a symbol executed at or after `since`, oldest first, every page */
   fetchMyTrades(symbol: string, since: number): Promise<TradeRow[]>;
+  /** open positions; where the margin mode is the account's, read with them and set on each */
   fetchPositions(): Promise<AccountPosition[]>;
   /** current funding rates of the given perpetual markets (those the exchange answers for) */
   fetchFundingRates(symbols: readonly string[]): Promise<FundingRow[]>;
+  /** the next funding rates pushed for any of the given perpetual markets */
+  watchFundingRates(symbols: readonly string[]): Promise<FundingRow[]>;
   /** last prices of the given symbols (those that exist) */
   fetchPrices(symbols: readonly string[]): Promise<Map<string, number>>;
   /** assets whose balance changed, with complete values (free, used and total), zero included */
@@ -135,6 +149,8 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
   private marketsLoading: Promise<void> | null = null;
   private lastBalance = new Map<string, string>();
   private lastPositions = new Map<string, string>();
+  /** the account's margin mode as last read (where it is the account's), for pushed positions too */
+  private marginMode: MarginMode | null = null;
   private readonly sockets = new SocketGenerations();
 
   constructor(
@@ -154,6 +170,9 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
       watchPositions: derivatives && has['watchPositions'] === true,
       fetchPositions: derivatives && has['fetchPositions'] === true,
       fetchFundingRates: derivatives && has['fetchFundingRates'] === true,
+      watchFundingRates: derivatives && has['watchFundingRates'] === true,
+      accountMarginMode:
+        derivatives && quirksOf(opts.id).marginModePerAccount === true && has['fetchMarginMode'] === true,
       derivatives,
       clockSync: has['fetchTime'] === true && typeof ex.options?.['timeDifference'] === 'number',
     };
@@ -219,7 +238,13 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
 
   async fetchPositions(): Promise<AccountPosition[]> {
     const positions = await this.rest(() => this.ex.fetchPositions());
-    return positions.flatMap(toPositions);
+    const symbol = positions.map((p) => p?.symbol).find((s) => s !== undefined && this.hasMarket(s));
+    // Read again with every positions read: the user may switch the account's mode at any time.
+    if (this.capabilities.accountMarginMode && symbol !== undefined) {
+      const read = await this.rest(() => this.ex.fetchMarginMode(symbol));
+      this.marginMode = toMarginMode(read?.marginMode);
+    }
+    return positions.flatMap((p) => toPositions(p, this.marginMode));
   }
 
   async fetchFundingRates(symbols: readonly string[]): Promise<FundingRow[]> {
@@ -230,6 +255,13 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
       const row = toFunding(f);
       return row && known.includes(row.symbol) ? [row] : [];
     });
+  }
+
+  async watchFundingRates(symbols: readonly string[]): Promise<FundingRow[]> {
+    const known = symbols.filter((s) => this.hasMarket(s));
+    // ccxt resolves with the rate of the one market that was pushed (its newUpdates mode).
+    const rates = await this.call(() => this.ex.watchFundingRates([...known]));
+    return Object.values(rates).flatMap((f) => toFunding(f) ?? []);
   }
 
   async fetchPrices(symbols: readonly string[]): Promise<Map<string, number>> {
@@ -307,7 +339,9 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
     const waiting = this.changedPositions();
     if (waiting.length > 0) return waiting;
     const resolved = await this.call(() => this.ex.watchPositions());
-    return this.cachedPositions() ? this.changedPositions() : resolved.flatMap(toPositions);
+    return this.cachedPositions()
+      ? this.changedPositions()
+      : resolved.flatMap((p) => toPositions(p, this.marginMode));
   }
 
   private cachedPositions(): CcxtPosition[] | undefined {
@@ -321,7 +355,7 @@ class CcxtAccountClient implements ReadOnlyAccountClient {
    */
   private changedPositions(): AccountPosition[] {
     const changed: AccountPosition[] = [];
-    for (const p of (this.cachedPositions() ?? []).flatMap(toPositions)) {
+    for (const p of (this.cachedPositions() ?? []).flatMap((c) => toPositions(c, this.marginMode))) {
       const key = `${p.symbol}|${p.side}`;
       const value = JSON.stringify(p);
       if (this.lastPositions.get(key) === value) continue;

@@ -5,7 +5,7 @@ import type {
   Position as CcxtPosition,
   Trade as CcxtTrade,
 } from 'ccxt';
-import type { AccountOrder, AccountPosition } from '../../../shared/contract/methods/account';
+import type { AccountOrder, AccountPosition, MarginMode } from '../../../shared/contract/methods/account';
 import { liquidationDistance } from './account-state';
 
 /** Pure mappers from ccxt's account shapes to ours: what a private stream or a REST read hands over. */
@@ -92,10 +92,30 @@ export function toTrade(t: CcxtTrade): TradeRow | null {
 }
 
 /**
- * A position, or a closed one (0 contracts) so the book drops it: when the exchange does not say
- * which side closed, both sides are reported closed.
+ * ccxt's margin mode words (OKX's mgnMode, BingX's marginType with "crossed" made "cross", Bybit's
+ * account modes ISOLATED_MARGIN / REGULAR_MARGIN / PORTFOLIO_MARGIN as isolated / cross / portfolio)
+ * in ours; anything else is not known.
  */
-export function toPositions(p: CcxtPosition): AccountPosition[] {
+export function toMarginMode(value: unknown): MarginMode | null {
+  switch (typeof value === 'string' ? value.toLowerCase() : null) {
+    case 'cross':
+    case 'crossed':
+      return 'cross';
+    case 'isolated':
+      return 'isolated';
+    case 'portfolio':
+      return 'portfolio';
+    default:
+      return null;
+  }
+}
+
+/**
+ * A position, or a closed one (0 contracts) so the book drops it: when the exchange does not say
+ * which side closed, both sides are reported closed. `accountMarginMode` stands in where the
+ * position does not carry its margin mode because the exchange sets it per account (Bybit).
+ */
+export function toPositions(p: CcxtPosition, accountMarginMode: MarginMode | null = null): AccountPosition[] {
   const contracts = num(p?.contracts);
   if (!p?.symbol || contracts === null) return [];
   const side = p.side === 'short' || p.side === 'long' ? p.side : contracts < 0 ? 'short' : null;
@@ -112,7 +132,7 @@ export function toPositions(p: CcxtPosition): AccountPosition[] {
     unrealizedPnl: num(p.unrealizedPnl),
     liquidationPrice: liquidation,
     leverage: num(p.leverage),
-    marginMode: p.marginMode ?? null,
+    marginMode: toMarginMode(p.marginMode) ?? accountMarginMode,
     liquidationDistance: liquidationDistance(mark, liquidation),
     // Bybit and BingX put the opening time in `timestamp` and the last change in lastUpdateTimestamp.
     updatedAt: num(p.lastUpdateTimestamp) ?? num(p.timestamp),

@@ -10,7 +10,7 @@ import type { BreakReason } from '../streams/watch-loop';
 import type { Logger } from '../base/log';
 import type { AccountRepository } from '../store/account-repository';
 import { AccountAccessError } from './access-error';
-import type { BalanceRow, ReadOnlyAccountClient, TradeRow } from './account-client';
+import type { BalanceRow, FundingRow, ReadOnlyAccountClient, TradeRow } from './account-client';
 import { BalanceBook, OpenOrderBook, PositionBook } from './account-state';
 import type { FillRecorder } from './fill-recorder';
 import { PrivateStream, type PrivateStreamHooks, type PrivateStreamKind } from './private-stream';
@@ -57,6 +57,11 @@ const PRICE_RETRY_MS = 5_000;
  * ccxt waiting forever, and an idle private stream has no stale timer to notice it.
  */
 const SYNC_TIMEOUT_MS = 30_000;
+/**
+ * OKX pushes a market's funding every 30–90 s (docs-v5 "WS / Funding rate channel"): a pushed rate
+ * older than this means the channel went quiet, and the next positions read asks REST again.
+ */
+const PUSHED_FUNDING_FRESH_MS = 120_000;
 
 export type ExchangeAccountOptions = {
   client: ReadOnlyAccountClient;
@@ -98,8 +103,13 @@ export class ExchangeAccount {
   private prices = new Map<string, number>();
   private pricesAt = 0;
   private pricing = false;
-  /** funding of the open positions' markets by symbol, as last read */
-  private funding = new Map<string, PositionFunding>();
+  /** funding of the open positions' markets by symbol, as last read (REST) or pushed */
+  private readonly funding = new Map<string, PositionFunding>();
+  /** markets whose funding shown was pushed: REST reads them again only once the push is late */
+  private readonly pushedFunding = new Set<string>();
+  private readonly fundingStream: PrivateStream<FundingRow[]> | null = null;
+  /** wakes the funding watch waiting for a position to open */
+  private wakeFunding: (() => void) | null = null;
   private derivativesAt = 0;
   private refreshingDerivatives = false;
   private syncing: Promise<void> | null = null;
@@ -168,9 +178,19 @@ export class ExchangeAccount {
         onData: (u, now) => {
           if (u.snapshotAt !== null) book.snapshot(u.positions, u.snapshotAt, now);
           else book.apply(u.positions, now);
+          this.positionsMayHaveOpened();
           this.opts.onChange();
         },
       });
+      // Funding pushed on the exchange's public socket where ccxt can watch it (OKX); REST gives the
+      // first rate of a market and stands in whenever the push is late or the stream is down.
+      if (caps.watchFundingRates) {
+        this.fundingStream = this.stream<FundingRow[]>('funding', true, {
+          watch: () => this.watchFunding(),
+          poll: () => Promise.resolve([]),
+          onData: (rows, now) => this.applyPushedFunding(rows, now),
+        });
+      }
     }
   }
 
@@ -183,6 +203,7 @@ export class ExchangeAccount {
     // A clean stop while everything was live: fills are complete up to now.
     const complete = this.state() === 'live' && !this.needsSync && this.suspect === null;
     this.stopped = true;
+    this.wakeFunding?.();
     const stopping = this.streams.map((s) => s.stop());
     await this.opts.client.close();
     await Promise.all(stopping);
@@ -329,6 +350,7 @@ export class ExchangeAccount {
     this.orders.snapshot(open, startedAt);
     if (this.positions && client.capabilities.fetchPositions) {
       this.positions.snapshot(await client.fetchPositions(), startedAt, clock.now());
+      this.positionsMayHaveOpened();
     }
     this.recordFills(await this.fetchFillsSinceSynced(), 'catch-up');
     this.opts.repo.advanceSync(this.id, startedAt - EVENT_SETTLE_MS);
@@ -503,14 +525,25 @@ export class ExchangeAccount {
         const positions = await client.fetchPositions();
         if (this.stopped) return;
         book.snapshot(positions, requestedAt, clock.now());
+        this.positionsMayHaveOpened();
       }
-      const symbols = [...new Set(book.positions().map((p) => p.symbol))];
-      if (client.capabilities.fetchFundingRates && symbols.length > 0) {
-        const rates = await client.fetchFundingRates(symbols);
+      const symbols = this.positionSymbols();
+      for (const s of this.funding.keys()) {
+        if (symbols.includes(s)) continue;
+        this.funding.delete(s);
+        this.pushedFunding.delete(s);
+      }
+      const unpushed = symbols.filter((s) => !this.fundingPushedRecently(s, clock.now()));
+      if (client.capabilities.fetchFundingRates && unpushed.length > 0) {
+        const requestedAt = clock.now();
+        const rates = await client.fetchFundingRates(unpushed);
         const at = clock.now();
-        this.funding = new Map(
-          rates.map((f) => [f.symbol, { rate: f.rate, nextFundingTime: f.nextFundingTime, at }]),
-        );
+        for (const f of rates) {
+          // Pushed while the request was on its way: the push is the newer word.
+          if ((this.funding.get(f.symbol)?.at ?? 0) >= requestedAt) continue;
+          this.funding.set(f.symbol, { rate: f.rate, nextFundingTime: f.nextFundingTime, at });
+          this.pushedFunding.delete(f.symbol);
+        }
       }
       this.opts.onChange();
     } catch (err) {
@@ -518,6 +551,48 @@ export class ExchangeAccount {
       this.noteProblem(err);
       this.opts.log.warn('reading positions and funding failed', { error: err });
     }
+  }
+
+  private positionSymbols(): string[] {
+    return [...new Set(this.positions?.positions().map((p) => p.symbol) ?? [])];
+  }
+
+  /**
+   * The next funding push for the open positions' markets. With none open it waits for one to
+   * open; a market opened while a watch is pending joins at the next push (REST reads it meanwhile).
+   */
+  private async watchFunding(): Promise<FundingRow[]> {
+    for (;;) {
+      const symbols = this.positionSymbols();
+      if (symbols.length > 0) return this.opts.client.watchFundingRates(symbols);
+      await new Promise<void>((resolve) => (this.wakeFunding = resolve));
+      this.wakeFunding = null;
+      if (this.stopped) return [];
+    }
+  }
+
+  private positionsMayHaveOpened(): void {
+    if (this.wakeFunding && this.positionSymbols().length > 0) this.wakeFunding();
+  }
+
+  private applyPushedFunding(rows: readonly FundingRow[], now: number): void {
+    const open = this.positionSymbols();
+    for (const f of rows) {
+      if (!open.includes(f.symbol)) continue;
+      this.funding.set(f.symbol, { rate: f.rate, nextFundingTime: f.nextFundingTime, at: now });
+      this.pushedFunding.add(f.symbol);
+    }
+    this.opts.onChange();
+  }
+
+  private fundingPushedRecently(symbol: string, now: number): boolean {
+    const at = this.funding.get(symbol)?.at;
+    return (
+      this.fundingStream?.status.state === 'live' &&
+      this.pushedFunding.has(symbol) &&
+      at !== undefined &&
+      now - at < PUSHED_FUNDING_FRESH_MS
+    );
   }
 
   private async noting<T>(work: Promise<T>): Promise<T> {

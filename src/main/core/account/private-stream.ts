@@ -5,7 +5,7 @@ import { StreamStatus } from '../streams/stream-status';
 import { WatchLoop, type BreakReason } from '../streams/watch-loop';
 import type { Logger } from '../base/log';
 
-export type PrivateStreamKind = 'balance' | 'orders' | 'fills' | 'positions';
+export type PrivateStreamKind = 'balance' | 'orders' | 'fills' | 'positions' | 'funding';
 
 export const privateStreamId = (exchange: string, kind: PrivateStreamKind): string =>
   `${exchange}|account|${kind}`;
@@ -36,7 +36,7 @@ export type PrivateStreamDeps = {
 };
 
 /**
- * One private stream of an account (balance, orders, fills or positions) on the market engine's
+ * One stream of an account (balance, orders, fills, positions, or its positions' funding) on the market engine's
  * watch loop: the same classification, capped jittered backoff, states and counters as the public
  * streams, shown beside them in the streams panel. Polled with REST where the exchange has no
  * websocket for it.

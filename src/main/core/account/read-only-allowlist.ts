@@ -14,7 +14,8 @@ export class ReadOnlyRefusedError extends Error {
 /**
  * The only ccxt calls the account features make (account-client.ts), and so the only ones whose
  * requests may be signed: markets and the clock (loadMarkets, loadTimeDifference, fetchTime), the
- * reads (balance, open orders, fills, positions, funding rates, last prices), the private streams and the Binance
+ * reads (balance, open orders, fills, positions, the account's margin mode, funding rates, last
+ * prices), the private streams and the Binance
  * WebSocket API login ahead of them, and the key-permission read (Binance apiRestrictions).
  */
 export const READ_CALLS: readonly string[] = [
@@ -26,12 +27,14 @@ export const READ_CALLS: readonly string[] = [
   'fetchMyTrades',
   'fetchPositions',
   'fetchFundingRates',
+  'fetchMarginMode',
   'fetchTicker',
   'fetchTickers',
   'watchBalance',
   'watchOrders',
   'watchMyTrades',
   'watchPositions',
+  'watchFundingRates',
   'authenticate',
   'sapiGetAccountApiRestrictions',
 ];

@@ -45,6 +45,11 @@ export type ExchangeQuirks = {
    * watchOHLCVForSymbols call; ccxt does not split it): a longer one is refused whole.
    */
   subscribeArgsMax?: number;
+  /**
+   * The margin mode is the account's, not the position's: positions do not carry it, and the
+   * account side reads it with ccxt's fetchMarginMode (account-client.ts).
+   */
+  marginModePerAccount?: boolean;
 };
 
 /** For an exchange we have not studied: what ccxt tells, nothing promised. */
@@ -144,6 +149,11 @@ const QUIRKS: Record<string, ExchangeQuirks> = {
     // Spot: "up to 10 args for each subscription request", a longer one fails whole ("WebSocket
     // Connect", Limits): 20 candle streams started together never went live (found by bench engine).
     subscribeArgsMax: 10,
+    // A unified account (UTA 2.0) sets the margin mode for the whole account: "Get Account Info"
+    // `marginMode` ISOLATED_MARGIN / REGULAR_MARGIN / PORTFOLIO_MARGIN, while "Get Position Info"'s
+    // `tradeMode` is deprecated there (always 0), and ccxt 4.5.84 leaves the position's marginMode
+    // undefined ("tradeMode was deprecated"); its fetchMarginMode reads the account's.
+    marginModePerAccount: true,
   },
   bingx: {
     facts: {

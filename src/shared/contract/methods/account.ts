@@ -111,6 +111,13 @@ export const positionFundingSchema = z.object({
 });
 export type PositionFunding = z.output<typeof positionFundingSchema>;
 
+/**
+ * How a position's margin is held: its own (isolated), shared with the account's other positions
+ * (cross), or the account's portfolio margin (Bybit's unified account, per account).
+ */
+export const marginModeSchema = z.enum(['cross', 'isolated', 'portfolio']);
+export type MarginMode = z.output<typeof marginModeSchema>;
+
 export const accountPositionSchema = z.object({
   symbol: z.string(),
   side: z.enum(['long', 'short']),
@@ -123,7 +130,8 @@ export const accountPositionSchema = z.object({
   unrealizedPnl: z.number().nullable(),
   liquidationPrice: z.number().nullable(),
   leverage: z.number().nullable(),
-  marginMode: z.string().nullable(),
+  /** null where the exchange does not say */
+  marginMode: marginModeSchema.nullable(),
   /** |mark − liquidation| / mark: 0.05 means the price is 5 % away from liquidation */
   liquidationDistance: z.number().nullable(),
   /** the exchange's time of the position's last change, when it says */

@@ -57,6 +57,17 @@ const envelope = (result: unknown, now: number): RestAnswer => ({
 
 const signed = signedWith(authenticate);
 
+/**
+ * "Get Account Info" `marginMode`: the unified account's margin mode, "ISOLATED_MARGIN",
+ * "REGULAR_MARGIN" (cross margin) or "PORTFOLIO_MARGIN", set for the whole account ("Set Margin
+ * Mode" → setMarginMode).
+ */
+const BYBIT_MARGIN_MODES = {
+  isolated: 'ISOLATED_MARGIN',
+  cross: 'REGULAR_MARGIN',
+  portfolio: 'PORTFOLIO_MARGIN',
+} as const;
+
 /** One entry of "Get Position Info" and of the `position` topic (one-way mode: positionIdx 0). */
 export function bybitPositionRow(venue: Venue, p: FakePosition): Record<string, unknown> {
   const listing = venue.bySymbol(p.symbol)!;
@@ -75,7 +86,9 @@ export function bybitPositionRow(venue: Venue, p: FakePosition): Record<string, 
     liqPrice: p.contracts === 0 ? '' : p.liquidationPrice.toFixed(pd),
     bustPrice: '',
     leverage: String(p.leverage),
-    tradeMode: p.marginMode === 'isolated' ? 1 : 0,
+    // "Get Position Info": tradeMode is deprecated on a unified account (UTA 2.0) and always 0; the
+    // margin mode is the account's ("Get Account Info" marginMode).
+    tradeMode: 0,
     positionIM: String(p.notional / p.leverage),
     positionMM: String(p.notional * 0.005),
     positionStatus: 'Normal',
@@ -115,7 +128,14 @@ export function bybitPrivateRoutes(venue: Venue, account: FakeDerivatives): Arra
     [
       'GET /v5/account/info',
       signed(account, ({ now }) =>
-        envelope({ unifiedMarginStatus: 6, marginMode: 'REGULAR_MARGIN', updatedTime: String(now) }, now),
+        envelope(
+          {
+            unifiedMarginStatus: 6,
+            marginMode: BYBIT_MARGIN_MODES[account.accountMarginMode],
+            updatedTime: String(now),
+          },
+          now,
+        ),
       ),
     ],
     [

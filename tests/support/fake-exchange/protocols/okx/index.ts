@@ -7,7 +7,7 @@ import { OKX_RATE_LIMIT_BODY, okxDialect, okxRoutes } from './okx-rest';
 import { OKX_MALFORMED_FRAME, OkxStreams } from './okx-streams';
 import { FakeDerivatives, type DerivativesSide } from '../../derivatives';
 import { OKX_CONTRACT_VALUE } from './okx-market';
-import { OkxPrivateStreams, okxPrivateRoutes } from './okx-private';
+import { OkxPrivateStreams, okxFundingRow, okxPrivateRoutes } from './okx-private';
 
 export { okxChecksum } from './okx-book';
 import { OKX_BARS } from './okx-market';
@@ -37,13 +37,18 @@ export type FakeOkx = FakeVenue &
      * channels go silent while the socket and the other symbols on it carry on.
      */
     quiet(symbol: string, ms: number): void;
+    /**
+     * The public `funding-rate` channel's next push, now: OKX pushes every 30–90 s (the fake every
+     * 30 s), and a test need not wait for it.
+     */
+    pushFunding(): void;
   };
 
 /**
  * A fake OKX v5 (spot) on 127.0.0.1 for the real `ccxt.pro.okx` (4.5.84), sharing the Binance
  * fake's ground truth (same seed, same candles). REST: instruments, time, candles +
- * history-candles, ticker(s). WebSocket: /ws/v5/public (tickers, books) and /ws/v5/business
- * (candles). Faults as FakeVenue. See okx-rest.ts and okx-streams.ts for the documented behaviour
+ * history-candles, ticker(s). WebSocket: /ws/v5/public (tickers, books, the perpetuals'
+ * funding-rate) and /ws/v5/business (candles). Faults as FakeVenue. See okx-rest.ts and okx-streams.ts for the documented behaviour
  * each part models.
  */
 export async function startFakeOkx(opts: FakeVenueOptions = {}): Promise<FakeOkx> {
@@ -54,6 +59,7 @@ export async function startFakeOkx(opts: FakeVenueOptions = {}): Promise<FakeOkx
   const streams = new OkxStreams(venue, hub, faults, now, parts.updateIntervalMs);
   const account = new FakeDerivatives(venue, now, () => OKX_CONTRACT_VALUE, 'okx', opts.seed ?? 1);
   const privateStreams = new OkxPrivateStreams(venue, account, hub, faults, now);
+  streams.serveFunding((listing, at) => okxFundingRow(listing, account, at));
   const routes = new Map([...okxRoutes(venue), ...okxPrivateRoutes(venue, account)]);
   // OKX's heartbeat is the text "ping"; protocol-level pings are not part of its API.
   const server = await listenVenue(
@@ -118,6 +124,7 @@ export async function startFakeOkx(opts: FakeVenueOptions = {}): Promise<FakeOkx
         }),
       ),
     quiet: (symbol, ms) => streams.quiet(listingOf(symbol), ms),
+    pushFunding: () => streams.pushFunding(),
     restLog: () => copyRestLog(parts),
     onCandleSent: (listener) => streams.onCandleSent(listener),
     wsStats: () => ({

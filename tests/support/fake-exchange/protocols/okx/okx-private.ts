@@ -13,7 +13,7 @@ import type { RestAnswer, RestRequest, RestRoute } from '../../public-rest';
 import type { Connection, SocketHub } from '../../socket-hub';
 import type { FaultPlan } from '../../faults';
 import type { Now } from '../../clock';
-import type { Venue } from '../../venue';
+import type { Listing, Venue } from '../../venue';
 import { OkxError } from './okx-rest';
 import { okxSwapId } from './okx-market';
 
@@ -143,26 +143,38 @@ export function okxPrivateRoutes(venue: Venue, account: FakeDerivatives): Array<
         const listings =
           instId === 'ANY' ? venue.listings : venue.listings.filter((l) => okxSwapId(l) === instId);
         if (listings.length === 0) throw new OkxError(400, '51001', "Instrument ID doesn't exist.");
-        const { rate, nextFundingTime } = account.funding(now);
-        return ok(
-          listings.map((l) => ({
-            instType: 'SWAP',
-            instId: okxSwapId(l),
-            method: 'current_period',
-            fundingRate: String(rate),
-            nextFundingRate: '',
-            fundingTime: String(nextFundingTime),
-            nextFundingTime: String(nextFundingTime + FUNDING_PERIOD_MS),
-            settState: 'settled',
-            ts: String(now),
-          })),
-        );
+        return ok(listings.map((l) => okxFundingRow(l, account, now)));
       },
     ],
     ['GET /api/v5/trade/orders-pending', signed(account, () => ok([]))],
     ['GET /api/v5/trade/fills', signed(account, () => ok([]))],
     ['GET /api/v5/trade/fills-history', signed(account, () => ok([]))],
   ];
+}
+
+/**
+ * A perpetual's funding as "Get funding rate" answers it and the public `funding-rate` channel
+ * pushes it ("WS / Funding rate channel": instType, instId, method, fundingRate, nextFundingRate,
+ * fundingTime, nextFundingTime, settState, ts). fundingTime is the settlement of the current rate,
+ * nextFundingTime the one after it; nextFundingRate is empty under method current_period.
+ */
+export function okxFundingRow(
+  listing: Listing,
+  account: FakeDerivatives,
+  now: number,
+): Record<string, string> {
+  const { rate, nextFundingTime } = account.funding(now);
+  return {
+    instType: 'SWAP',
+    instId: okxSwapId(listing),
+    method: 'current_period',
+    fundingRate: String(rate),
+    nextFundingRate: '',
+    fundingTime: String(nextFundingTime),
+    nextFundingTime: String(nextFundingTime + FUNDING_PERIOD_MS),
+    settState: 'settled',
+    ts: String(now),
+  };
 }
 
 type PrivateSocket = { connection: Connection; connId: string; loggedIn: boolean; positions: object | null };

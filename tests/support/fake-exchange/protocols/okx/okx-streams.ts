@@ -6,13 +6,23 @@ import type { Listing } from '../../venue';
 import { barAt, barOpen, BarCursor } from '../bars';
 import { SubscriptionStreams, type SubscribedConnection } from '../subscription-streams';
 import { OkxBookFeed } from './okx-book';
-import { OKX_BARS, byInstId, okxCandleRow, okxTicker } from './okx-market';
+import { OKX_BARS, byInstId, bySwapId, okxCandleRow, okxTicker } from './okx-market';
 
 type Arg = { channel: string; instId: string };
 type Sub =
   | { kind: 'candle'; arg: Arg; listing: Listing; cursor: BarCursor }
   | { kind: 'tickers'; arg: Arg; listing: Listing }
-  | { kind: 'books'; arg: Arg; listing: Listing; feed: OkxBookFeed };
+  | { kind: 'books'; arg: Arg; listing: Listing; feed: OkxBookFeed }
+  | { kind: 'funding'; arg: Arg; listing: Listing; nextPushAt: number };
+
+/** A perpetual's funding as the `funding-rate` channel pushes it (okx-private.ts okxFundingRow). */
+export type OkxFundingSource = (listing: Listing, now: number) => Record<string, string>;
+
+/**
+ * "WS / Funding rate channel": "Data will be pushed in 30s to 90s." The fake pushes at the fastest,
+ * and a test that must not wait that long asks for the next push with pushFunding().
+ */
+export const OKX_FUNDING_PUSH_MS = 30_000;
 
 type Path = 'public' | 'business';
 type OkxConnection = SubscribedConnection<Sub> & { path: Path; connId: string };
@@ -21,7 +31,7 @@ type OkxConnection = SubscribedConnection<Sub> & { path: Path; connId: string };
 export const OKX_MALFORMED_FRAME = '{"arg":{"channel":"candle1m","instId":"BTC-USDT"},"data":[["17';
 
 /**
- * OKX v5 public WebSocket: `/ws/v5/public` (tickers, books) and `/ws/v5/business` (candles — since
+ * OKX v5 public WebSocket: `/ws/v5/public` (tickers, books, funding-rate) and `/ws/v5/business` (candles — since
  * 2023 candle channels are served on business only; subscribing one on public is answered 60018:
  * "Changes to V5 API websocket subscription parameter and URL", help center, cited in ccxt's
  * okx.getUrl). Heartbeat: the text "ping", answered "pong" ("WS / Connect": "send the string
@@ -35,6 +45,19 @@ export const OKX_MALFORMED_FRAME = '{"arg":{"channel":"candle1m","instId":"BTC-U
 export class OkxStreams extends SubscriptionStreams<Sub, OkxConnection> {
   /** instIds whose market trades nothing until the given time: OKX pushes nothing for them */
   private readonly quietUntil = new Map<Listing, number>();
+  /** the derivatives account's funding, once the fake has one (the swap instIds' `funding-rate`) */
+  private funding: OkxFundingSource | null = null;
+
+  serveFunding(source: OkxFundingSource): void {
+    this.funding = source;
+  }
+
+  /** The `funding-rate` channel's next push, now (as if its 30–90 s cycle came round). */
+  pushFunding(): void {
+    const now = this.now();
+    for (const state of this.connections.values())
+      for (const sub of state.subs.values()) if (sub.kind === 'funding') this.pushFundingOf(state, sub, now);
+  }
 
   attach(ws: WebSocket, path: Path): void {
     this.attachSocket(ws, (connection) => ({
@@ -109,6 +132,13 @@ export class OkxStreams extends SubscriptionStreams<Sub, OkxConnection> {
   }
 
   private parse(state: OkxConnection, arg: Arg): Sub | undefined {
+    // `funding-rate` is a public channel of perpetuals (BTC-USDT-SWAP); the first push follows
+    // within the channel's cycle, not with the subscribe answer.
+    if (arg.channel === 'funding-rate') {
+      const swap = bySwapId(this.venue, arg.instId);
+      if (!swap || !this.funding || state.path !== 'public') return undefined;
+      return { kind: 'funding', arg, listing: swap, nextPushAt: this.now() + OKX_FUNDING_PUSH_MS };
+    }
     const listing = byInstId(this.venue, arg.instId);
     if (!listing) return undefined;
     if (arg.channel.startsWith('candle')) {
@@ -128,6 +158,11 @@ export class OkxStreams extends SubscriptionStreams<Sub, OkxConnection> {
 
   private push(state: OkxConnection, sub: Sub, body: Record<string, unknown>): void {
     this.hub.sendData(state.connection, JSON.stringify({ arg: sub.arg, ...body }));
+  }
+
+  private pushFundingOf(state: OkxConnection, sub: Extract<Sub, { kind: 'funding' }>, now: number): void {
+    sub.nextPushAt = now + OKX_FUNDING_PUSH_MS;
+    this.push(state, sub, { data: [this.funding!(sub.listing, now)] });
   }
 
   protected afterSecond(now: number): void {
@@ -151,6 +186,10 @@ export class OkxStreams extends SubscriptionStreams<Sub, OkxConnection> {
     const diffs = new Map<Listing, DepthDiff | null>();
     for (const state of this.connections.values()) {
       for (const sub of state.subs.values()) {
+        if (sub.kind === 'funding') {
+          if (now >= sub.nextPushAt) this.pushFundingOf(state, sub, now);
+          continue;
+        }
         if (sub.kind !== 'books' && now < (this.quietUntil.get(sub.listing) ?? 0)) continue;
         switch (sub.kind) {
           case 'candle': {
