@@ -59,6 +59,43 @@ describe('a rule is armed on a series from when it was seeded, or when the serie
     ]);
   });
 
+  it("a candle that reached the store between the rule's save and its binding fires live; older ones only warm", () => {
+    // BTC streams for the watchlist; the engine keeps no state for it while no rule reads it. The
+    // rule is saved at 00:10:00.5 and bound at 00:11:00.3, after candle 10 (a cross, closed at
+    // 00:11) was stored. Candle 2, the earlier cross, closed before the save.
+    const store: Candle[] = [];
+    const h = new Harness([], { history: () => store, watchlist: watch(BTC), now: T0 + 5 * MIN });
+    store.push(...bars(WARMUP.slice(0, 11)));
+    h.now = T0 + 11 * MIN + 300;
+    h.engine.setRules([seededAt(T0 + 10 * MIN + 500)]);
+    expect(fired(h)).toEqual([[10, false]]);
+    h.stream(bars([102, 99, 103], 11));
+    expect(fired(h)).toEqual([
+      [10, false],
+      [13, false],
+    ]);
+  });
+
+  it('at start-up, or for a rule re-enabled without a restart, stored candles only warm', () => {
+    const store = bars(WARMUP);
+    const started = new Harness([seededAt(T0)], {
+      history: () => store,
+      watchlist: watch(BTC),
+      now: T0 + 12 * MIN,
+    });
+    expect(started.firings).toEqual([]);
+    // bound once, unbound (disabled), bound again: its activeSince is older than the last rebuild
+    const h = new Harness([seededAt(T0)], {
+      history: () => store,
+      watchlist: watch(BTC),
+      now: T0 + 12 * MIN,
+    });
+    h.engine.setRules([]);
+    h.now += 1_000;
+    h.engine.setRules([seededAt(T0)]);
+    expect(h.firings).toEqual([]);
+  });
+
   it('a series only a rule reads joins when the rule starts reading it: its warm-up never fires', () => {
     // ETH is on no watchlist; the older rule is loaded at 00:12:01 and the feed starts ETH for it
     const h = new Harness([], { history: stored({}), watchlist: watch(BTC) });

@@ -90,6 +90,8 @@ export class RuleEngine {
   private rulesKnown = false;
   /** until the first watchlist and rules are in, a series with stored candles was streamed before */
   private starting = true;
+  /** when the bindings were last rebuilt (undefined before the first) */
+  private rebuiltAt: number | undefined;
   /** per-binding state, kept across rebuilds while the rule's activeSince is unchanged */
   private readonly states = new Map<string, { activeSince: number; state: RuleSeriesState }>();
   /** all-of rules wait here for their other timeframes closing at the same instant */
@@ -296,12 +298,13 @@ export class RuleEngine {
     const now = this.opts.now();
     const live = new Set<string>();
     const ruleSeries = new Map<string, SeriesKey>();
+    const fresh: SeriesState[] = [];
     for (const stored of this.current) {
       const { rule } = stored;
       if (!ruleIsArmable(stored, now)) continue;
       for (const symbol of ruleTargets(rule, this.watchlist)) {
         const key: SeriesKey = { exchange: rule.exchange, symbol, timeframe: rule.timeframe };
-        const series = this.seriesFor(key, undefined);
+        const series = this.seriesFor(key, undefined, fresh);
         const condition = compileCondition(rule.when, series, (timeframe) =>
           this.seriesFor({ ...key, timeframe }, undefined),
         );
@@ -334,26 +337,57 @@ export class RuleEngine {
     this.bindings = next;
     this.ruleSeries = ruleSeries;
     this.refreshJoined();
+    const previousRebuild = this.rebuiltAt;
+    this.rebuiltAt = now;
+    for (const s of fresh) this.catchUp(s, previousRebuild);
   }
 
-  /** The state of a series, created on first sight and filled from the store. */
-  private seriesFor(key: SeriesKey, firstOpenTime: number | undefined): SeriesState {
+  /**
+   * The state of a series, created on first sight and filled from the store. With `fresh`, a
+   * series created now is listed there unfilled, for `catchUp` once its bindings exist.
+   */
+  private seriesFor(key: SeriesKey, firstOpenTime: number | undefined, fresh?: SeriesState[]): SeriesState {
     const id = seriesId(key);
     let s = this.series.get(id);
     if (s) return s;
     s = new SeriesState(key, SERIES_DEPTH);
     s.joinedAt = this.joined.get(id);
     this.series.set(id, s);
-    this.warmFromStore(s, firstOpenTime);
+    if (fresh) fresh.push(s);
+    else this.warmFromStore(s, firstOpenTime);
     return s;
   }
 
+  /**
+   * Fills a series a rule has just begun to read. Its candles reached the store but not this
+   * engine, which keeps no state for series no rule reads (onCandles), so a candle that closed
+   * between the rule's save (`activeSince`) and this binding was only warm-up: a crossing there was
+   * never evaluated (seen as a missing first alert on a 1s series already streaming). Those candles
+   * are evaluated as they would have been live, late by the time the binding took; older ones only
+   * warm. Only the span since the previous rebuild can hold such candles: a series kept bound all
+   * along had its state, and at start-up nothing is caught up (stored candles were seen before).
+   */
+  private catchUp(s: SeriesState, previousRebuild: number | undefined): void {
+    const candles = this.storedCandles(s, undefined);
+    const bindings = this.bindings.get(s.id) ?? [];
+    const armed = Math.min(...bindings.map((b) => Math.max(b.rule.activeSince, s.joinedAt ?? -Infinity)));
+    const from = previousRebuild === undefined || this.starting ? Infinity : Math.max(armed, previousRebuild);
+    const late = candles.findIndex((c) => nextOpenTime(c[0], s.key.timeframe) > from);
+    for (const c of late < 0 ? candles : candles.slice(0, late)) s.commit(c);
+    if (late >= 0) this.onCandles({ key: s.key, closed: candles.slice(late), forming: null, origin: 'live' });
+  }
+
   private warmFromStore(s: SeriesState, before: number | undefined): void {
-    if (!this.opts.history) return;
+    for (const c of this.storedCandles(s, before)) s.commit(c);
+  }
+
+  private storedCandles(s: SeriesState, before: number | undefined): Candle[] {
+    if (!this.opts.history) return [];
     try {
-      for (const c of this.opts.history(s.key, before, SERIES_DEPTH)) s.commit(c);
+      return this.opts.history(s.key, before, SERIES_DEPTH);
     } catch (err) {
       this.opts.log.warn(`could not load stored candles of ${s.id}; indicators warm up live`, { error: err });
+      return [];
     }
   }
 }
