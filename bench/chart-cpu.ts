@@ -102,21 +102,26 @@ export async function run(flags: Record<string, string> = {}) {
     `${streams} candle streams (${symbols.length} symbols × ${TIMEFRAMES.join(', ')}) + ${symbols.length} tickers`,
   );
 
-  const fake = await startFake(symbols);
   const work = mkdtempSync(join(tmpdir(), 'cw-chart-cpu-'));
+  const fake = await startFake(symbols, probeUrl, work).catch((err: unknown) => {
+    rmSync(work, { recursive: true, force: true });
+    throw err;
+  });
   const configFile = join(work, 'config.json');
   writeFileSync(configFile, JSON.stringify(appConfig(fake.config, symbols)));
   const probeFile = join(work, 'probe.json');
   writeFileSync(probeFile, '');
   const started = performance.now();
-  const app = await startHeadless(['--config', configFile, '--log-level', 'error'], {
-    env: { ...process.env, NODE_OPTIONS: `--import ${probeUrl}`, LOOP_PROBE_FILE: probeFile },
-  });
+  let app: Awaited<ReturnType<typeof startHeadless>> | undefined;
   let browser: Browser | undefined;
   try {
+    app = await startHeadless(['--config', configFile, '--log-level', 'error'], {
+      env: { ...process.env, NODE_OPTIONS: `--import ${probeUrl}`, LOOP_PROBE_FILE: probeFile },
+    });
+    const { origin } = app;
     const api = createWsClient(
       `ws://127.0.0.1:${app.port}/ws?token=${encodeURIComponent(app.token)}`,
-      (url) => new WebSocket(url, { headers: { Origin: app.origin } }) as never,
+      (url) => new WebSocket(url, { headers: { Origin: origin } }) as never,
     );
     const liveCount = async () =>
       ((await api.call('streams:list', {})) as StreamRow[]).filter(
@@ -163,7 +168,7 @@ export async function run(flags: Record<string, string> = {}) {
     };
   } finally {
     await browser?.close();
-    await app.stop();
+    await app?.stop();
     await fake.close();
     rmSync(work, { recursive: true, force: true });
   }

@@ -10,6 +10,8 @@
  * and from inside by a preloaded probe (event-loop delay p99), after every stream is live and the
  * start-up backfill is done, for a settle period and then a measuring window. The app is then stopped
  * (SIGTERM flushes the writer) and its database counted: closed 1m candles stored against expected.
+ * The fake exchange's own process carries the same probe: its CPU and loop delay while each
+ * contender starts tell whether a slow start is the exchange's (a starved fake) or the contender's.
  *
  * Flags: --streams 300,1000,3000,6000 · --settle-seconds 20 · --window-seconds 30 ·
  * --cpu-prof DIR (writes a V8 CPU profile of the app's measuring window at each size into DIR) ·
@@ -24,7 +26,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { WebSocket } from 'ws';
 import { createWsClient } from '../src/shared/contract/ws-client';
-import { HEADLESS_V8_FLAGS } from '../src/main/headless/v8-flags';
+import { HEADLESS_ENV, HEADLESS_V8_FLAGS } from '../src/main/headless/v8-flags';
 import { startHeadless } from '../tests/e2e/support/headless-process';
 import { bundleChildren } from './support/bundle';
 import { symbolAt } from './support/engine-client';
@@ -37,8 +39,12 @@ const PUSH_INTERVAL_MS = 2_000;
 const MINUTE = 60_000;
 const CLOCK_TICKS_PER_SECOND = 100;
 
-type Usage = { cpuPercent: number; loopDelayP99Ms: number; rssMb: number };
-type Measured = Usage & { liveAfterS: number; liveStreams: number };
+/** RSS, and its anonymous (heap, malloc) and file-backed (binaries, the database's mmap) parts */
+type Rss = { rssMb: number; rssAnonMb: number; rssFileMb: number };
+type Sample = { cpuPercent: number; loopDelayP99Ms: number };
+type Usage = Sample & Rss;
+/** `fakeAtStart`: the fake exchange's process while this contender started (to all live) */
+type Measured = Usage & { liveAfterS: number; liveStreams: number; fakeAtStart: Sample };
 
 const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const log = (line: string) => process.stderr.write(`scale bench: ${line}\n`);
@@ -57,9 +63,44 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
-function rssMb(pid: number): number {
+/**
+ * The app maps its database (mmap_size, store/database.ts): pages it reads count in RSS as
+ * file-backed memory the kernel may drop at will, unlike the heap. Both parts are shown so a
+ * difference from bare ccxt can be placed.
+ */
+function rss(pid: number): Rss {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Math.round(Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]) / 1024);
+  const mb = (field: string) =>
+    Math.round(Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1]) / 1024);
+  return { rssMb: mb('VmRSS'), rssAnonMb: mb('RssAnon'), rssFileMb: mb('RssFile') };
+}
+
+/**
+ * CPU % of one core and event-loop delay p99 of a probed process from now until `stop()`. The
+ * probe reports the p99 since its previous SIGUSR2, so the first signal starts the span.
+ */
+function startSampling(pid: number, probeFile: string): { stop(): Promise<Sample> } {
+  process.kill(pid, 'SIGUSR2');
+  const cpu0 = cpuSeconds(pid);
+  const t0 = performance.now();
+  return {
+    async stop() {
+      const cpu = cpuSeconds(pid) - cpu0;
+      const seconds = (performance.now() - t0) / 1000;
+      const written = readFileSync(probeFile, 'utf8');
+      process.kill(pid, 'SIGUSR2');
+      // The probe writes in its signal handler; a read between its truncate and its write sees '':
+      // wait for a new, whole report.
+      let probe: { p99Ms: number } | null = null;
+      for (let i = 0; i < 400 && probe === null; i++) {
+        const text = readFileSync(probeFile, 'utf8');
+        if (text !== written && text !== '') probe = JSON.parse(text) as { p99Ms: number };
+        else await pause(25);
+      }
+      if (probe === null) throw new Error('the loop probe wrote no report after SIGUSR2');
+      return { cpuPercent: round((cpu / seconds) * 100, 1), loopDelayP99Ms: round(probe.p99Ms, 1) };
+    },
+  };
 }
 
 /** Settles, then measures a window: CPU % of one core, RSS at its end, event-loop delay p99. */
@@ -70,38 +111,28 @@ export async function measureWindow(
   windowS: number,
 ): Promise<Usage> {
   await pause(settleS * 1000);
-  process.kill(pid, 'SIGUSR2'); // resets the probe's histogram
-  const cpu0 = cpuSeconds(pid);
-  const t0 = performance.now();
+  const sampling = startSampling(pid, probeFile);
   await pause(windowS * 1000);
-  const cpu = cpuSeconds(pid) - cpu0;
-  const seconds = (performance.now() - t0) / 1000;
-  const written = readFileSync(probeFile, 'utf8');
-  process.kill(pid, 'SIGUSR2');
-  // The probe writes in its signal handler; a read between its truncate and its write sees '':
-  // wait for a new, whole report.
-  let probe: { p99Ms: number } | null = null;
-  for (let i = 0; i < 400 && probe === null; i++) {
-    const text = readFileSync(probeFile, 'utf8');
-    if (text !== written && text !== '') probe = JSON.parse(text) as { p99Ms: number };
-    else await pause(25);
-  }
-  if (probe === null) throw new Error('the loop probe wrote no report after SIGUSR2');
-  return {
-    cpuPercent: round((cpu / seconds) * 100, 1),
-    loopDelayP99Ms: round(probe.p99Ms, 1),
-    rssMb: rssMb(pid),
-  };
+  return { ...(await sampling.stop()), ...rss(pid) };
 }
 
 type FakeStats = { restCalls: number; framesSent: number; connections: number };
-type FakeProcess = { config: Record<string, unknown>; stats(): Promise<FakeStats>; close(): Promise<void> };
+type FakeProcess = {
+  config: Record<string, unknown>;
+  stats(): Promise<FakeStats>;
+  /** the fake's own CPU and event-loop delay from now until stop(): is the exchange keeping up? */
+  sample(): { stop(): Promise<Sample> };
+  close(): Promise<void>;
+};
 
-export async function startFake(symbols: string[]): Promise<FakeProcess> {
+export async function startFake(symbols: string[], probeUrl: string, work: string): Promise<FakeProcess> {
+  const probeFile = join(work, 'fake-probe.json');
+  writeFileSync(probeFile, '');
   const child = fork(join(here, 'support', 'fake-exchange-process.ts'), {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', '--import', probeUrl],
     env: {
       ...process.env,
+      LOOP_PROBE_FILE: probeFile,
       FAKE_EXCHANGE_OPTIONS: JSON.stringify({
         symbols,
         updateIntervalMs: PUSH_INTERVAL_MS,
@@ -125,6 +156,7 @@ export async function startFake(symbols: string[]): Promise<FakeProcess> {
         statsWaiter = done;
         child.send({ type: 'stats' });
       }),
+    sample: () => startSampling(child.pid!, probeFile),
     async close() {
       child.send({ type: 'close' });
       await new Promise((r) => child.once('exit', r));
@@ -180,6 +212,7 @@ async function measureApp(
     ? { LOOP_PROBE_PROFILE: join(opts.cpuProfDir, `app-${symbols.length * TIMEFRAMES.length}.cpuprofile`) }
     : {};
   const started = performance.now();
+  const fakeSampling = fake.sample();
   const streamCount = symbols.length * TIMEFRAMES.length;
   const app = await startHeadless(
     ['--config', configFile, '--log-level', opts.appLogDir ? 'info' : 'error'],
@@ -217,6 +250,7 @@ async function measureApp(
     }
     const liveAfterS = round((performance.now() - started) / 1000, 1);
     log(`app: ${live}/${wanted} candle streams live after ${liveAfterS} s`);
+    const fakeAtStart = await fakeSampling.stop();
     const liveFrom = Date.now();
     const usage = await measureWindow(app.pid, probeFile, opts.settleS, opts.windowS);
     const streams = (await api.call('streams:list', {})) as StreamRow[];
@@ -226,7 +260,7 @@ async function measureApp(
     const stoppedAt = Date.now();
     await app.stop();
     const counted = countStored(join(app.dataDir, 'candlewatch.sqlite'), symbols, liveFrom, stoppedAt);
-    return { ...usage, liveAfterS, liveStreams, reconnects, ...counted };
+    return { ...usage, liveAfterS, liveStreams, fakeAtStart, reconnects, ...counted };
   } finally {
     api.close();
     await app.stop();
@@ -260,7 +294,7 @@ function countStored(file: string, symbols: string[], from: number, to: number) 
 
 async function measureBare(
   outdir: string,
-  exchangeConfig: Record<string, unknown>,
+  fake: FakeProcess,
   symbols: string[],
   opts: { settleS: number; windowS: number; probeUrl: string },
 ): Promise<Measured> {
@@ -268,12 +302,15 @@ async function measureBare(
   const probeFile = join(work, 'probe.json');
   writeFileSync(probeFile, '');
   const started = performance.now();
+  const fakeSampling = fake.sample();
   const child = fork(join(outdir, 'scale-bare.mjs'), {
     execArgv: ['--import', opts.probeUrl, ...HEADLESS_V8_FLAGS],
+    // the floor runs with the app's own runtime tuning (the app re-executes itself with it)
     env: {
+      ...HEADLESS_ENV,
       ...process.env,
       LOOP_PROBE_FILE: probeFile,
-      SCALE_BARE: JSON.stringify({ config: exchangeConfig, symbols, timeframes: TIMEFRAMES }),
+      SCALE_BARE: JSON.stringify({ config: fake.config, symbols, timeframes: TIMEFRAMES }),
     },
   });
   try {
@@ -286,8 +323,9 @@ async function measureBare(
     });
     const liveAfterS = round((performance.now() - started) / 1000, 1);
     log(`bare: ${live.candles} candle streams live after ${liveAfterS} s`);
+    const fakeAtStart = await fakeSampling.stop();
     const usage = await measureWindow(child.pid!, probeFile, opts.settleS, opts.windowS);
-    return { ...usage, liveAfterS, liveStreams: live.candles };
+    return { ...usage, liveAfterS, liveStreams: live.candles, fakeAtStart };
   } finally {
     child.kill('SIGKILL');
     rmSync(work, { recursive: true, force: true });
@@ -318,11 +356,11 @@ export async function run(flags: Record<string, string> = {}) {
     log(
       `${streams} candle streams (${symbols.length} symbols × ${TIMEFRAMES.join(', ')}) + ${symbols.length} tickers`,
     );
-    const fake = await startFake(symbols);
+    const fake = await startFake(symbols, probeUrl, outdir);
     try {
       const app = await measureApp(fake, symbols, { settleS, windowS, probeUrl, cpuProfDir, appLogDir });
       log(`app: ${app.cpuPercent} % CPU, loop p99 ${app.loopDelayP99Ms} ms, ${app.rssMb} MB`);
-      const bare = await measureBare(outdir, fake.config, symbols, { settleS, windowS, probeUrl });
+      const bare = await measureBare(outdir, fake, symbols, { settleS, windowS, probeUrl });
       log(`bare: ${bare.cpuPercent} % CPU, loop p99 ${bare.loopDelayP99Ms} ms, ${bare.rssMb} MB`);
       results.push({ streams, app, bare });
     } finally {
@@ -340,8 +378,11 @@ export async function run(flags: Record<string, string> = {}) {
     'bare loop delay p99 (ms)': bare.loopDelayP99Ms,
     'app RSS (MB)': app.rssMb,
     'bare RSS (MB)': bare.rssMb,
+    'RSS anon / file (MB): app': `${app.rssAnonMb} / ${app.rssFileMb}`,
+    'RSS anon / file (MB): bare': `${bare.rssAnonMb} / ${bare.rssFileMb}`,
     'app RSS per 1,000 streams above bare (MB)': round(((app.rssMb - bare.rssMb) / streams) * 1000),
     'all live after (s): app / bare': `${app.liveAfterS} / ${bare.liveAfterS}`,
+    'fake exchange while app / bare started: CPU %, loop p99 ms': `${app.fakeAtStart.cpuPercent}, ${app.fakeAtStart.loopDelayP99Ms} / ${bare.fakeAtStart.cpuPercent}, ${bare.fakeAtStart.loopDelayP99Ms}`,
     'app streams live at the end': app.liveStreams,
     'app stream reconnects, start to end': app.reconnects,
     'closed 1m candles stored / expected': `${app.stored} / ${app.expected}`,

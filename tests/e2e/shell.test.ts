@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HEADLESS_ENV, HEADLESS_V8_FLAGS } from '../../src/main/headless/v8-flags';
 import { launchChromium } from './support/chromium';
 import { startHeadless, type HeadlessProcess } from './support/headless-process';
 import { connected, openProfile, openUi, SCREENSHOTS, type ProfileOptions } from './ui-helpers';
@@ -94,6 +96,15 @@ describe('the first screen, served by headless mode in Chromium', () => {
     await page.emulateMedia({ colorScheme: 'light' });
     await page.waitForFunction(() => document.documentElement.dataset.theme === 'light');
     expect(problems).toEqual([]);
+  });
+
+  it('runs re-executed with its heap caps and malloc arena limit, same pid', () => {
+    // /proc is Linux's; a value the environment already set is kept (v8-flags.ts)
+    const args = readFileSync(`/proc/${server!.pid}/cmdline`, 'utf8').split('\0');
+    const env = readFileSync(`/proc/${server!.pid}/environ`, 'utf8').split('\0');
+    for (const flag of HEADLESS_V8_FLAGS) expect(args).toContain(flag);
+    for (const [name, value] of Object.entries(HEADLESS_ENV))
+      expect(env).toContain(`${name}=${process.env[name] ?? value}`);
   });
 
   it('refuses the page without the token and explains why', async () => {

@@ -1,26 +1,29 @@
 import { homedir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { version } from '../../../package.json';
-import { missingV8Flags } from './v8-flags';
+import { missingEnv, missingV8Flags } from './v8-flags';
 
 /** set on the re-executed process: it never re-executes again, whatever its flags say */
 const REEXEC_MARK = 'CANDLEWATCH_V8_FLAGS_ADDED';
 
-// Heap sizes only take effect on the node command line (see v8-flags.ts): without them, replace
-// this process by node with them, same pid, stdio, arguments and environment, before anything
-// heavy loads (serve and ccxt are imported below, after this). process.execve does not exist on
-// Windows (nor before Node 22.15): there the process runs on with V8's default heap sizing.
+// Heap sizes only take effect on the node command line, and malloc reads its arena limit once at
+// start (see v8-flags.ts): without them, replace this process by node with them, same pid, stdio,
+// arguments and environment, before anything heavy loads (serve and ccxt are imported below, after
+// this). process.execve does not exist on Windows (nor before Node 22.15): there the process runs
+// on with the defaults.
 const missing = missingV8Flags(process.execArgv, process.env['NODE_OPTIONS']);
-if (missing.length > 0 && process.env[REEXEC_MARK] === undefined && process.execve) {
+const addedEnv = missingEnv(process.env);
+const tuning = [...missing, ...Object.entries(addedEnv).map(([name, value]) => `${name}=${value}`)];
+if (tuning.length > 0 && process.env[REEXEC_MARK] === undefined && process.execve) {
   try {
     process.execve(
       process.execPath,
       [process.execPath, ...process.execArgv, ...missing, ...process.argv.slice(1)],
-      { ...process.env, [REEXEC_MARK]: missing.join(' ') },
+      { ...process.env, ...addedEnv, [REEXEC_MARK]: tuning.join(' ') },
     );
   } catch (err) {
     // Only a memory tuning is lost: serve on rather than refuse to start.
-    process.stderr.write(`candlewatch serve: running without ${missing.join(' ')}: ${String(err)}\n`);
+    process.stderr.write(`candlewatch serve: running without ${tuning.join(' ')}: ${String(err)}\n`);
   }
 }
 const { EXIT_FAILURE, startServe } = await import('./serve');

@@ -53,6 +53,48 @@ describe('RestGate', () => {
   });
 });
 
+describe('RestGate sharing starts between live polls and history', () => {
+  const POLL = 1_000;
+  async function startOrder(queue: [string, number][]): Promise<string[]> {
+    const gate = new RestGate(new FakeClock(), 1, POLL);
+    const order: string[] = [];
+    let release!: () => void;
+    const first = gate.run(() => new Promise<void>((r) => (release = r)), 0);
+    await settle();
+    const calls = queue.map(([name, priority]) => gate.run(async () => order.push(name), priority));
+    release();
+    await Promise.all([first, ...calls]);
+    return order;
+  }
+
+  it('gives history every other start while polls wait, markets always first', async () => {
+    const order = await startOrder([
+      ['poll 1', POLL],
+      ['poll 2', POLL],
+      ['poll 3', POLL],
+      ['old gap', 100],
+      ['new gap', 500],
+      ['markets', POLL + 1],
+    ]);
+    expect(order).toEqual(['markets', 'poll 1', 'new gap', 'poll 2', 'old gap', 'poll 3']);
+  });
+
+  it('runs polls back to back when no history waits, and history in priority order when no poll does', async () => {
+    expect(
+      await startOrder([
+        ['poll 1', POLL],
+        ['poll 2', POLL],
+      ]),
+    ).toEqual(['poll 1', 'poll 2']);
+    expect(
+      await startOrder([
+        ['old gap', 100],
+        ['new gap', 500],
+      ]),
+    ).toEqual(['new gap', 'old gap']);
+  });
+});
+
 describe('RestGate with several calls in flight', () => {
   it('runs up to `concurrency` calls at once, the next one as soon as one ends, highest priority first', async () => {
     const clock = new FakeClock();

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { HEADLESS_V8_FLAGS, missingV8Flags } from '../../../src/main/headless/v8-flags';
+import {
+  HEADLESS_ENV,
+  HEADLESS_V8_FLAGS,
+  missingEnv,
+  missingV8Flags,
+} from '../../../src/main/headless/v8-flags';
 
 describe('missingV8Flags', () => {
   it('asks for every product flag when node was started without any', () => {
@@ -19,5 +24,12 @@ describe('missingV8Flags', () => {
 
   it('asks for nothing once the process runs with the flags (no second re-exec)', () => {
     expect(missingV8Flags([...HEADLESS_V8_FLAGS], undefined)).toEqual([]);
+  });
+});
+
+describe('missingEnv', () => {
+  it('adds the malloc arena limit unless the user set it, with any value', () => {
+    expect(missingEnv({ PATH: '/bin' })).toEqual({ ...HEADLESS_ENV });
+    expect(missingEnv({ MALLOC_ARENA_MAX: '8' })).toEqual({});
   });
 });

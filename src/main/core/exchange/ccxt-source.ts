@@ -81,7 +81,7 @@ export class CcxtSource implements MarketSource {
     private readonly deps: { clock: Clock; log: Logger },
   ) {
     this.name = String(ex.name ?? id);
-    this.gate = new RestGate(deps.clock, REST_CONCURRENCY);
+    this.gate = new RestGate(deps.clock, REST_CONCURRENCY, REST_PRIORITY.poll);
     this.caps = capabilitiesFromCcxt(ex, id);
     this.quirks = quirksOf(id);
     this.candleSockets = this.quirks.candleSocketHash

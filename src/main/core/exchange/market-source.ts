@@ -13,7 +13,10 @@ export type BookBatch = { book: Omit<OrderBook, 'synced'>; connection: number };
 /** trades since the previous wake, oldest first */
 export type TradesBatch = { trades: Trade[]; connection: number };
 
-/** Priority of REST calls: live data first, then gaps newest first (their end time), then the rest. */
+/**
+ * Priority of REST calls: markets first, then live data (polls; every other start while history
+ * waits, rest-gate.ts), then gaps newest first (their end time), then the rest.
+ */
 export const REST_PRIORITY = { markets: Number.MAX_SAFE_INTEGER, poll: Number.MAX_SAFE_INTEGER - 1 } as const;
 
 /**

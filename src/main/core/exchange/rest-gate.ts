@@ -26,6 +26,11 @@ export class RestGateClosedError extends MarketDataError {
  * ccxt's throttle set the pace. After a 429 no call starts until the Retry-After window has passed
  * (Binance bans an IP that keeps calling through a 429, 418): only the calls already in flight,
  * sent before the answer, may meet it too.
+ *
+ * Calls at `sharedPriority` (a stream's REST polling and quiet checks) outrank history, but take at
+ * most every other start while history calls wait: when sockets fail in a wave, every stream falls
+ * back to polling at once, and strict priority let the polls of thousands of streams starve the
+ * warm-up and gap fills for as long as the wave lasted (issue 15, seen at 3,000 streams).
  */
 export class RestGate {
   private readonly queue: Job[] = [];
@@ -35,10 +40,12 @@ export class RestGate {
   private pumping = false;
   private closed = false;
   private readonly stop = new AbortController();
+  private lastStartShared = false;
 
   constructor(
     private readonly clock: Clock,
     private readonly concurrency = 1,
+    private readonly sharedPriority = Infinity,
   ) {}
 
   /** calls waiting for their turn (not those in flight) */
@@ -103,12 +110,26 @@ export class RestGate {
   }
 
   private takeNext(): Job {
-    let best = 0;
-    for (let i = 1; i < this.queue.length; i++) {
-      const a = this.queue[i]!;
-      const b = this.queue[best]!;
-      if (a.priority > b.priority || (a.priority === b.priority && a.seq < b.seq)) best = i;
+    let index = this.best(() => true);
+    const shared = this.queue[index]!.priority === this.sharedPriority;
+    if (shared && this.lastStartShared) {
+      const below = this.best((job) => job.priority < this.sharedPriority);
+      if (below >= 0) index = below;
     }
-    return this.queue.splice(best, 1)[0]!;
+    const [job] = this.queue.splice(index, 1);
+    this.lastStartShared = job!.priority === this.sharedPriority;
+    return job!;
+  }
+
+  /** index of the highest-priority (then oldest) queued job that `eligible` accepts, or -1 */
+  private best(eligible: (job: Job) => boolean): number {
+    let best = -1;
+    for (let i = 0; i < this.queue.length; i++) {
+      const a = this.queue[i]!;
+      if (!eligible(a)) continue;
+      const b = best < 0 ? undefined : this.queue[best]!;
+      if (!b || a.priority > b.priority || (a.priority === b.priority && a.seq < b.seq)) best = i;
+    }
+    return best;
   }
 }
