@@ -4,6 +4,7 @@ import type { WsContractClient } from '../../src/shared/contract/ws-client';
 import {
   chart,
   screenshotBothThemes,
+  setTheme,
   startSimSession,
   waitForChart,
   type UiPage,
@@ -20,6 +21,8 @@ let session: UiSession;
 let ui: UiPage;
 let page: Page;
 let api: WsContractClient;
+/** the colour picked for Stochastic's %D, which a reload must keep */
+let pickedForD = '';
 
 beforeAll(async () => {
   session = await startSimSession(50);
@@ -29,7 +32,15 @@ beforeAll(async () => {
 
 afterAll(() => session?.close());
 
-type PaneInfo = { label: string; min: number | null; max: number | null; guides: number[]; labels: number };
+type PaneInfo = {
+  label: string;
+  min: number | null;
+  max: number | null;
+  guides: number[];
+  labels: number;
+  /** each indicator line of the pane and the colour lightweight-charts draws it in */
+  lines: { label: string; color: string }[];
+};
 
 /** The panes as the chart controller reads them back from lightweight-charts (data-panes). */
 const panes = async (): Promise<PaneInfo[]> =>
@@ -38,6 +49,15 @@ const paneLabels = async () => (await panes()).map((p) => p.label);
 const menuButton = () => page.getByRole('button', { name: /^Indicators/ });
 const menu = () => page.getByRole('dialog', { name: 'Indicators' });
 const legend = () => page.locator('.chart-legend').innerText();
+/** The colour of a line's name in the legend, as the browser computes it (rgb(…)). */
+const legendColor = (label: string) =>
+  page
+    .locator('.chart-legend .legend-label')
+    .filter({ hasText: new RegExp(`^${label.replace(/[()]/g, '\\$&')}$`) })
+    .evaluate((el) => getComputedStyle(el).color);
+const lineColors = async (pane: number) => (await panes())[pane]?.lines.map((l) => l.color) ?? [];
+/** #rrggbb as the browser writes a computed colour. */
+const rgb = (hex: string) => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
 
 /** A fixed 0–100 scale with room for its edge labels: not the ~40–80 an autoscale gave RSI. */
 const onFixedScale = (p: PaneInfo | undefined) =>
@@ -120,6 +140,49 @@ describe('indicators on the chart', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('draws the second line of Stochastic and MACD in a colour of its own, which the user can change', async () => {
+    const start = (await page.evaluate(() => document.documentElement.dataset.theme)) === 'dark';
+    // Both themes, ending in the one the test started in.
+    for (const theme of start ? (['light', 'dark'] as const) : (['dark', 'light'] as const)) {
+      await setTheme(page, api, theme);
+      for (const pane of [2, 3]) {
+        await expect.poll(async () => (await lineColors(pane)).length).toBe(2);
+        const [main, second] = await lineColors(pane);
+        expect(second, `${theme} pane ${pane}`).not.toBe(main);
+      }
+      // The legend names each line in the colour it is drawn in.
+      await expect
+        .poll(async () => {
+          const [k, d] = await lineColors(2);
+          return [await legendColor('Stoch(14,3,3)'), await legendColor('%D'), rgb(k!), rgb(d!)];
+        })
+        .toSatisfy(([kLegend, dLegend, k, d]) => kLegend === k && dLegend === d);
+    }
+
+    await menuButton().click();
+    // The menu reopens with the indicator it was editing still open.
+    const edit = menu().getByRole('button', { name: 'Edit Stochastic 14, 3, 3' });
+    if ((await edit.getAttribute('aria-expanded')) !== 'true') await edit.click();
+    const dColours = menu().getByRole('radiogroup', { name: 'Colour of %D' });
+    const [k] = await lineColors(2);
+    // A palette colour the main line does not have.
+    const pick = dColours.getByRole('radio', { name: 'Colour 6' });
+    const picked = await pick.evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(picked).not.toBe(rgb(k!));
+    pickedForD = picked;
+    await pick.click();
+    await expect.poll(() => pick.getAttribute('aria-checked')).toBe('true');
+    await expect.poll(async () => (await lineColors(2)).map(rgb)).toEqual([rgb(k!), picked]);
+    await expect.poll(() => legendColor('%D')).toBe(picked);
+    // The main line keeps its colour, and its own choice says so.
+    const kColours = menu().getByRole('radiogroup', { name: 'Colour of %K' });
+    expect(await kColours.locator('[aria-checked="true"]').count()).toBe(1);
+    expect(await dColours.locator('[aria-checked="true"]').count()).toBe(1);
+    await screenshotBothThemes(page, api, 'chart-indicator-line-colours');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => menu().count()).toBe(0);
+  });
+
   it('is there again after a reload, with its parameters', async () => {
     await page.reload();
     await waitForChart(page, 'sim|BTC/USDT|1m', 50);
@@ -127,6 +190,8 @@ describe('indicators on the chart', () => {
     await expect.poll(paneLabels).toEqual(['Price', 'ATR(7)', 'Stoch(14,3,3)', 'MACD(12,26,9)']);
     await expect.poll(async () => onFixedScale((await panes())[2]), { timeout: 30_000 }).toBe(true);
     await expect.poll(legend).toMatch(/ATR\(7\)\s+[\d,]+\.\d\d/);
+    // The colour picked for %D is saved with the chart.
+    await expect.poll(async () => (await lineColors(2)).map(rgb)[1]).toBe(pickedForD);
   });
 
   it('opens inside the window at 1280×720 and 1920×1080', async () => {

@@ -8,6 +8,7 @@ import type { RuleLine } from './price-line-drag';
 import { readChartColors } from './chart-colors';
 import { BacktestBanner } from './BacktestBanner';
 import { olderHistoryWords } from './older-history-words';
+import { OlderRetryBanner } from './OlderRetryBanner';
 import { ExchangeUnreachable } from './ExchangeUnreachable';
 import { unreachableError } from './unreachable';
 import { ChartToolbar } from './ChartToolbar';
@@ -257,6 +258,14 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
               Retry
             </button>
           </p>
+        ) : null}
+        {status.kind === 'ready' && status.older.kind === 'waiting' ? (
+          <OlderRetryBanner
+            exchangeName={exchangeName}
+            until={status.older.until}
+            reason={status.older.message}
+            onRetry={() => controllerRef.current?.retryOlder()}
+          />
         ) : null}
         {unreachable ? <ExchangeUnreachable exchange={exchange} error={unreachable} /> : null}
         {status.kind === 'ready' && status.bars === 0 && !unreachable ? (

@@ -14,8 +14,11 @@ import {
   MAX_CHART_INDICATORS_SHOWN,
   searchCatalog,
   validateParams,
+  type ChartColor,
   type ChartIndicator,
+  type ChartKind,
 } from './chart-indicators';
+import { colorableLines, lineColorOf, recolorLine } from './indicator-lines';
 import { useThemeVersion } from './use-theme-version';
 
 /**
@@ -150,7 +153,15 @@ function ShownIndicator({
   return (
     <div className="indicator-shown" data-indicator={indicator.ref.indicator} data-title={title}>
       <div className="indicator-shown-row">
-        <span className="indicator-swatch" style={{ background: lineColor(colors, indicator.color) }} />
+        <span className="indicator-swatches">
+          {colorableLines(indicator.ref.indicator as ChartKind).map((line) => (
+            <span
+              key={line.output ?? ''}
+              className="indicator-swatch"
+              style={{ background: lineColor(colors, lineColorOf(indicator, line.output, PALETTE_SLOTS)) }}
+            />
+          ))}
+        </span>
         <span className="indicator-shown-title">{title}</span>
         <button
           type="button"
@@ -194,7 +205,7 @@ function IndicatorEditor({ indicator, palette }: { indicator: ChartIndicator; pa
       setErrors(checked.errors);
     }
   };
-  const custom = typeof indicator.color === 'string' ? indicator.color : null;
+  const lines = colorableLines(indicator.ref.indicator as ChartKind);
   return (
     <div className="indicator-editor" role="group" aria-label={`Parameters of ${spec.label}`}>
       <div className="field-row">
@@ -225,31 +236,64 @@ function IndicatorEditor({ indicator, palette }: { indicator: ChartIndicator; pa
           {errors.get('')}
         </p>
       ) : null}
-      <div className="indicator-colors" role="radiogroup" aria-label="Colour">
-        {Array.from({ length: PALETTE_SLOTS }, (_, slot) => (
-          <button
-            key={slot}
-            type="button"
-            role="radio"
-            aria-checked={indicator.color === slot}
-            aria-label={`Colour ${slot + 1}`}
-            className="indicator-swatch-button"
-            style={{ background: palette[slot] }}
-            onClick={() => update(indicator.id, { color: slot })}
-          />
-        ))}
-        <label className="indicator-custom-color">
-          <input
-            type="color"
-            aria-label="Custom colour"
-            value={custom ?? palette[typeof indicator.color === 'number' ? indicator.color : 0] ?? '#888888'}
-            onChange={(e) =>
-              HEX_COLOR.test(e.target.value) && update(indicator.id, { color: e.target.value })
-            }
-          />
-          <span>Custom</span>
-        </label>
-      </div>
+      {lines.map((line) => (
+        <LineColorChoice
+          key={line.output ?? ''}
+          // A one-line indicator has one colour; with several, each row names its line.
+          name={lines.length > 1 ? line.name : undefined}
+          color={lineColorOf(indicator, line.output, PALETTE_SLOTS)}
+          palette={palette}
+          onChange={(color) => update(indicator.id, recolorLine(indicator, line.output, color))}
+        />
+      ))}
+    </div>
+  );
+}
+
+/** One line's colour: a palette slot (follows the theme) or a custom colour. */
+function LineColorChoice({
+  name,
+  color,
+  palette,
+  onChange,
+}: {
+  name: string | undefined;
+  color: ChartColor;
+  palette: readonly string[];
+  onChange: (color: ChartColor) => void;
+}) {
+  return (
+    <div
+      className="indicator-colors"
+      role="radiogroup"
+      aria-label={name === undefined ? 'Colour' : `Colour of ${name}`}
+    >
+      {name === undefined ? null : (
+        <span className="indicator-line-name" aria-hidden>
+          {name}
+        </span>
+      )}
+      {Array.from({ length: PALETTE_SLOTS }, (_, slot) => (
+        <button
+          key={slot}
+          type="button"
+          role="radio"
+          aria-checked={color === slot}
+          aria-label={`Colour ${slot + 1}`}
+          className="indicator-swatch-button"
+          style={{ background: palette[slot] }}
+          onClick={() => onChange(slot)}
+        />
+      ))}
+      <label className="indicator-custom-color">
+        <input
+          type="color"
+          aria-label="Custom colour"
+          value={typeof color === 'string' ? color : (palette[color] ?? '#888888')}
+          onChange={(e) => HEX_COLOR.test(e.target.value) && onChange(e.target.value)}
+        />
+        <span>Custom</span>
+      </label>
     </div>
   );
 }

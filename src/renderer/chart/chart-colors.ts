@@ -14,7 +14,8 @@ export type ChartColors = {
   lines: readonly string[];
 };
 
-const LINE_COLORS = {
+/** Indicator line colours of each theme, slot by slot. */
+export const LINE_COLORS = {
   dark: ['#f2b84b', '#b48cff', '#4fc3f7', '#f78fb3', '#9ccc65', '#ff8a65'],
   light: ['#b36b00', '#6a3fc8', '#0277bd', '#ad1457', '#2e7d32', '#d84315'],
 };

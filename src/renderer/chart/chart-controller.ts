@@ -33,6 +33,7 @@ import { formatPrice, formatVolume } from '../format/numbers';
 import { formatDateTime, formatTick } from '../format/time';
 import { CandleBuffer, type MissingRange } from './candle-buffer';
 import { lineColor, type ChartColors } from './chart-colors';
+import { OlderRetry } from './older-retry';
 import type { IndicatorPlan, LineSpec } from './indicator-plan';
 import { PriceLineDrag, type RuleLine } from './price-line-drag';
 
@@ -58,11 +59,17 @@ export type ChartMarker = {
  * older ones, or none can be fetched (`message` says why); `failed`: a request failed, nothing is
  * lost, and a retry is offered.
  */
+/** A plan without its colours: what the series are built from. */
+const shapeOf = (plan: IndicatorPlan) =>
+  JSON.stringify({ ...plan, lines: plan.lines.map((l) => ({ ...l, color: 0 })) });
+
 export type OlderHistory =
   | { kind: 'more' }
   | { kind: 'loading'; from: 'store' | 'exchange'; fetched: number }
   | { kind: 'end'; reason: 'exchange' | 'retention' | 'unavailable'; message?: string }
-  | { kind: 'failed'; message: string };
+  | { kind: 'failed'; message: string }
+  /** the exchange rate-limited scroll-back: it asks again by itself at `until` (epoch ms) */
+  | { kind: 'waiting'; until: number; message: string };
 
 export type ChartStatus =
   | { kind: 'idle' }
@@ -140,6 +147,8 @@ export class ChartController {
   private older: OlderHistory = { kind: 'more' };
   /** candles the exchange sent for scroll-back since the series opened */
   private fetchedOlder = 0;
+  /** scroll-back's retry after a rate limit, dropped when another series opens */
+  private readonly olderRetry = new OlderRetry(() => this.retryOlder());
   /** open time of the candle under the cursor; null while the cursor is off the chart */
   private hoverTime: number | null = null;
   private plan: IndicatorPlan = { refs: [], lines: [], panes: [], volumePane: 0 };
@@ -226,6 +235,7 @@ export class ChartController {
     this.win = { start: 0, end: 0 };
     this.storeExhausted = false;
     this.older = { kind: 'more' };
+    this.olderRetry.reset();
     this.fetchedOlder = 0;
     this.pending = null;
     this.columns = this.plan.refs.map(() => new Map());
@@ -276,6 +286,18 @@ export class ChartController {
   setIndicators(plan: IndicatorPlan): void {
     const same = JSON.stringify(plan) === JSON.stringify(this.plan);
     if (same) return;
+    if (shapeOf(plan) === shapeOf(this.plan)) {
+      // Only colours changed: the lines are recoloured where they are, values and all, rather than
+      // rebuilt and fetched again (the legend showed "—" for a moment after each colour picked).
+      this.plan = plan;
+      this.lineSeries.forEach((l, i) => {
+        l.spec = plan.lines[i]!;
+        l.series.applyOptions({ color: lineColor(this.colors, l.spec.color) });
+      });
+      this.refreshLegend();
+      this.publishPanesSoon();
+      return;
+    }
     for (const l of this.lineSeries) this.chart.removeSeries(l.series);
     for (const g of this.guideLines) g.series.removePriceLine(g.line);
     this.chart.removeSeries(this.volume);
@@ -396,6 +418,7 @@ export class ChartController {
     this.drag.recolor(colors);
     this.drawVolume();
     this.drawMarkers();
+    this.publishPanesSoon();
   }
 
   /** Shows the candle opening at `time` (an alert clicked in the history), loading older history first. */
@@ -439,6 +462,7 @@ export class ChartController {
   dispose(): void {
     this.disposed = true;
     this.generation++;
+    this.olderRetry.reset();
     this.unsubscribe();
     if (this.key) this.unfollow(this.key);
     this.drag.dispose();
@@ -576,9 +600,14 @@ export class ChartController {
     void this.loadOlder();
   }
 
-  /** Scroll-back after a failed request: the user asked to try again. */
+  /**
+   * Scroll-back again after a failed request (the user pressed Retry) or once a rate limit's wait
+   * is over; a Retry during the wait goes at once. Never while a request is on its way: one at a
+   * time per chart.
+   */
   retryOlder(): void {
-    if (this.older.kind !== 'failed') return;
+    if (this.older.kind !== 'failed' && this.older.kind !== 'waiting') return;
+    this.olderRetry.cancel();
     this.older = { kind: 'more' };
     void this.loadOlder();
   }
@@ -611,8 +640,18 @@ export class ChartController {
         if (generation !== this.generation) return;
         candles = fetched.candles;
         this.fetchedOlder += fetched.candles.length;
-        if (fetched.error) next = { kind: 'failed', message: fetched.error.message };
-        else if (fetched.end) next = { kind: 'end', reason: fetched.end };
+        const error = fetched.error;
+        if (error?.kind === 'rate-limited') {
+          next = {
+            kind: 'waiting',
+            until: this.olderRetry.schedule(error.retryInMs),
+            message: error.message,
+          };
+        } else {
+          this.olderRetry.succeeded();
+          if (error) next = { kind: 'failed', message: error.message };
+          else if (fetched.end) next = { kind: 'end', reason: fetched.end };
+        }
       }
       added = this.buffer.prepend(candles);
       if (added > 0) {
@@ -751,8 +790,9 @@ export class ChartController {
 
   /**
    * Each pane as the chart shows it, read back from lightweight-charts, on the container's
-   * dataset: its scale's visible range, its reference lines and how many value labels its price
-   * axis carries. The e2e tests check fixed scales and labels that do not pile up with it.
+   * dataset: its scale's visible range, its reference lines, how many value labels its price
+   * axis carries and the colour each indicator line is drawn in. The e2e tests check fixed scales,
+   * labels that do not pile up and line colours with it.
    */
   private publishPanes(): void {
     const panes = this.chart.panes().map((pane, i) => {
@@ -765,6 +805,9 @@ export class ChartController {
         max: range ? Number(range.to.toFixed(2)) : null,
         guides: spec?.guides ?? [],
         labels,
+        lines: this.lineSeries
+          .filter((l) => l.spec.pane === i && l.spec.style !== 'histogram')
+          .map((l) => ({ label: l.spec.label, color: (l.series.options() as { color: string }).color })),
       };
     });
     this.opts.container.dataset.panes = JSON.stringify(panes);

@@ -7,6 +7,7 @@ import {
   type IndicatorDraft,
 } from '../rules/rule-draft';
 import { PALETTE_SLOTS } from './chart-colors';
+import { isSecondaryLine } from './indicator-lines';
 
 /**
  * What the chart can draw: every indicator the rules know (their parameters, validation and
@@ -102,8 +103,17 @@ export type ChartColor = number | string;
 
 export const HEX_COLOR = /^#[0-9a-f]{6}$/i;
 
-/** One indicator on the chart: its reference (parameters) and the colour of its main line. */
-export type ChartIndicator = { id: string; ref: IndicatorRef; color: ChartColor };
+/**
+ * One indicator on the chart: its reference (parameters), the colour of its main line and the
+ * colours the user picked for its other lines by output (`signal`, `d`…); a line without one is
+ * drawn in its default (indicator-lines.ts).
+ */
+export type ChartIndicator = {
+  id: string;
+  ref: IndicatorRef;
+  color: ChartColor;
+  lineColors?: Readonly<Record<string, ChartColor>>;
+};
 
 /** A chart with more lines than this is unreadable; the live watch also has a bound (MAX_LIVE_INDICATORS). */
 export const MAX_CHART_INDICATORS_SHOWN = 12;
@@ -144,17 +154,15 @@ export function validateParams(draft: IndicatorDraft): ParamValidation {
 let nextId = 1;
 export const newIndicatorId = (kind: string) => `${kind}-${Date.now().toString(36)}-${nextId++}`;
 
-/** The first palette slot no indicator uses yet, so each new one stands out. */
-export function nextColor(shown: readonly ChartIndicator[], slots: number): ChartColor {
-  const used = new Set(shown.map((i) => i.color));
-  for (let slot = 0; slot < slots; slot++) if (!used.has(slot)) return slot;
-  return shown.length % slots;
-}
+const isChartColor = (color: unknown): color is ChartColor =>
+  (typeof color === 'number' && Number.isInteger(color) && color >= 0) ||
+  (typeof color === 'string' && HEX_COLOR.test(color));
 
 /**
  * The saved indicators, each checked again as it is read: storage may hold another version's
  * layout or a hand edit, and one bad entry must not cost the others. A layout from before
- * parameters (`overlays` and `panes` presets) is carried over.
+ * parameters (`overlays` and `panes` presets) is carried over, and one from before the other lines
+ * had colours of their own draws them in their defaults.
  */
 export function readChartIndicators(layout: {
   indicators?: unknown;
@@ -162,24 +170,27 @@ export function readChartIndicators(layout: {
   panes?: unknown;
 }): ChartIndicator[] {
   const out: ChartIndicator[] = [];
-  const add = (ref: unknown, color: unknown, id: unknown) => {
+  const add = (ref: unknown, color: unknown, id: unknown, lineColors?: unknown) => {
     const parsed = indicatorRefSchema.safeParse(ref);
     if (!parsed.success || !isChartKind(parsed.data.indicator)) return;
     if (out.length >= MAX_CHART_INDICATORS_SHOWN) return;
-    const colorOk =
-      (typeof color === 'number' && Number.isInteger(color) && color >= 0) ||
-      (typeof color === 'string' && HEX_COLOR.test(color));
+    const kind = parsed.data.indicator;
+    const others =
+      typeof lineColors === 'object' && lineColors !== null
+        ? Object.entries(lineColors).filter(([output, c]) => isSecondaryLine(kind, output) && isChartColor(c))
+        : [];
     out.push({
-      id: typeof id === 'string' && id !== '' ? id : newIndicatorId(parsed.data.indicator),
+      id: typeof id === 'string' && id !== '' ? id : newIndicatorId(kind),
       ref: parsed.data,
-      color: colorOk ? (color as ChartColor) : out.length % PALETTE_SLOTS,
+      color: isChartColor(color) ? color : out.length % PALETTE_SLOTS,
+      ...(others.length > 0 ? { lineColors: Object.fromEntries(others) as Record<string, ChartColor> } : {}),
     });
   };
   if (Array.isArray(layout.indicators)) {
     for (const item of layout.indicators) {
       if (typeof item === 'object' && item !== null) {
-        const { ref, color, id } = item as Record<string, unknown>;
-        add(ref, color, id);
+        const { ref, color, id, lineColors } = item as Record<string, unknown>;
+        add(ref, color, id, lineColors);
       }
     }
     return out;

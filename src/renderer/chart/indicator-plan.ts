@@ -1,6 +1,8 @@
 import { indicatorLabel, type IndicatorRef } from '../../shared/domain/indicator';
 import { INDICATOR_SPECS } from '../rules/rule-draft';
+import { PALETTE_SLOTS } from './chart-colors';
 import { catalogEntry, type ChartColor, type ChartIndicator, type ChartKind } from './chart-indicators';
+import { indicatorLines, lineColorOf } from './indicator-lines';
 
 /** One drawn line (or histogram) of an indicator, and which column of `chart:indicators` feeds it. */
 export type LineSpec = {
@@ -41,21 +43,12 @@ export type IndicatorPlan = {
   volumePane: number;
 };
 
-/** The line whose label names the indicator; the others are named by their output alone. */
-const PRIMARY: Partial<Record<ChartKind, string>> = {
-  macd: 'macd',
-  bollinger: 'middle',
-  stoch: 'k',
-  stochrsi: 'k',
-};
-/** Drawing order: a histogram under its lines, the middle band first so the legend leads with it. */
-const DRAW_ORDER: Partial<Record<ChartKind, readonly string[]>> = {
-  macd: ['histogram', 'macd', 'signal'],
-  bollinger: ['middle', 'upper', 'lower'],
-};
 const OUTPUT_NAMES: Record<string, string> = { k: '%K', d: '%D' };
 
-/** Main lines solid; a second line of the same colour (signal, %D, the middle band) dashed. */
+/**
+ * Main lines solid; the signal, %D and the middle band dashed as well as in a colour of their own,
+ * so they stay apart for a reader who cannot tell the two colours apart.
+ */
 function lineStyle(output: string | undefined, main: boolean): LineSpec['style'] {
   if (output === 'histogram') return 'histogram';
   if (output === 'middle') return 'dashed';
@@ -104,20 +97,17 @@ export function planIndicators(indicators: readonly ChartIndicator[]): Indicator
     const pane =
       entry.placement === 'pane' ? paneOf.get(ind.id) : entry.placement === 'volume' ? volumePane : 0;
     if (pane === undefined) continue;
-    const outputs = DRAW_ORDER[kind] ?? INDICATOR_SPECS[kind].outputs;
-    const base = baseLabel(ind.ref, outputs);
-    const primary = PRIMARY[kind];
-    for (const output of outputs.length > 0 ? outputs : [undefined]) {
+    const base = baseLabel(ind.ref, INDICATOR_SPECS[kind].outputs);
+    for (const { output, main } of indicatorLines(kind)) {
       const ref = (output === undefined ? ind.ref : { ...ind.ref, output }) as IndicatorRef;
-      const main = output === undefined || output === primary;
       lines.push({
         ownerId: ind.id,
-        label: main ? base : (OUTPUT_NAMES[output] ?? output),
+        label: main || output === undefined ? base : (OUTPUT_NAMES[output] ?? output),
         column: refs.push(ref) - 1,
         pane,
         scale: entry.placement === 'volume' && pane === 0 ? 'volume' : 'right',
         style: lineStyle(output, main),
-        color: ind.color,
+        color: lineColorOf(ind, output, PALETTE_SLOTS),
         lastValue: main && entry.placement === 'pane',
       });
     }

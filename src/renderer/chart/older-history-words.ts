@@ -15,5 +15,16 @@ export function olderHistoryWords(older: OlderHistory, exchangeName: string): st
       return 'start of stored history';
     case 'failed':
       return 'older candles could not be loaded';
+    case 'waiting':
+      return `${exchangeName} is limiting requests`;
   }
+}
+
+/**
+ * The banner while scroll-back waits out a rate limit, counting down whole seconds (never "0 s":
+ * the retry is on its way by then).
+ */
+export function olderRetryWords(exchangeName: string, msLeft: number): string {
+  const seconds = Math.max(1, Math.ceil(msLeft / 1000));
+  return `${exchangeName} is limiting requests; loading older candles again in ${formatInteger(seconds)} s`;
 }

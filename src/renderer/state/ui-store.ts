@@ -7,12 +7,11 @@ import type { PriceScale } from '../chart/chart-controller';
 import {
   MAX_CHART_INDICATORS_SHOWN,
   newIndicatorId,
-  nextColor,
   readChartIndicators,
-  type ChartColor,
   type ChartIndicator,
 } from '../chart/chart-indicators';
 import { PALETTE_SLOTS } from '../chart/chart-colors';
+import { nextColor } from '../chart/indicator-lines';
 import type { IndicatorRef } from '../../shared/domain/indicator';
 
 export type BottomTab = 'alerts' | 'book' | 'streams' | 'rules' | 'account';
@@ -74,7 +73,7 @@ export type UiActions = {
   closeDialog(): void;
   /** Adds an indicator in the next unused palette colour; refused past MAX_CHART_INDICATORS_SHOWN. */
   addIndicator(ref: IndicatorRef): void;
-  updateIndicator(id: string, patch: { ref?: IndicatorRef; color?: ChartColor }): void;
+  updateIndicator(id: string, patch: Partial<Omit<ChartIndicator, 'id'>>): void;
   removeIndicator(id: string): void;
   showBacktest(markers: BacktestMarkers | null): void;
   setPlacingPriceLine(on: boolean): void;

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MarketDataError, classifyError } from '../../../src/main/core/base/classify-error';
 import { bingxProtocol } from '../../support/fake-exchange/protocols/bingx';
 import { startProtocolFake, type ProtocolFake } from '../../support/fake-exchange/protocols/protocol-server';
-import { ExchangeClients, clockBeforeMinuteEnd, ohlcvCache, until } from './source-fixture';
+import { ExchangeClients, MovableClock, ohlcvCache, until } from './source-fixture';
 
 const clients = new ExchangeClients();
 const fakes: ProtocolFake[] = [];
@@ -44,11 +44,13 @@ describe('BingX against its fake, real ccxt.pro.bingx', () => {
   });
 
   it("ccxt loses a bar's final values when they and the next bar's first push land between two calls; our source keeps them", async () => {
-    const fake = await start({ now: clockBeforeMinuteEnd(2_500) });
+    const clock = new MovableClock();
+    const fake = await start({ now: clock.now });
     const raw = clients.raw(fake);
     const { source, ex } = clients.source(fake);
     await raw.loadMarkets();
     await source.loadMarkets();
+    clock.toMinuteEnd(2_500);
     const symbol = 'BTC/USDT';
     const rawFirst = await raw.watchOHLCV(symbol, '1m');
     const first = await source.watchCandles(symbol, '1m', undefined);

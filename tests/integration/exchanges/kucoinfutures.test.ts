@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { classifyError } from '../../../src/main/core/base/classify-error';
 import { kucoinFuturesProtocol } from '../../support/fake-exchange/protocols/kucoinfutures';
 import { startProtocolFake, type ProtocolFake } from '../../support/fake-exchange/protocols/protocol-server';
-import { ExchangeClients, clockBeforeMinuteEnd, ohlcvCache, until } from './source-fixture';
+import { ExchangeClients, MovableClock, ohlcvCache, until } from './source-fixture';
 
 const clients = new ExchangeClients();
 const fakes: ProtocolFake[] = [];
@@ -60,8 +60,11 @@ describe('KuCoin Futures against its fake, real ccxt.pro.kucoinfutures', () => {
   });
 
   it('socket candles (open, close, high, low, …, lots) parse to the REST candle, bar for bar', async () => {
-    const fake = await start({ now: clockBeforeMinuteEnd(2_000) });
+    const clock = new MovableClock();
+    const fake = await start({ now: clock.now });
     const ex = clients.raw(fake);
+    await ex.loadMarkets();
+    clock.toMinuteEnd(2_000);
     const first = await ex.watchOHLCV(symbol, '1m');
     const bar = first.at(-1)![0]!;
     await until('the next bar', () => ohlcvCache(ex, symbol, '1m').some((c) => c[0] === bar + 60_000));

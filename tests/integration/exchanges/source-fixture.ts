@@ -50,10 +50,19 @@ export async function until(what: string, condition: () => boolean, timeoutMs = 
   }
 }
 
-/** A fake clock that is `msBefore` ms before its next whole minute now. */
-export function clockBeforeMinuteEnd(msBefore: number): Now {
-  const offset = 60_000 - msBefore - (Date.now() % 60_000);
-  return () => Date.now() + offset;
+/**
+ * A fake's clock: real time plus an offset that only moves forward. A test moves it once its clients
+ * have loaded the markets, right before it subscribes: placed when the fake started, a boundary
+ * 2 s away was half used up by the setup on a loaded machine, and all of it on a slower one.
+ */
+export class MovableClock {
+  private offset = 0;
+  readonly now: Now = () => Date.now() + this.offset;
+
+  /** Moves the clock forward so that it reads `msBefore` ms before its next whole minute. */
+  toMinuteEnd(msBefore: number): void {
+    this.offset += (((60_000 - msBefore - (this.now() % 60_000)) % 60_000) + 60_000) % 60_000;
+  }
 }
 
 /** ccxt's candle cache for one series (what our source reads on every wake). */

@@ -34,8 +34,8 @@ type Rest = { code: string; msg: string; data: string[][] };
 const rest = async (path: string): Promise<Rest> => (await (await fetch(fake.restUrl + path)).json()) as Rest;
 
 /** A raw socket to one of OKX's paths, collecting every text frame. */
-async function socket(path: 'public' | 'business'): Promise<{ ws: WebSocket; frames: string[] }> {
-  const ws = new WebSocket(`${fake.wsUrl}/${path}`);
+async function socket(path: 'public' | 'business', on = fake): Promise<{ ws: WebSocket; frames: string[] }> {
+  const ws = new WebSocket(`${on.wsUrl}/${path}`);
   const frames: string[] = [];
   ws.on('message', (data) => frames.push(data.toString()));
   await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
@@ -108,8 +108,19 @@ describe('fake OKX v5, REST', () => {
 
 describe('fake OKX v5, WebSocket', () => {
   it('answers the text ping, refuses candle channels on /public with 60018, pushes them on /business', async () => {
-    const pub = await socket('public');
-    const biz = await socket('business');
+    // A clock held 30 s into a minute: on the real clock a subscription made in the last moment of
+    // a minute (before the next update tick) first gets that bar closed, confirm "1" (proven with
+    // the fake's clock 10 ms before a minute's end).
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    const held = await startFakeOkx({
+      symbols: ['BTC/USDT'],
+      updateIntervalMs: 100,
+      seed: 7,
+      historyMs: DAY,
+      now: () => minute + 30_000,
+    });
+    const pub = await socket('public', held);
+    const biz = await socket('business', held);
     try {
       pub.ws.send('ping');
       const arg = { channel: 'candle1m', instId: 'BTC-USDT' };
@@ -122,9 +133,11 @@ describe('fake OKX v5, WebSocket', () => {
       const push = JSON.parse(biz.frames[1]!) as { arg: unknown; data: string[][] };
       expect(push.arg).toEqual(arg);
       expect(push.data[0]![8]).toBe('0');
+      expect(Number(push.data[0]![0])).toBe(minute);
     } finally {
       pub.ws.terminate();
       biz.ws.terminate();
+      await held.close();
     }
   });
 

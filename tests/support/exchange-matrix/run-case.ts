@@ -119,6 +119,12 @@ async function runMatrixCaseOnce(
     updateIntervalMs: 200,
     now,
   });
+  // The fake computes its history on first use, synchronously, in the process the engine runs in:
+  // a month of it took 1-1.7 s on a loaded machine, and five cases at once blocked every engine for
+  // 3-7 s, so streams that had their data waiting on the socket were found stale. Computed now,
+  // before any stream exists, the warm-up in the lead only reads it.
+  const warmHistory = () => fake.truth(protocol.symbol, '1d', 0, now());
+  warmHistory();
   const { engine, ready } = startSqliteEngine({
     fake,
     watchlist: [],
@@ -166,7 +172,10 @@ async function runMatrixCaseOnce(
     if (info.state === 'stale') staleShown.set(info.id, (staleShown.get(info.id) ?? 0) + 1);
     if (info.quietSince !== null) quietShown.add(info.id);
   });
-  scenario.market?.(fake.faults, boundary);
+  if (scenario.market) {
+    scenario.market(fake.faults, boundary);
+    warmHistory();
+  }
   const allLive = () => ids.every((id) => feed.list().find((s) => s.id === id)?.state === 'live');
   const boundaryStored = (k: SeriesKey) =>
     (released.get(seriesId(k)) ?? []).some((r) => r.openTime === boundary - timeframeMs(k.timeframe));

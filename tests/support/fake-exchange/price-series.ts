@@ -140,7 +140,12 @@ export class PriceSeries {
    */
   noTradesBetween(fromSecond: number, toSecond: number): void {
     this.quietSpans.push([fromSecond, toSecond]);
-    this.days.clear();
+    // Only the days from the span's first one on change (a later day opens at the last price
+    // traded, which may now lie inside the span); the earlier ones stay cached. Computing a month
+    // again blocked the event loop the engine under test shares for over a second on a loaded
+    // machine, long enough for its streams to be found stale.
+    const firstDay = Math.floor(fromSecond / SECONDS_PER_DAY);
+    for (const day of [...this.days.keys()]) if (day >= firstDay) this.days.delete(day);
   }
 
   /** Slow log-price component at an absolute time in seconds. */

@@ -169,6 +169,22 @@ describe('FeedService', () => {
     await feed.stop();
   });
 
+  it('calls nothing stale on a tick that comes late on a starved process: the data waits unread', async () => {
+    const { clock, feed, settings, states } = setup();
+    await feed.applySettings(settings({}));
+    await clock.advance(3_000);
+    // Half a second on, the feed's tick falls due before the simulator's next trade: after the stall
+    // the late tick runs first, as Node runs due timers before it reads the sockets.
+    await clock.advance(700);
+    // 40 s without a timer or a socket read, past the 30 s stale threshold, then one late tick
+    clock.stall(40_000);
+    await clock.advance(1_000);
+    await clock.advance(1_000);
+    expect(states.filter((s) => s.state === 'stale')).toEqual([]);
+    expect(new Set(feed.list().map((s) => s.state))).toEqual(new Set(['live']));
+    await feed.stop();
+  });
+
   it('detects sleep in headless mode from a watchdog tick that fires far too late', async () => {
     const { clock, feed, settings, jumps } = setup();
     await feed.applySettings(settings({}));

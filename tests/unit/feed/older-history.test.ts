@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Candle, SeriesKey } from '../../../src/shared/domain/market';
+import { MarketDataError } from '../../../src/main/core/base/classify-error';
 import { systemClock } from '../../../src/main/core/base/clock';
 import { silentLogger } from '../../../src/main/core/base/log';
 import { SimSource } from '../../../src/main/core/exchange/sim/sim-source';
@@ -78,5 +79,29 @@ describe('OlderHistory on the sim exchange (history for any time)', () => {
   it('refuses in plain words while nothing of the series is stored', async () => {
     const { history } = olderHistory(memoryStore(undefined).store);
     await expect(history.fetch(key, 100)).rejects.toThrow(/No BTC\/USDT 1m candles are stored yet/);
+  });
+
+  it("names the exchange's wait after a rate limit, so the chart can ask again by itself", async () => {
+    const first = Math.floor(Date.now() / MIN) * MIN - 1_000 * MIN;
+    const { sim, history } = olderHistory(memoryStore(first).store);
+    let blockedMs = 12_000;
+    // As the RestGate reports it after a 429 with Retry-After: 12.
+    sim.restBlockedForMs = () => blockedMs;
+    sim.fetchCandles = () => Promise.reject(new MarketDataError('rate-limited', '429 Too Many Requests'));
+    const limited = await history.fetch(key, 100);
+    expect(limited.candles).toEqual([]);
+    expect(limited.error).toEqual({
+      kind: 'rate-limited',
+      retryInMs: 12_000,
+      message:
+        'Simulated exchange is limiting requests (it asks to wait 12 s); older candles load again after the wait.',
+    });
+    // No wait known (ccxt's own throttle refused): the chart backs off by itself.
+    blockedMs = 0;
+    expect((await history.fetch(key, 100)).error).toMatchObject({ kind: 'rate-limited', retryInMs: null });
+    // Other failures are not waited out: the user retries them.
+    sim.fetchCandles = () => Promise.reject(new MarketDataError('network', 'ECONNRESET'));
+    blockedMs = 5_000;
+    expect((await history.fetch(key, 100)).error).toMatchObject({ kind: 'network', retryInMs: null });
   });
 });

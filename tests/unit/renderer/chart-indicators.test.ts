@@ -6,11 +6,11 @@ import {
   entryName,
   indicatorTitle,
   MAX_CHART_INDICATORS_SHOWN,
-  nextColor,
   readChartIndicators,
   searchCatalog,
   validateParams,
 } from '../../../src/renderer/chart/chart-indicators';
+import { nextColor } from '../../../src/renderer/chart/indicator-lines';
 import { INDICATOR_KINDS } from '../../../src/renderer/rules/rule-draft';
 import { createUiStore } from '../../../src/renderer/state/ui-store';
 

@@ -30,11 +30,8 @@ describe('planIndicators', () => {
       'upper',
       'lower',
     ]);
-    expect(plan.lines.filter((l) => l.ownerId === 'b').map((l) => l.color)).toEqual([
-      '#123456',
-      '#123456',
-      '#123456',
-    ]);
+    // The middle band in the colour picked; the bands in palette colours of their own.
+    expect(plan.lines.filter((l) => l.ownerId === 'b').map((l) => l.color)).toEqual(['#123456', 1, 2]);
     expect(plan.lines.find((l) => l.label === 'RSI(14)')?.pane).toBe(1);
     expect(plan.lines.find((l) => l.label === 'ATR(7)')?.pane).toBe(4);
     expect(plan.lines.filter((l) => l.pane === 3).map((l) => l.style)).toEqual([

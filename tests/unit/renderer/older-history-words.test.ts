@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { olderHistoryWords } from '../../../src/renderer/chart/older-history-words';
+import { olderHistoryWords, olderRetryWords } from '../../../src/renderer/chart/older-history-words';
 
 describe('olderHistoryWords', () => {
   it('says where older candles come from while they load, with the count fetched so far', () => {
@@ -26,5 +26,17 @@ describe('olderHistoryWords', () => {
       'older candles could not be loaded',
     );
     expect(olderHistoryWords({ kind: 'more' }, 'Binance')).toBe('');
+  });
+
+  it('counts down the wait of a rate limit in whole seconds', () => {
+    expect(olderHistoryWords({ kind: 'waiting', until: 0, message: 'x' }, 'Binance')).toBe(
+      'Binance is limiting requests',
+    );
+    expect(olderRetryWords('Binance', 11_200)).toBe(
+      'Binance is limiting requests; loading older candles again in 12 s',
+    );
+    expect(olderRetryWords('Binance', 1_000)).toMatch(/again in 1 s$/);
+    // Past the deadline the retry is on its way: never "in 0 s" or a negative count.
+    expect(olderRetryWords('Binance', -300)).toMatch(/again in 1 s$/);
   });
 });

@@ -63,6 +63,15 @@ export type FeedServiceOptions = {
 
 const TICK_MS = 1_000;
 const CLOCK_JUMP_MS = 10_000;
+/**
+ * A tick this late on the monotonic clock means the process itself was held up (a long synchronous
+ * task, or starved of CPU): frames that arrived meanwhile still wait unread on the sockets, and
+ * Node runs due timers before it reads them. A stale verdict then would blame the exchange for our
+ * own delay and reconnect live streams — the matrix saw loop blocks of 3–7 s turn every stream
+ * stale at once, and a reconnect wave feeds the overload that caused it. The stale checks wait for
+ * the next tick that comes on time, after the backlog has been read.
+ */
+const LATE_TICK_MS = 2_000;
 const BASE_TIMEFRAME = '1m';
 
 type Quote = TickerStream | BookStream | TradesStream;
@@ -104,6 +113,8 @@ export class FeedService {
   private tickTimer: TimerHandle | null = null;
   private lastTick = 0;
   private lastTickMonotonic: number | undefined;
+  /** the last tick came late (LATE_TICK_MS): stale checks are waiting */
+  private heldUpSince = false;
   private applying: Promise<void> = Promise.resolve();
   private stopped = false;
 
@@ -496,16 +507,36 @@ export class FeedService {
         monotonic === undefined || this.lastTickMonotonic === undefined
           ? now - this.lastTick - TICK_MS
           : now - this.lastTick - (monotonic - this.lastTickMonotonic);
+      const heldUp =
+        monotonic === undefined || this.lastTickMonotonic === undefined
+          ? 0
+          : monotonic - this.lastTickMonotonic - TICK_MS;
       this.lastTick = now;
       this.lastTickMonotonic = monotonic;
       if (slept > CLOCK_JUMP_MS && this.opts.onClockJump) this.opts.onClockJump(slept);
+      const onTime = heldUp <= LATE_TICK_MS;
+      this.noteHeldUp(onTime, heldUp);
       for (const s of [...this.series.values(), ...this.quotes.values()]) {
         s.status.sample(now);
-        s.checkStale(now, this.staleTimeoutMs);
+        if (onTime) s.checkStale(now, this.staleTimeoutMs);
       }
       if (!this.stopped) this.tickTimer = this.clock.setTimeout(tick, TICK_MS);
     };
     this.tickTimer = this.clock.setTimeout(tick, TICK_MS);
+  }
+
+  /** Logs once when the process starts being held up and once when its ticks come on time again. */
+  private noteHeldUp(onTime: boolean, heldUpMs: number): void {
+    if (onTime === !this.heldUpSince) return;
+    if (onTime) {
+      this.opts.log.info("the feed's ticks come on time again; stale checks resume");
+      this.heldUpSince = false;
+    } else {
+      this.opts.log.warn(
+        `the feed's tick came ${Math.round(heldUpMs / 1000)} s late (the process was busy or starved of CPU); stale checks wait for a tick on time`,
+      );
+      this.heldUpSince = true;
+    }
   }
 
   private emitCandles(update: CandleUpdate): void {

@@ -98,9 +98,13 @@ export class OlderHistory {
       this.searched.set(id, { before: held, to: result.searchedTo });
     else this.searched.delete(id);
     if (result.candles.length > 0) this.deps.store.write(key, result.candles);
+    // After a 429 the RestGate holds every call of the exchange for its Retry-After window: that
+    // window is the wait the chart counts down before it asks again by itself.
+    const blockedMs = Math.ceil(source.restBlockedForMs());
     const error = result.error && {
       kind: result.error.kind,
-      message: failureWords(source.name, result.error, result.candles.length, source.restBlockedForMs()),
+      message: failureWords(source.name, result.error, result.candles.length, blockedMs),
+      retryInMs: result.error.kind === 'rate-limited' && blockedMs > 0 ? blockedMs : null,
     };
     if (error)
       this.deps.log.warn(`older history of ${key.symbol} ${key.timeframe} could not be fetched`, {
@@ -118,7 +122,7 @@ function failureWords(exchange: string, e: ClassifiedError, kept: number, blocke
     case 'rate-limited': {
       // A retry inside the exchange's Retry-After window waits for it at the RestGate.
       const wait = blockedMs > 0 ? ` (it asks to wait ${Math.ceil(blockedMs / 1000)} s)` : '';
-      return `${exchange} is limiting requests${wait}; older candles will load on a retry.${keptWords}`;
+      return `${exchange} is limiting requests${wait}; older candles load again after the wait.${keptWords}`;
     }
     case 'network':
     case 'exchange-unavailable':

@@ -41,7 +41,17 @@ export const candlesFetchOlderSchema = z.object({
    */
   end: z.enum(['exchange', 'retention']).nullable(),
   /** a request failed (the candles before it are kept), in plain words; asking again retries it */
-  error: z.object({ kind: streamErrorKindSchema, message: z.string() }).nullable(),
+  error: z
+    .object({
+      kind: streamErrorKindSchema,
+      message: z.string(),
+      /**
+       * rate-limited: how long the exchange asked to wait (its Retry-After, or the pause the core
+       * keeps when it named none) before older candles can be asked again; null when it is not known
+       */
+      retryInMs: z.number().int().nonnegative().nullable(),
+    })
+    .nullable(),
 });
 export type CandlesFetchOlder = z.output<typeof candlesFetchOlderSchema>;
 
