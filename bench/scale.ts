@@ -33,7 +33,7 @@ import { symbolAt } from './support/engine-client';
 import { round } from './support/figures';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const TIMEFRAMES = ['1m', '5m', '1h'];
+export const TIMEFRAMES = ['1m', '5m', '1h'];
 /** Binance's kline push interval (see above) */
 const PUSH_INTERVAL_MS = 2_000;
 const MINUTE = 60_000;
@@ -104,7 +104,7 @@ function startSampling(pid: number, probeFile: string): { stop(): Promise<Sample
 }
 
 /** Settles, then measures a window: CPU % of one core, RSS at its end, event-loop delay p99. */
-async function measureWindow(
+export async function measureWindow(
   pid: number,
   probeFile: string,
   settleS: number,
@@ -125,7 +125,7 @@ type FakeProcess = {
   close(): Promise<void>;
 };
 
-async function startFake(symbols: string[], probeUrl: string, work: string): Promise<FakeProcess> {
+export async function startFake(symbols: string[], probeUrl: string, work: string): Promise<FakeProcess> {
   const probeFile = join(work, 'fake-probe.json');
   writeFileSync(probeFile, '');
   const child = fork(join(here, 'support', 'fake-exchange-process.ts'), {
@@ -165,7 +165,7 @@ async function startFake(symbols: string[], probeUrl: string, work: string): Pro
 }
 
 /** A price rule on every tenth symbol's 1m series: the rule engine runs as in a user's app. */
-function appConfig(exchangeConfig: Record<string, unknown>, symbols: string[]) {
+export function appConfig(exchangeConfig: Record<string, unknown>, symbols: string[]) {
   return {
     exchanges: { binance: { enabled: true, sandbox: false, ccxt: exchangeConfig } },
     watchlist: symbols.map((symbol) => ({ exchange: 'binance', symbol, timeframes: TIMEFRAMES })),

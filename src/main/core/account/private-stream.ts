@@ -1,8 +1,8 @@
 import type { StreamInfo } from '../../../shared/domain/stream';
-import { Backoff } from '../base/backoff';
-import { sleep, type Clock } from '../base/clock';
-import { StreamStatus } from '../streams/stream-status';
-import { WatchLoop, type BreakReason } from '../streams/watch-loop';
+import type { Clock } from '../base/clock';
+import type { StreamStatus } from '../streams/stream-status';
+import { StreamRunner } from '../streams/stream-runner';
+import type { BreakReason } from '../streams/watch-loop';
 import type { Logger } from '../base/log';
 
 export type PrivateStreamKind = 'balance' | 'orders' | 'fills' | 'positions' | 'funding';
@@ -43,9 +43,7 @@ export type PrivateStreamDeps = {
  */
 export class PrivateStream<T> {
   readonly status: StreamStatus;
-  private readonly loop: WatchLoop<T>;
-  private readonly stopPolling = new AbortController();
-  private polled = false;
+  private readonly runner: StreamRunner<T>;
 
   constructor(
     readonly kind: PrivateStreamKind,
@@ -53,8 +51,7 @@ export class PrivateStream<T> {
     hooks: PrivateStreamHooks<T>,
     deps: PrivateStreamDeps,
   ) {
-    const { clock, log } = deps;
-    this.status = new StreamStatus(
+    this.runner = new StreamRunner<T>(
       {
         id: privateStreamId(deps.exchange, kind),
         kind,
@@ -63,22 +60,15 @@ export class PrivateStream<T> {
         timeframe: null,
         transport: websocket ? 'websocket' : 'rest-poll',
       },
-      clock,
-      deps.onState,
-    );
-    const pollOnce = async (): Promise<T> => {
-      if (this.polled) await sleep(clock, deps.pollMs, this.stopPolling.signal);
-      this.polled = true;
-      return hooks.poll();
-    };
-    this.loop = new WatchLoop<T>(
-      this.status,
       {
         prepare: () => hooks.prepare(),
         // Here rather than in prepare: a forced reconnect (stale, resume, the user) skips prepare.
         watch: async () => {
           await hooks.sync();
-          if (!websocket) return pollOnce();
+          if (!websocket) {
+            await this.runner.pollTurn(deps.pollMs);
+            return hooks.poll();
+          }
           // The loop shows `live` on the first update, and an account may have none for hours: once
           // subscribed and caught up, a private websocket stream is live.
           this.status.set('live');
@@ -88,39 +78,35 @@ export class PrivateStream<T> {
           this.status.message(now);
           hooks.onData(value, now);
         },
-        onBroken: (reason) => {
-          this.polled = false;
-          hooks.onBroken(reason);
-        },
+        onBroken: (reason) => hooks.onBroken(reason),
         flowingState: () => (websocket ? 'live' : 'polling'),
         dropConnection: () => hooks.dropConnection(),
         // Closing the account's ccxt instance ends its private subscriptions.
         unsubscribe: () => Promise.resolve(),
       },
-      { clock, log, backoff: new Backoff({ random: deps.random }), restBlockedForMs: deps.restBlockedForMs },
+      deps,
     );
+    this.status = this.runner.status;
   }
 
   start(): void {
-    this.loop.start();
+    this.runner.start();
   }
 
   stop(): Promise<void> {
-    this.stopPolling.abort();
-    return this.loop.stop();
+    return this.runner.stop();
   }
 
   forceReconnect(reason: BreakReason, dropConnection = true): void {
-    this.loop.forceReconnect(reason, dropConnection);
+    this.runner.forceReconnect(reason, dropConnection);
   }
 
   /**
    * The account found a change over REST that this stream never delivered: it is stale although
    * its socket looks alive (an idle private stream sends nothing, so silence alone proves nothing).
+   * The account closed the socket itself.
    */
   markStale(message: string, now: number): void {
-    this.status.error({ kind: 'stale', message, at: now });
-    this.status.set('stale');
-    this.loop.forceReconnect('stale', false);
+    this.runner.markStale(message, now, false);
   }
 }

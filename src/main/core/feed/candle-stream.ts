@@ -13,11 +13,11 @@ import { Emitter } from '../base/emitter';
 import type { Logger } from '../base/log';
 import { Backoff } from '../base/backoff';
 import { classifyError, toStreamError } from '../base/classify-error';
-import { sleep, type Clock } from '../base/clock';
+import type { Clock } from '../base/clock';
 import { loadAndCheckSymbol } from './market-check';
-import { StreamStatus } from '../streams/stream-status';
-import { streamLoopDeps } from '../streams/stream-loop-deps';
-import { WatchLoop, type BreakReason } from '../streams/watch-loop';
+import { StreamStatus, type StreamIdentity } from '../streams/stream-status';
+import { StreamRunner } from '../streams/stream-runner';
+import type { BreakReason } from '../streams/watch-loop';
 import { pollIntervalMs, staleAfterMs } from './stale-threshold';
 import { TransportFallback, type FallbackOptions } from './transport-fallback';
 
@@ -48,25 +48,16 @@ export type SeriesStream = {
   onUpdate(listener: CandleUpdateListener): () => void;
 };
 
-/** The status of one candle series; only how it is fed differs between the stream kinds. */
-function candleStatus(
-  id: string,
-  key: SeriesKey,
-  transport: StreamTransport,
-  deps: CandleStreamDeps,
-): StreamStatus {
-  return new StreamStatus(
-    {
-      id,
-      kind: 'candles',
-      exchange: key.exchange,
-      symbol: key.symbol,
-      timeframe: key.timeframe,
-      transport,
-    },
-    deps.clock,
-    deps.onState,
-  );
+/** Who one candle series is; only how it is fed differs between the stream kinds. */
+function candleIdentity(id: string, key: SeriesKey, transport: StreamTransport): StreamIdentity {
+  return {
+    id,
+    kind: 'candles',
+    exchange: key.exchange,
+    symbol: key.symbol,
+    timeframe: key.timeframe,
+    transport,
+  };
 }
 
 /**
@@ -110,11 +101,8 @@ export class CandleStream implements SeriesStream {
   private readonly collector: SeriesCollector;
   private readonly backfiller: Backfiller;
   private readonly closer: BoundaryCloser;
-  private readonly loop: WatchLoop<CandleBatch>;
+  private readonly runner: StreamRunner<CandleBatch>;
   private readonly updates = new Emitter<CandleUpdate>();
-  private readonly stopPolling = new AbortController();
-  private wakePoll: AbortController | null = null;
-  private polled = false;
   /** websocket streams only: polls REST while the websocket keeps failing */
   private readonly fallback: TransportFallback | null;
   /** the connection of a websocket probe that worked: its first batch continues the polled series */
@@ -127,8 +115,41 @@ export class CandleStream implements SeriesStream {
   ) {
     this.id = seriesId(key);
     const { source } = deps;
-    this.status = candleStatus(this.id, key, transport, deps);
     this.fallback = transport === 'websocket' ? new TransportFallback(deps.fallback) : null;
+    this.runner = new StreamRunner<CandleBatch>(
+      candleIdentity(this.id, key, transport),
+      {
+        prepare: () => loadAndCheckSymbol(source, key.symbol),
+        watch: () => (this.fallback && !this.fallback.polling ? this.watchSocket() : this.poll()),
+        onData: (batch, now) => {
+          this.status.message(now);
+          if (this.handover !== null && batch.connection === this.handover) {
+            // back from polling on purpose: the polled series continues on the socket, no break
+            this.collector.adopt(batch.connection);
+            this.handover = null;
+          }
+          this.release(this.collector.live(batch.candles, batch.connection));
+          if (this.collector.isSyncing) this.backfiller.kick();
+        },
+        onBroken: (reason) => {
+          this.collector.broken(reason);
+          this.closer.cancel();
+          if (reason !== 'resume' && this.fallback?.failed(deps.clock.now())) this.useTransport('rest-poll');
+        },
+        flowingState: () => this.flowingState(),
+        dropConnection: (reason) => source.reconnect(key.symbol, { keepLiveSockets: reason === 'stale' }),
+        unsubscribe: () =>
+          transport === 'websocket' ? source.unwatchCandles(key.symbol, key.timeframe) : Promise.resolve(),
+        quietCheck: (since) => this.quietCheck(since),
+        waitingSince: () => source.subscriptionWaitingSince?.('candles', key.symbol, key.timeframe) ?? null,
+        staleAfterMs: (settingMs) => {
+          const polling = transport === 'rest-poll' || this.fallback?.polling === true;
+          return staleAfterMs({ kind: 'candles', timeframe: key.timeframe, polling }, settingMs);
+        },
+      },
+      { ...deps, restBlockedForMs: () => source.restBlockedForMs() },
+    );
+    this.status = this.runner.status;
     this.collector = new SeriesCollector(key, {
       lastClosed: deps.history.lastClosedOpenTime(key),
       warmupCandles: deps.warmupCandles,
@@ -148,40 +169,10 @@ export class CandleStream implements SeriesStream {
         if (this.collector.isSyncing) this.backfiller.kick();
       },
     );
-    this.loop = new WatchLoop<CandleBatch>(
-      this.status,
-      {
-        prepare: () => loadAndCheckSymbol(source, key.symbol),
-        watch: () => (this.fallback && !this.fallback.polling ? this.watchSocket() : this.poll()),
-        onData: (batch, now) => {
-          this.status.message(now);
-          if (this.handover !== null && batch.connection === this.handover) {
-            // back from polling on purpose: the polled series continues on the socket, no break
-            this.collector.adopt(batch.connection);
-            this.handover = null;
-          }
-          this.release(this.collector.live(batch.candles, batch.connection));
-          if (this.collector.isSyncing) this.backfiller.kick();
-        },
-        onBroken: (reason) => {
-          this.polled = false;
-          this.collector.broken(reason);
-          this.closer.cancel();
-          if (reason !== 'resume' && this.fallback?.failed(deps.clock.now())) this.useTransport('rest-poll');
-        },
-        flowingState: () => this.flowingState(),
-        dropConnection: (reason) => source.reconnect(key.symbol, { keepLiveSockets: reason === 'stale' }),
-        unsubscribe: () =>
-          transport === 'websocket' ? source.unwatchCandles(key.symbol, key.timeframe) : Promise.resolve(),
-        quietCheck: (since) => this.quietCheck(since),
-        waitingSince: () => source.subscriptionWaitingSince?.('candles', key.symbol, key.timeframe) ?? null,
-      },
-      streamLoopDeps(deps),
-    );
   }
 
   start(): void {
-    this.loop.start();
+    this.runner.start();
   }
 
   /**
@@ -203,18 +194,15 @@ export class CandleStream implements SeriesStream {
   async stop(unsubscribe = true): Promise<void> {
     this.backfiller.stop();
     this.closer.cancel();
-    this.stopPolling.abort();
-    await this.loop.stop(unsubscribe);
+    await this.runner.stop(unsubscribe);
   }
 
   forceReconnect(reason: BreakReason, dropConnection = true): void {
-    this.loop.forceReconnect(reason, dropConnection);
+    this.runner.forceReconnect(reason, dropConnection);
   }
 
   checkStale(now: number, timeoutMs: number): boolean {
-    const polling = this.transport === 'rest-poll' || this.fallback?.polling === true;
-    const channel = { kind: 'candles', timeframe: this.key.timeframe, polling } as const;
-    return this.loop.checkStale(now, staleAfterMs(channel, timeoutMs));
+    return this.runner.checkStale(now, timeoutMs);
   }
 
   onUpdate(listener: CandleUpdateListener): () => void {
@@ -251,7 +239,7 @@ export class CandleStream implements SeriesStream {
         this.fallback.delivered();
         this.handover = batch.connection;
         this.useTransport('websocket');
-        this.wakePoll?.abort();
+        this.runner.wakePoll();
       },
       (err: unknown) => this.deps.log.debug(`${this.id}: the websocket still fails`, { error: err }),
     );
@@ -265,17 +253,9 @@ export class CandleStream implements SeriesStream {
   private async poll(): Promise<CandleBatch> {
     const { source, clock } = this.deps;
     if (this.fallback?.probeDue(clock.now())) this.probeSocket();
-    if (this.polled) {
-      this.wakePoll = new AbortController();
-      await sleep(
-        clock,
-        pollIntervalMs(this.key.timeframe),
-        AbortSignal.any([this.stopPolling.signal, this.wakePoll.signal]),
-      );
-      this.wakePoll = null;
-      if (this.fallback && !this.fallback.polling) return this.watchSocket();
-    }
-    this.polled = true;
+    await this.runner.pollTurn(pollIntervalMs(this.key.timeframe));
+    // a probe that delivered woke the wait: the socket continues the series
+    if (this.fallback && !this.fallback.polling) return this.watchSocket();
     const since = this.cursor() ?? clock.now() - 2 * timeframeMs(this.key.timeframe);
     const candles = await source.fetchCandles(
       this.key.symbol,
@@ -317,7 +297,7 @@ export class AggregatedStream implements SeriesStream {
     private readonly deps: CandleStreamDeps,
   ) {
     this.id = seriesId(key);
-    this.status = candleStatus(this.id, key, 'aggregated', deps);
+    this.status = new StreamStatus(candleIdentity(this.id, key, 'aggregated'), deps.clock, deps.onState);
     this.aggregator = new TimeframeAggregator(key, base.key.timeframe, {
       lastClosed: deps.history.lastClosedOpenTime(key),
       warmupCandles: deps.warmupCandles,

@@ -2,12 +2,12 @@ import type { OrderBook, RecentTrades, Ticker, Trade } from '../../../shared/dom
 import type { StreamInfo, StreamTransport } from '../../../shared/domain/stream';
 import type { MarketSource } from '../exchange/market-source';
 import type { Logger } from '../base/log';
-import { sleep, type Clock } from '../base/clock';
+import type { Clock } from '../base/clock';
 import { loadAndCheckSymbol } from './market-check';
 import { QUOTE_POLL_MS, staleAfterMs } from './stale-threshold';
-import { StreamStatus } from '../streams/stream-status';
-import { streamLoopDeps } from '../streams/stream-loop-deps';
-import { WatchLoop, type BreakReason } from '../streams/watch-loop';
+import type { StreamStatus } from '../streams/stream-status';
+import { StreamRunner } from '../streams/stream-runner';
+import type { BreakReason } from '../streams/watch-loop';
 
 export type QuoteStreamDeps = {
   source: MarketSource;
@@ -17,16 +17,11 @@ export type QuoteStreamDeps = {
   onState(info: StreamInfo): void;
 };
 
-/** Polling fallback for tickers and books of exchanges without the websocket channel. */
-
-/** Shared shape of the ticker and order book streams: one watch loop, websocket or REST polls. */
+/** Shared shape of the ticker, order book and trades streams: websocket watches or REST polls. */
 abstract class QuoteStream<T> {
   readonly status: StreamStatus;
-  protected readonly loop: WatchLoop<T>;
   protected readonly transport: StreamTransport;
-  private readonly kind: 'ticker' | 'orderbook' | 'trades';
-  private readonly stopPolling = new AbortController();
-  private polled = false;
+  private readonly runner: StreamRunner<T>;
 
   constructor(
     readonly id: string,
@@ -35,16 +30,10 @@ abstract class QuoteStream<T> {
     websocket: boolean,
     protected readonly deps: QuoteStreamDeps,
   ) {
-    const { source, clock } = deps;
-    this.kind = kind;
+    const { source } = deps;
     this.transport = websocket ? 'websocket' : 'rest-poll';
-    this.status = new StreamStatus(
+    this.runner = new StreamRunner<T>(
       { id, kind, exchange: source.id, symbol, timeframe: null, transport: this.transport },
-      clock,
-      deps.onState,
-    );
-    this.loop = new WatchLoop<T>(
-      this.status,
       {
         prepare: async () => {
           await loadAndCheckSymbol(source, symbol);
@@ -52,10 +41,7 @@ abstract class QuoteStream<T> {
         },
         watch: () => (websocket ? this.watchOnce() : this.pollOnce()),
         onData: (value, now) => this.handle(value, now),
-        onBroken: (reason) => {
-          this.polled = false;
-          this.broken(reason);
-        },
+        onBroken: (reason) => this.broken(reason),
         flowingState: () => (websocket ? 'live' : 'polling'),
         dropConnection: (reason) => source.reconnect(symbol, { keepLiveSockets: reason === 'stale' }),
         unsubscribe: () => (websocket ? this.unwatch() : Promise.resolve()),
@@ -63,27 +49,32 @@ abstract class QuoteStream<T> {
           websocket && kind === 'ticker'
             ? (source.subscriptionWaitingSince?.('ticker', symbol) ?? null)
             : null,
+        // A quiet market sends no trades, and that is no failure: the watchdog leaves the tape
+        // alone. A dead socket still shows, through the order book streamed beside it (the panel
+        // shows both), whose reconnect drops the shared connection and fails this watch too, and
+        // through ccxt's keep-alive.
+        staleAfterMs: (settingMs) =>
+          kind === 'trades' ? null : staleAfterMs({ kind, polling: !websocket }, settingMs),
       },
-      streamLoopDeps(deps),
+      { ...deps, restBlockedForMs: () => source.restBlockedForMs() },
     );
+    this.status = this.runner.status;
   }
 
   start(): void {
-    this.loop.start();
+    this.runner.start();
   }
 
-  async stop(unsubscribe = true): Promise<void> {
-    this.stopPolling.abort();
-    await this.loop.stop(unsubscribe);
+  stop(unsubscribe = true): Promise<void> {
+    return this.runner.stop(unsubscribe);
   }
 
   forceReconnect(reason: BreakReason, dropConnection = true): void {
-    this.loop.forceReconnect(reason, dropConnection);
+    this.runner.forceReconnect(reason, dropConnection);
   }
 
   checkStale(now: number, timeoutMs: number): boolean {
-    const channel = { kind: this.kind, polling: this.transport === 'rest-poll' };
-    return this.loop.checkStale(now, staleAfterMs(channel, timeoutMs));
+    return this.runner.checkStale(now, timeoutMs);
   }
 
   protected async beforeSubscribe(): Promise<void> {}
@@ -94,8 +85,7 @@ abstract class QuoteStream<T> {
   protected abstract unwatch(): Promise<void>;
 
   private async pollOnce(): Promise<T> {
-    if (this.polled) await sleep(this.deps.clock, QUOTE_POLL_MS, this.stopPolling.signal);
-    this.polled = true;
+    await this.runner.pollTurn(QUOTE_POLL_MS);
     return this.fetchOnce();
   }
 }
@@ -209,15 +199,6 @@ export class TradesStream extends QuoteStream<Trade[]> {
       deps.source.capabilities().websocketTrades,
       deps,
     );
-  }
-
-  /**
-   * A quiet market sends no trades, and that is no failure: the watchdog leaves the tape alone. A
-   * dead socket still shows, through the order book streamed beside it (the panel shows both), whose
-   * reconnect drops the shared connection and fails this watch too, and through ccxt's keep-alive.
-   */
-  override checkStale(): boolean {
-    return false;
   }
 
   protected async watchOnce(): Promise<Trade[]> {

@@ -164,18 +164,25 @@ export class WatchLoop<T> {
     return false;
   }
 
-  private declareStale(now: number, last: number, timeoutMs: number, why: string): void {
+  /**
+   * Calls the stream stale now, saying why, and reconnects it (`dropConnection: false` when the
+   * caller closed the socket already). A stopped stream stays stopped.
+   */
+  markStale(message: string, now: number, dropConnection = true): void {
+    if (this.stopped) return;
     this.status.setQuiet(null);
-    this.status.error({
-      kind: 'stale',
-      message: `no data for ${Math.round((now - last) / 1000)} s (stale after ${Math.round(timeoutMs / 1000)} s)${why}; reconnecting`,
-      at: now,
-    });
+    this.status.error({ kind: 'stale', message, at: now });
     this.status.set('stale');
-    this.deps.log.warn(
-      `${this.status.identity.id}: stale: no data for ${Math.round((now - last) / 1000)} s${why}; reconnecting`,
+    this.forceReconnect('stale', dropConnection);
+  }
+
+  private declareStale(now: number, last: number, timeoutMs: number, why: string): void {
+    const silentS = Math.round((now - last) / 1000);
+    this.deps.log.warn(`${this.status.identity.id}: stale: no data for ${silentS} s${why}; reconnecting`);
+    this.markStale(
+      `no data for ${silentS} s (stale after ${Math.round(timeoutMs / 1000)} s)${why}; reconnecting`,
+      now,
     );
-    this.forceReconnect('stale');
   }
 
   private async run(): Promise<void> {
