@@ -147,8 +147,14 @@ describe('price alerts drawn on the chart', () => {
 
   it('moves a rule by dragging its line', async () => {
     await armPriceAlert();
-    const at = await placeLine(-120, 0);
-    await expect.poll(() => notice().innerText()).toMatch(/^Alert created: BTC\/USDT above [\d,]+\.\d\d$/);
+    // 120 px from the price, on the side with room. With the price near the chart's top, 120 px above
+    // it was the chart's top edge (9 px down in a logged run), where the press drew no line and no
+    // form came: failed 2 runs in 2 with three cores' worth of spinning processes, passes 3 in 3.
+    const { lastY } = await chartData(page);
+    const at = await placeLine(lastY - 120 >= 80 ? -120 : 120, 0);
+    await expect
+      .poll(() => notice().innerText())
+      .toMatch(/^Alert created: BTC\/USDT (above|below) [\d,]+\.\d\d$/);
     const name = (await notice().innerText()).replace('Alert created: ', '');
     const level = name.split(' ').pop()!;
     // Grab the new line where it was released and pull it 40 px down.
