@@ -111,7 +111,10 @@ export function createCore(opts: CoreOptions): Core {
     rules: store.rules,
     events,
     settings,
-    candles: store.candles,
+    // The database ∪ the writer's queue: the engine warms a series a rule begins to read from it,
+    // and a candle still queued (250 ms, longer on a loaded machine) left a hole in the warm-up,
+    // so the rule's indicators and its catch-up at binding missed the newest candles.
+    candles: store.closed,
     notifier: opts.notifier,
     configRules,
     // A bot token is a credential: kept encrypted in the secret store (the environment overrides

@@ -28,7 +28,7 @@ export type AlertsModuleOptions = {
   rules: RuleRepository;
   events: EventHub;
   settings: { get(): Settings; onChange(listener: (s: Settings) => void): () => void };
-  /** stored closed candles: warm-up of the engine and backtests (the store's CandleRepository) */
+  /** closed candles, the database ∪ the writer's queue: warm-up of the engine and backtests */
   candles: BacktestCandles;
   /** the Electron shell's Notification; headless mode asks the browser through an event */
   notifier?: Notifier;
