@@ -114,7 +114,7 @@ export class FeedService {
   private lastTick = 0;
   private lastTickMonotonic: number | undefined;
   /** the last tick came late (LATE_TICK_MS): stale checks are waiting */
-  private heldUpSince = false;
+  private wasHeldUp = false;
   private applying: Promise<void> = Promise.resolve();
   private stopped = false;
 
@@ -527,15 +527,15 @@ export class FeedService {
 
   /** Logs once when the process starts being held up and once when its ticks come on time again. */
   private noteHeldUp(onTime: boolean, heldUpMs: number): void {
-    if (onTime === !this.heldUpSince) return;
+    if (onTime === !this.wasHeldUp) return;
     if (onTime) {
       this.opts.log.info("the feed's ticks come on time again; stale checks resume");
-      this.heldUpSince = false;
+      this.wasHeldUp = false;
     } else {
       this.opts.log.warn(
         `the feed's tick came ${Math.round(heldUpMs / 1000)} s late (the process was busy or starved of CPU); stale checks wait for a tick on time`,
       );
-      this.heldUpSince = true;
+      this.wasHeldUp = true;
     }
   }
 
