@@ -35,7 +35,7 @@ const log = (line: string) => process.stderr.write(`chart-cpu bench: ${line}\n`)
 const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The ui bench's six indicators with their default parameters: 11 lines, over the price and in 3 panes. */
-const INDICATORS = ['ema', 'bollinger', 'vwap', 'rsi', 'macd', 'stoch'].map((indicator) =>
+export const INDICATORS = ['ema', 'bollinger', 'vwap', 'rsi', 'macd', 'stoch'].map((indicator) =>
   indicatorRefSchema.parse({ indicator }),
 );
 

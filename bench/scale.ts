@@ -14,7 +14,8 @@
  * contender starts tell whether a slow start is the exchange's (a starved fake) or the contender's.
  *
  * Flags: --streams 300,1000,3000,6000 · --settle-seconds 20 · --window-seconds 30 ·
- * --cpu-prof DIR (writes a V8 CPU profile of the app's measuring window at each size into DIR) ·
+ * --cpu-prof DIR (writes a V8 CPU profile of the app's measuring window at each size into DIR, and
+ * the fake exchange's own profile of its whole run, fake.cpuprofile) ·
  * --app-log DIR (the app logs at info level, written to DIR/app-N.log when it stops).
  */
 import Database from 'better-sqlite3';
@@ -41,7 +42,18 @@ const CLOCK_TICKS_PER_SECOND = 100;
 
 /** RSS, and its anonymous (heap, malloc) and file-backed (binaries, the database's mmap) parts */
 type Rss = { rssMb: number; rssAnonMb: number; rssFileMb: number };
-type Sample = { cpuPercent: number; loopDelayP99Ms: number };
+/**
+ * `loopDelayMaxMs`: the longest stall, which a p99 over minutes hides when it happens once;
+ * `heapUsedMb` / `heapTotalMb`: V8's live objects and committed heap at the end (part of RssAnon)
+ */
+type Sample = {
+  cpuPercent: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  heapUsedMb: number;
+  heapTotalMb: number;
+};
+type ProbeReport = { p99Ms: number; maxMs: number; heapUsedMb: number; heapTotalMb: number };
 type Usage = Sample & Rss;
 /** `fakeAtStart`: the fake exchange's process while this contender started (to all live) */
 type Measured = Usage & { liveAfterS: number; liveStreams: number; fakeAtStart: Sample };
@@ -91,14 +103,20 @@ function startSampling(pid: number, probeFile: string): { stop(): Promise<Sample
       process.kill(pid, 'SIGUSR2');
       // The probe writes in its signal handler; a read between its truncate and its write sees '':
       // wait for a new, whole report.
-      let probe: { p99Ms: number } | null = null;
+      let probe: ProbeReport | null = null;
       for (let i = 0; i < 400 && probe === null; i++) {
         const text = readFileSync(probeFile, 'utf8');
-        if (text !== written && text !== '') probe = JSON.parse(text) as { p99Ms: number };
+        if (text !== written && text !== '') probe = JSON.parse(text) as ProbeReport;
         else await pause(25);
       }
       if (probe === null) throw new Error('the loop probe wrote no report after SIGUSR2');
-      return { cpuPercent: round((cpu / seconds) * 100, 1), loopDelayP99Ms: round(probe.p99Ms, 1) };
+      return {
+        cpuPercent: round((cpu / seconds) * 100, 1),
+        loopDelayP99Ms: round(probe.p99Ms, 1),
+        loopDelayMaxMs: round(probe.maxMs),
+        heapUsedMb: round(probe.heapUsedMb),
+        heapTotalMb: round(probe.heapTotalMb),
+      };
     },
   };
 }
@@ -116,7 +134,13 @@ export async function measureWindow(
   return { ...(await sampling.stop()), ...rss(pid) };
 }
 
-type FakeStats = { restCalls: number; framesSent: number; connections: number };
+type FakeStats = {
+  restCalls: number;
+  framesSent: number;
+  connections: number;
+  subscriptions: string[];
+  streamLimitHits: number;
+};
 type FakeProcess = {
   config: Record<string, unknown>;
   stats(): Promise<FakeStats>;
@@ -125,11 +149,20 @@ type FakeProcess = {
   close(): Promise<void>;
 };
 
-export async function startFake(symbols: string[], probeUrl: string, work: string): Promise<FakeProcess> {
+/** `cpuProfDir`: where node writes the fake's own CPU profile of its whole run when it exits */
+export async function startFake(
+  symbols: string[],
+  probeUrl: string,
+  work: string,
+  cpuProfDir?: string,
+): Promise<FakeProcess> {
   const probeFile = join(work, 'fake-probe.json');
   writeFileSync(probeFile, '');
+  const profile = cpuProfDir
+    ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir, '--cpu-prof-name', 'fake.cpuprofile']
+    : [];
   const child = fork(join(here, 'support', 'fake-exchange-process.ts'), {
-    execArgv: ['--import', 'tsx', '--import', probeUrl],
+    execArgv: ['--import', 'tsx', '--import', probeUrl, ...profile],
     env: {
       ...process.env,
       LOOP_PROBE_FILE: probeFile,
@@ -241,9 +274,12 @@ async function measureApp(
       const states = new Map<string, number>();
       for (const s of streams) if (s.kind === 'candles') states.set(s.state, (states.get(s.state) ?? 0) + 1);
       if (performance.now() - lastProgress >= 10_000) {
-        const { restCalls } = await fake.stats();
+        const { restCalls, framesSent, connections, subscriptions, streamLimitHits } = await fake.stats();
+        // what the exchange sees: a start-up that stalls with frames flowing is the app's to explain
         progress(
-          `app after ${round((performance.now() - started) / 1000)} s: ${[...states].map(([k, n]) => `${n} ${k}`).join(', ')}; ${restCalls} REST calls`,
+          `app after ${round((performance.now() - started) / 1000)} s: ${[...states].map(([k, n]) => `${n} ${k}`).join(', ')}; ` +
+            `the fake: ${restCalls} REST calls, ${connections} sockets, ${subscriptions.length} streams subscribed, ` +
+            `${framesSent} frames sent, ${streamLimitHits} sockets closed for too many streams`,
         );
       }
       await pause(1_000);
@@ -356,7 +392,7 @@ export async function run(flags: Record<string, string> = {}) {
     log(
       `${streams} candle streams (${symbols.length} symbols × ${TIMEFRAMES.join(', ')}) + ${symbols.length} tickers`,
     );
-    const fake = await startFake(symbols, probeUrl, outdir);
+    const fake = await startFake(symbols, probeUrl, outdir, cpuProfDir);
     try {
       const app = await measureApp(fake, symbols, { settleS, windowS, probeUrl, cpuProfDir, appLogDir });
       log(`app: ${app.cpuPercent} % CPU, loop p99 ${app.loopDelayP99Ms} ms, ${app.rssMb} MB`);
@@ -380,9 +416,11 @@ export async function run(flags: Record<string, string> = {}) {
     'bare RSS (MB)': bare.rssMb,
     'RSS anon / file (MB): app': `${app.rssAnonMb} / ${app.rssFileMb}`,
     'RSS anon / file (MB): bare': `${bare.rssAnonMb} / ${bare.rssFileMb}`,
+    'JS heap used / committed (MB): app': `${app.heapUsedMb} / ${app.heapTotalMb}`,
+    'JS heap used / committed (MB): bare': `${bare.heapUsedMb} / ${bare.heapTotalMb}`,
     'app RSS per 1,000 streams above bare (MB)': round(((app.rssMb - bare.rssMb) / streams) * 1000),
     'all live after (s): app / bare': `${app.liveAfterS} / ${bare.liveAfterS}`,
-    'fake exchange while app / bare started: CPU %, loop p99 ms': `${app.fakeAtStart.cpuPercent}, ${app.fakeAtStart.loopDelayP99Ms} / ${bare.fakeAtStart.cpuPercent}, ${bare.fakeAtStart.loopDelayP99Ms}`,
+    'fake exchange while app / bare started: CPU %, loop p99 / max ms': `${app.fakeAtStart.cpuPercent}, ${app.fakeAtStart.loopDelayP99Ms} / ${app.fakeAtStart.loopDelayMaxMs} | ${bare.fakeAtStart.cpuPercent}, ${bare.fakeAtStart.loopDelayP99Ms} / ${bare.fakeAtStart.loopDelayMaxMs}`,
     'app streams live at the end': app.liveStreams,
     'app stream reconnects, start to end': app.reconnects,
     'closed 1m candles stored / expected': `${app.stored} / ${app.expected}`,

@@ -25,6 +25,14 @@ type BenchFake = {
 async function startFake(protocol: string, options: FakeExchangeOptions): Promise<BenchFake> {
   if (protocol === 'binance') {
     const fake = await startFakeExchange(options);
+    // The first 24-hour ticker of a symbol computes two whole UTC days of its seconds (price-series.ts
+    // caches a day at a time): at 1,000 symbols the fake's first tick with their ticker streams held
+    // its event loop 13 s, silencing every socket while the first contender started (its REST
+    // timed out, and on a loaded machine its streams went stale). One all-symbols ticker read pays
+    // that before the contenders start, so each meets the same warm exchange.
+    const warm = await fetch(`${fake.restUrl}/api/v3/ticker/24hr`);
+    if (!warm.ok) throw new Error(`warming the fake's tickers failed: HTTP ${warm.status}`);
+    await warm.arrayBuffer();
     return {
       onCandleSent: (listener) => fake.onKlineSent((stream, _eventTime, sentAt) => listener(stream, sentAt)),
       stats: () => ({ ...fake.wsStats(), restCalls: fake.restLog().length }),
