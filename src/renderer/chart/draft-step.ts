@@ -1,7 +1,9 @@
 /**
  * How far one arrow key moves the draft line of a new price alert: a round price step (1, 2 or 5
- * × 10ⁿ) worth at least `minPixels` on screen, so every press visibly moves the line, and never
- * finer than the market's tick (one unit of its last price decimal). Shift moves ten steps.
+ * × 10ⁿ) worth at least `minPixels` on screen, so every press from the step's grid visibly moves
+ * the line, and never finer than the market's tick (one unit of its last price decimal). Shift
+ * moves ten steps. The first press from the pointer's price lands on the grid (stepPrice), which
+ * may be closer than a step.
  */
 export function draftKeyStep(pricePerPixel: number, decimals: number | null, minPixels = 3): number {
   const tick = decimals === null ? 0 : 10 ** -decimals;
