@@ -64,6 +64,31 @@ describe('SeriesCollector', () => {
     expect(closedOf(c.applyFetch(range, rest(range, 2)))).toEqual([candleAt(1)]);
   });
 
+  it('confirms over REST a polled candle the adopted socket never showed, instead of closing the poll snapshot', () => {
+    // Polling REST (connection 0): candle 1 seen forming, as a poll snapshot mid-period.
+    const c = new SeriesCollector(key, { lastClosed: T0, warmupCandles: 0 });
+    c.live([partial(candleAt(1), 0.3)], 0);
+    // The websocket works again: it continues the series, and its first batch starts at candle 2.
+    c.adopt(5);
+    expect(closedOf(c.live([partial(candleAt(2), 0.1)], 5))).toEqual([]);
+    const range = c.nextFetch()!;
+    expect(range).toEqual({ from: T0 + MINUTE, to: T0 + MINUTE, reason: 'confirm' });
+    const out = c.applyFetch(range, rest(range, 2));
+    // candle 1 as it closed, not as the poll saw it; live, no gap
+    expect(closedOf(out)).toEqual([candleAt(1)]);
+    expect(out.map((u) => u.origin)).toEqual(['live', 'live']);
+    expect(out.at(-1)!.forming).toEqual(partial(candleAt(2), 0.1));
+    expect(c.takeLoss()).toBeNull();
+  });
+
+  it('trusts the adopted socket once it shows the polled candle itself', () => {
+    const c = new SeriesCollector(key, { lastClosed: T0, warmupCandles: 0 });
+    c.live([partial(candleAt(1), 0.3)], 0);
+    c.adopt(5);
+    expect(closedOf(c.live([candleAt(1), partial(candleAt(2), 0.1)], 5))).toEqual([candleAt(1)]);
+    expect(c.isLive).toBe(true);
+  });
+
   it('re-anchors after broken() with the reason, even inside the same candle', () => {
     const c = new SeriesCollector(key, { lastClosed: T0, warmupCandles: 0 });
     c.live([partial(candleAt(1), 0.4)], 1);

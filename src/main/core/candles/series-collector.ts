@@ -63,6 +63,11 @@ export class SeriesCollector {
   /** confirming over REST: the candle whose period ended, as last pushed (used if REST lacks it) */
   private confirming: Candle | null = null;
   private loss: ConfirmLoss | null = null;
+  /**
+   * Open time of the forming candle when a socket was adopted: its values are a REST poll's
+   * snapshot from inside its period, so they are final only if the socket shows the candle again.
+   */
+  private polledForming: number | null = null;
   private readonly maxPending: number;
 
   constructor(
@@ -150,6 +155,7 @@ export class SeriesCollector {
     this.phase = 'anchoring';
     this.reason = reason;
     this.forming = null;
+    this.polledForming = null;
     this.confirming = null;
     this.pending.clear();
   }
@@ -158,9 +164,13 @@ export class SeriesCollector {
    * A planned switch of transport (REST polling back to a websocket that works again): the new
    * connection continues the series as it stands, without the re-anchoring a break needs — the
    * polled candles are REST snapshots, and the socket's first candle is a cumulative snapshot.
+   * The candle forming at the switch was last seen by a poll, mid-period: should the socket begin
+   * with the next candle, it is confirmed over REST rather than closed with the poll's values (a
+   * 1s series once stored such a snapshot, and a rule missed the crossing it hid).
    */
   adopt(connection: number): void {
     this.connection = connection;
+    this.polledForming = this.forming?.[0] ?? null;
   }
 
   /**
@@ -308,11 +318,12 @@ export class SeriesCollector {
         }
       } else if (t === forming[0]) {
         this.forming = c;
+        this.polledForming = null;
         touched = true;
         continue;
       } else if (t < forming[0]) {
         continue;
-      } else if (t === nextOpenTime(forming[0], tf)) {
+      } else if (t === nextOpenTime(forming[0], tf) && this.polledForming !== forming[0]) {
         closed.push(forming);
         this.lastClosed = forming[0];
         this.forming = c;
@@ -321,7 +332,9 @@ export class SeriesCollector {
       }
       // A later candle skipping periods on the connection we trust: the skipped periods had no
       // trades (many exchanges push nothing then), and the forming candle may not have received its
-      // last update. Confirm both over REST; only trades we never saw make it a gap.
+      // last update. Confirm both over REST; only trades we never saw make it a gap. (The next
+      // candle after a polled one the adopted socket never showed comes here too.)
+      this.polledForming = null;
       if (this.lastClosed === undefined) {
         this.phase = 'syncing';
         this.reason = 'jump';
