@@ -24,32 +24,18 @@ import { LiveIndicators, chartIndicators, type ChartCandles } from '../src/main/
 import { CandleRepository } from '../src/main/core/store/candle-repository';
 import { openDatabase } from '../src/main/core/store/database';
 import { SeriesRepository } from '../src/main/core/store/series-repository';
-import type { Candle, SeriesKey } from '../src/shared/domain/market';
+import type { SeriesKey } from '../src/shared/domain/market';
 import { INDICATORS } from './chart-cpu';
 import { percentile, round } from './support/figures';
+import { candles as series, partial } from '../tests/support/candle-builders';
 
-const MINUTE = 60_000;
 const STORED = 5_000;
 /** the round trip's period and the most candles it sent back */
 const ROUND_TRIP_MS = 400;
 const TAIL = 100;
 const LIVE_UPDATES_PER_SECOND = 1;
 const BATCH = 20;
-const T0 = Date.UTC(2026, 0, 1);
 const SERIES: SeriesKey = { exchange: 'binance', symbol: 'BTC/USDT', timeframe: '1m' };
-
-function walk(count: number): Candle[] {
-  const out: Candle[] = [];
-  let price = 30_000;
-  for (let i = 0; i < count; i++) {
-    const open = price;
-    price = Math.max(1, price + (Math.random() - 0.5) * 60);
-    const high = Math.max(open, price) + Math.random() * 20;
-    const low = Math.min(open, price) - Math.random() * 20;
-    out.push([T0 + i * MINUTE, open, high, low, price, 1 + Math.random() * 10]);
-  }
-  return out;
-}
 
 /** CPU µs per call of `call`, timed in batches of BATCH calls (a single call is below the clock's grain). */
 function cpuPerCall(calls: number, call: (i: number) => void): number[] {
@@ -72,7 +58,7 @@ export async function run(flags: Record<string, string> = {}) {
   try {
     const seriesRepo = new SeriesRepository(db);
     const repo = new CandleRepository(db, seriesRepo);
-    const stored = walk(STORED + calls);
+    const stored = series(0, STORED + calls);
     const id = seriesRepo.ensure(SERIES);
     db.transaction(() => repo.insertClosed(id, stored.slice(0, STORED), () => {}))();
     const candles: ChartCandles = {
@@ -94,16 +80,8 @@ export async function run(flags: Record<string, string> = {}) {
     live.watch(SERIES, INDICATORS, 'bench');
     const next = stored.slice(STORED);
     const liveUpdate = cpuPerCall(calls, (i) => {
-      const minute = Math.floor(i / 60);
-      const candle = next[minute]!;
-      const forming: Candle = [
-        candle[0],
-        candle[1],
-        candle[2],
-        candle[3],
-        candle[4] + (i % 60) * 0.01,
-        candle[5],
-      ];
+      // a minute of 60 updates, each later in the candle; the 60th closes it
+      const forming = partial(next[Math.floor(i / 60)]!, ((i % 60) + 1) / 60);
       live.onUpdate({
         key: SERIES,
         closed: i % 60 === 59 ? [forming] : [],

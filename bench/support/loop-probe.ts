@@ -1,9 +1,9 @@
 /**
  * Preloaded into a bench contender with `--import` (through NODE_OPTIONS, so it also survives the
  * headless process re-executing itself with its V8 flags): measures the event loop's delay from
- * inside without touching the product. Each SIGUSR2 writes the p99 and the longest delay since the previous one (ms), and
- * the JS heap's used and committed size (MB), to
- * $LOOP_PROBE_FILE and starts again. (SIGUSR1 is node's own: it opens the inspector.)
+ * inside without touching the product. Each SIGUSR2 writes the p99 and the longest delay since the
+ * previous one (ms), and the JS heap's used and committed size (MB), to $LOOP_PROBE_FILE and starts
+ * again. (SIGUSR1 is node's own: it opens the inspector.)
  * With $LOOP_PROBE_PROFILE set, the V8 CPU profiler runs from one SIGUSR2 to the next and the profile
  * (open it in Chrome's DevTools or speedscope for a flame graph) is written there: the measuring
  * window alone, without the start-up.
@@ -19,14 +19,15 @@ if (file) {
   histogram.enable();
   let session: Session | null = null;
   process.on('SIGUSR2', () => {
+    const { heapUsed, heapTotal } = process.memoryUsage();
     writeFileSync(
       file,
       JSON.stringify({
         p99Ms: histogram.percentile(99) / 1e6,
         maxMs: histogram.max / 1e6,
         // V8's heap, live objects and committed: what of the RSS is the JS heap, and how much slack
-        heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20,
-        heapTotalMb: process.memoryUsage().heapTotal / 2 ** 20,
+        heapUsedMb: heapUsed / 2 ** 20,
+        heapTotalMb: heapTotal / 2 ** 20,
         at: Date.now(),
       }),
     );
