@@ -21,7 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { bundleChildren } from './support/bundle';
 import { pause, symbolAt } from './support/engine-client';
-import { HEADLESS_V8_FLAGS } from '../src/main/headless/v8-flags';
+import { HEADLESS_ENV, HEADLESS_V8_FLAGS } from '../src/main/headless/v8-flags';
 import { percentile, round } from './support/figures';
 import type { MemorySnapshot } from './support/memory-snapshot';
 
@@ -127,10 +127,10 @@ function summarize(rounds: readonly Round[]) {
 /** The plain-node children (latency contenders, load), bundled the way the app is bundled. */
 const bundle = () => bundleChildren(join(here, 'support'), ['engine-load', 'latency-client']);
 
-type Runtime = { name: string; execArgv: readonly string[] };
+type Runtime = { name: string; execArgv: readonly string[]; env: Readonly<Record<string, string>> };
 /** what the product's headless process runs with (src/main/headless/v8-flags.ts) */
-const PRODUCT: Runtime = { name: 'product V8 flags', execArgv: HEADLESS_V8_FLAGS };
-const NODE_DEFAULTS: Runtime = { name: 'node defaults', execArgv: [] };
+const PRODUCT: Runtime = { name: 'product V8 flags', execArgv: HEADLESS_V8_FLAGS, env: HEADLESS_ENV };
+const NODE_DEFAULTS: Runtime = { name: 'node defaults', execArgv: [], env: {} };
 
 type Contender = {
   label: string;
@@ -152,6 +152,7 @@ async function measureLatency(
       execArgv: [...runtime.execArgv],
       env: {
         ...process.env,
+        ...runtime.env,
         ENGINE_LATENCY: JSON.stringify({ mode, exchange, timeframe, config, symbols: LATENCY_SYMBOLS }),
       },
     }),
@@ -209,6 +210,7 @@ async function measureLoad(
       execArgv: ['--expose-gc', ...runtime.execArgv],
       env: {
         ...process.env,
+        ...runtime.env,
         ENGINE_LOAD: JSON.stringify({
           config,
           symbols: LOAD_SYMBOLS,

@@ -28,8 +28,11 @@ describe('missingV8Flags', () => {
 });
 
 describe('missingEnv', () => {
-  it('adds the malloc arena limit unless the user set it, with any value', () => {
+  it('adds each malloc setting unless the user set that variable, with any value', () => {
     expect(missingEnv({ PATH: '/bin' })).toEqual({ ...HEADLESS_ENV });
-    expect(missingEnv({ MALLOC_ARENA_MAX: '8' })).toEqual({});
+    const { MALLOC_ARENA_MAX: _theirs, ...ours } = HEADLESS_ENV;
+    expect(missingEnv({ MALLOC_ARENA_MAX: '8' })).toEqual(ours);
+    expect(Object.keys(ours)).not.toHaveLength(0);
+    expect(missingEnv({ MALLOC_ARENA_MAX: '8', MALLOC_MMAP_THRESHOLD_: '0' })).toEqual({});
   });
 });
