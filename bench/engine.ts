@@ -128,7 +128,10 @@ function summarize(rounds: readonly Round[]) {
 const bundle = () => bundleChildren(join(here, 'support'), ['engine-load', 'latency-client']);
 
 type Runtime = { name: string; execArgv: readonly string[]; env: Readonly<Record<string, string>> };
-/** what the product's headless process runs with (src/main/headless/v8-flags.ts) */
+/**
+ * what the product's headless process runs with (src/main/headless/v8-flags.ts); as there, a variable
+ * the environment already sets keeps its value
+ */
 const PRODUCT: Runtime = { name: 'product V8 flags', execArgv: HEADLESS_V8_FLAGS, env: HEADLESS_ENV };
 const NODE_DEFAULTS: Runtime = { name: 'node defaults', execArgv: [], env: {} };
 
@@ -151,8 +154,8 @@ async function measureLatency(
     fork(join(outdir, 'latency-client.mjs'), {
       execArgv: [...runtime.execArgv],
       env: {
-        ...process.env,
         ...runtime.env,
+        ...process.env,
         ENGINE_LATENCY: JSON.stringify({ mode, exchange, timeframe, config, symbols: LATENCY_SYMBOLS }),
       },
     }),
@@ -209,8 +212,8 @@ async function measureLoad(
     fork(join(outdir, 'engine-load.mjs'), {
       execArgv: ['--expose-gc', ...runtime.execArgv],
       env: {
-        ...process.env,
         ...runtime.env,
+        ...process.env,
         ENGINE_LOAD: JSON.stringify({
           config,
           symbols: LOAD_SYMBOLS,
