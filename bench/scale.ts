@@ -76,9 +76,9 @@ function cpuSeconds(pid: number): number {
 }
 
 /**
- * The app maps its database (mmap_size, store/database.ts): pages it reads count in RSS as
- * file-backed memory the kernel may drop at will, unlike the heap. Both parts are shown so a
- * difference from bare ccxt can be placed.
+ * File-backed RSS (binaries, a mapped file) is memory the kernel may drop at will, unlike the heap.
+ * Both parts are shown so a difference from bare ccxt can be placed: the app's database was mapped
+ * once and showed there (store/database.ts says why it no longer is).
  */
 function rss(pid: number): Rss {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
