@@ -354,13 +354,15 @@ export class CcxtSource implements MarketSource {
     return trades.map((t) => this.toTrade(t));
   }
 
-  /** A watch's or REST call's result, its failure translated by the exchange's quirks (quirkError). */
-  private async watching<T>(call: Promise<T>): Promise<T> {
-    try {
-      return await call;
-    } catch (err) {
+  /**
+   * A watch's or REST call's result, its failure translated by the exchange's quirks (quirkError).
+   * Not an async function: its suspended frame would wait as long as the watch, on every update of
+   * every stream.
+   */
+  private watching<T>(call: Promise<T>): Promise<T> {
+    return call.catch((err: unknown) => {
       throw quirkError(this.id, err);
-    }
+    });
   }
 
   subscriptionWaitingSince(channel: 'candles' | 'ticker', symbol: string, timeframe?: string): number | null {
