@@ -288,6 +288,8 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
           data-testid="chart"
           data-series={`${exchange}|${symbol}|${timeframe}`}
           data-status={status.kind}
+          // Only React writes it, in the same commit as the banners: written by the controller as
+          // well, ahead of React's render, it said 'waiting' beside the loading banner for a moment.
           data-older={status.kind === 'ready' ? status.older.kind : undefined}
           data-placing={placing ? 'true' : undefined}
           aria-label={`Candlestick chart of ${symbol} on ${exchange}, ${timeframe}`}

@@ -1082,7 +1082,6 @@ export class ChartController {
 
   private setReady(older: OlderHistory = this.older): void {
     this.older = older;
-    this.opts.container.dataset.older = older.kind;
     this.setStatus({ kind: 'ready', bars: this.buffer.length, older });
     this.refreshLegend();
   }

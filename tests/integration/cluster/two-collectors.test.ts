@@ -115,6 +115,21 @@ describeWithPostgres('two collectors sharing one PostgreSQL', (database) => {
       const [victim, survivor] = btcOwner === 'a' ? [a, b] : [b, a];
       const survivorName = btcOwner === 'a' ? 'b' : 'a';
       const lost = (await owners()).filter((r) => r.owner === btcOwner).map((r) => r.symbol);
+      // Killed just after it renewed its leases, so they run their whole ttl: BTC candles close while
+      // no node collects it. A kill at a random moment could fall just before a renewal that the
+      // loaded machine ran late, leaving a hole too short for any candle to close in (CI saw that).
+      const renewedAt = async () =>
+        (
+          await db.query<{ at: number }>(
+            'SELECT (extract(epoch FROM heartbeat_at) * 1000)::float8 AS at FROM cluster_nodes WHERE node_id = $1',
+            [btcOwner],
+          )
+        ).rows[0]!.at;
+      const lastRenewal = await renewedAt();
+      await vi.waitFor(async () => expect(await renewedAt()).toBeGreaterThan(lastRenewal), {
+        timeout: 10_000,
+        interval: 10,
+      });
       await victim.kill();
       const killedAt = Date.now();
 
