@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useSettingsStore } from '../settings/SettingsProvider';
-import { useStores, useUi } from '../state/StoresProvider';
+import { useUi } from '../state/StoresProvider';
 import { starterSettings, type StarterChoice } from './onboarding';
 
 /** Applies a first-run choice and opens its first chart; `busy` is the choice being applied. */
@@ -10,15 +10,12 @@ export function useStarterChoice(): {
 } {
   const settings = useSettingsStore();
   const openChart = useUi((s) => s.openChart);
-  const { market } = useStores();
   const [busy, setBusy] = useState<StarterChoice>();
   const choose = async (choice: StarterChoice) => {
     setBusy(choice);
     const patch = starterSettings(choice);
     await settings.update(patch);
     setBusy(undefined);
-    // A new set of exchanges: their names and states, for the header and the chart.
-    void market.refreshExchanges();
     const first = patch.watchlist[0];
     if (first && settings.getState().error === undefined)
       openChart({ exchange: first.exchange, symbol: first.symbol }, { timeframe: '1m' });

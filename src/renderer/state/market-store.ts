@@ -41,7 +41,6 @@ export type MarketState = {
 };
 
 export type MarketStore = StoreApi<MarketState> & {
-  refreshExchanges(): Promise<void>;
   refreshStreams(): Promise<void>;
   /** reads every ticker again: after subscribing to new symbols, whose updates were not sent before */
   refreshTickers(): Promise<void>;
@@ -131,6 +130,9 @@ export function createMarketStore(transport: Transport, schedule?: FrameSchedule
     if (u.origin === 'live') seen.push(seriesId(u.series as SeriesKey), Date.now());
   });
   api.on('stream:state-changed', (s) => streams.push(s.id, s));
+  // Not batched like the streams: the list must be in place before the streams of a new exchange,
+  // which the server sends after it.
+  api.on('exchanges:changed', (exchanges) => store.setState({ exchanges }));
 
   const fail = (what: string) => (err: unknown) =>
     store.setState({ error: `${what}: ${err instanceof Error ? err.message : String(err)}` });
@@ -215,7 +217,6 @@ export function createMarketStore(transport: Transport, schedule?: FrameSchedule
 
   return {
     ...store,
-    refreshExchanges,
     refreshStreams,
     refreshTickers,
     ensureMarket,

@@ -44,7 +44,15 @@ describe('market data through the core and the contract (sim exchange, real SQLi
 
     const exchanges = await call<Array<{ id: string; status: string }>>(c, 'exchanges:list', {});
     expect(exchanges.map((e) => e.id)).toEqual(['sim']);
-    await until('sim markets', () => seen.length > 0);
+    await until('sim markets', () =>
+      seen.some(
+        (e) =>
+          e.event === 'exchanges:changed' &&
+          (e.payload as Array<{ id: string; status: string }>).some(
+            (x) => x.id === 'sim' && x.status === 'ready',
+          ),
+      ),
+    );
     expect(await call(c, 'markets:search', { exchange: 'SIM', query: 'eth' })).toEqual([
       expect.objectContaining({ symbol: 'ETH/BTC', priceDecimals: 5 }),
       expect.objectContaining({ symbol: 'ETH/USDT', priceDecimals: 2 }),

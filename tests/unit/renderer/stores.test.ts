@@ -125,6 +125,31 @@ describe('market store', () => {
     expect(store.getState().books['sim|BTC/USDT']).toBeUndefined();
     expect(store.getState().seenAt[bookSeenKey('sim', 'BTC/USDT')]).toBeUndefined();
   });
+
+  it('takes the exchange list from exchanges:changed at once, ahead of the streams batched after it', async () => {
+    const frames = manualFrames();
+    const fake = fakeTransport();
+    const store = createMarketStore(fake.transport, frames.schedule);
+    await settle();
+    const binance = {
+      id: 'binance',
+      name: 'Binance',
+      status: 'loading' as const,
+      error: null,
+      sandbox: false,
+      simulated: false,
+      marketsLoadedAt: null,
+      marketCount: 0,
+      capabilities: null,
+    };
+    // The server sends the new exchange, then its first stream state (core/feed/module.ts).
+    fake.emit('exchanges:changed', [binance]);
+    fake.emit('stream:state-changed', { id: 'binance|BTC/USDT|1m', exchange: 'binance' });
+    expect(store.getState().exchanges).toEqual([binance]);
+    expect(store.getState().streams['binance|BTC/USDT|1m']).toBeUndefined();
+    frames.runFrame();
+    expect(store.getState().streams['binance|BTC/USDT|1m']).toBeDefined();
+  });
 });
 
 const alert = (id: number, urgent = false): Alert => ({

@@ -5,6 +5,7 @@ import type { ExchangeSettings } from '../../../shared/domain/settings';
 import { Backoff } from '../base/backoff';
 import { classifyError } from '../base/classify-error';
 import { sleep, type Clock } from '../base/clock';
+import { Emitter } from '../base/emitter';
 import type { Logger } from '../base/log';
 import { createCcxtExchange } from './ccxt-factory';
 import { CcxtSource } from './ccxt-source';
@@ -38,6 +39,14 @@ type Entry = {
 export class ExchangeRegistry {
   private readonly entries = new Map<string, Entry>();
   private readonly createCcxt: (id: string, settings: ExchangeSettings) => Exchange;
+  private readonly changes = new Emitter<void>((err) =>
+    this.deps.log.error('an exchange list listener failed', { error: err }),
+  );
+  /**
+   * Called when what `list()` says may have changed: settings applied (exchanges built, rebuilt or
+   * removed), or an exchange's markets loaded or failed to. Listeners read `list()` themselves.
+   */
+  readonly onChange = this.changes.on;
 
   constructor(private readonly deps: RegistryDeps) {
     this.createCcxt = deps.createCcxt ?? createCcxtExchange;
@@ -57,8 +66,11 @@ export class ExchangeRegistry {
   /** Brings the registry in line with the settings: builds new exchanges, rebuilds changed ones. */
   async apply(configured: Record<string, ExchangeSettings>, referenced: Iterable<string>): Promise<void> {
     const wanted = this.wanted(configured, referenced);
-    for (const id of this.outdated(configured, referenced)) await this.remove(this.entries.get(id)!);
-    for (const [id, s] of wanted) if (!this.entries.has(id)) this.add(id, s);
+    const outdated = this.outdated(configured, referenced);
+    for (const id of outdated) await this.remove(this.entries.get(id)!);
+    const added = [...wanted.keys()].filter((id) => !this.entries.has(id));
+    for (const id of added) this.add(id, wanted.get(id)!);
+    if (outdated.length > 0 || added.length > 0) this.changes.emit();
   }
 
   private wanted(
@@ -197,13 +209,17 @@ export class ExchangeRegistry {
         await source.loadMarkets(source.marketsLoadedAt !== null);
         entry.error = null;
         backoff.reset();
+        if (!entry.stop.signal.aborted) this.changes.emit();
         await sleep(clock, DAY_MS, entry.stop.signal);
       } catch (err) {
         if (entry.stop.signal.aborted) return;
         const c = classifyError(err);
         // A failed daily refresh keeps the markets we have: only the first load is an error.
-        if (source.marketsLoadedAt === null)
-          entry.error = `${source.name}: markets could not be loaded (${c.kind}): ${c.message}`;
+        const error = `${source.name}: markets could not be loaded (${c.kind}): ${c.message}`;
+        if (source.marketsLoadedAt === null && error !== entry.error) {
+          entry.error = error;
+          this.changes.emit();
+        }
         const delay = Math.max(backoff.next(), source.restBlockedForMs());
         log.warn(`loading markets of ${entry.id} failed`, { kind: c.kind, retryInMs: delay });
         await sleep(clock, delay, entry.stop.signal);

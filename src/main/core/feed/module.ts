@@ -84,6 +84,9 @@ export function createFeedModule(opts: FeedModuleOptions): FeedModule {
   const candleEvents = new CandleEventCoalescer(events);
   feed.onCandles(candleEvents.push);
   feed.onState((info) => events.emit('stream:state-changed', info));
+  // Emitted as the registry changes, so a client has an exchange's name and state before the first
+  // stream:state-changed of that exchange: the chart never says "binance can't be reached".
+  registry.onChange(() => events.emit('exchanges:changed', registry.list()));
   feed.onTicker((t) => events.emitCoalesced('ticker:updated', `${t.exchange}|${t.symbol}`, t));
   feed.onBook((b) => events.emitCoalesced('orderbook:updated', `${b.exchange}|${b.symbol}`, b));
   feed.onTrades((t) => events.emitCoalesced('trades:updated', `${t.exchange}|${t.symbol}`, t));

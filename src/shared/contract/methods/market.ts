@@ -124,6 +124,11 @@ export const marketMethods = {
 };
 
 export const marketEvents = {
+  'exchanges:changed': event(
+    z.array(exchangeInfoSchema),
+    'The exchanges in use changed (settings applied) or one changed state (markets loaded or failed): ' +
+      'the whole list, as exchanges:list returns it. Sent before the streams of a newly built exchange start.',
+  ),
   'stream:state-changed': event(
     streamInfoSchema,
     'A stream changed state (connecting, live, stale, …), with its counters.',
