@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { seriesId, type SeriesKey } from '../../shared/domain/market';
-import { symbolKey } from '../state/market-store';
+import { exchangeNameOf, symbolKey } from '../state/market-store';
 import { useAlerts, useMarket, useRules, useStores, useUi } from '../state/StoresProvider';
 import { useApi } from '../transport/TransportProvider';
 import { ChartController, type ChartMarker, type ChartStatus } from './chart-controller';
@@ -49,7 +49,7 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
   const bars = status.kind === 'ready' ? status.bars : 0;
   // The error object itself (kept by the stream between updates): a tick re-renders nothing here.
   const unreachable = useMarket((s) => unreachableError(s.streams[id], bars));
-  const exchangeName = useMarket((s) => s.exchanges?.find((e) => e.id === exchange)?.name ?? exchange);
+  const exchangeName = useMarket((s) => exchangeNameOf(s, exchange));
   const statusText =
     status.kind === 'loading'
       ? 'Loading candles…'

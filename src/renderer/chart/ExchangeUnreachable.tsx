@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { BACK_TO_START, starterChoiceOf } from '../onboarding/onboarding';
 import { useStarterChoice } from '../onboarding/use-starter-choice';
 import { useSettings, useSettingsStore } from '../settings/SettingsProvider';
+import { exchangeNameOf } from '../state/market-store';
 import { useMarket } from '../state/StoresProvider';
 import { useApi } from '../transport/TransportProvider';
 import type { StreamError } from '../../shared/domain/stream';
@@ -18,7 +19,7 @@ export function ExchangeUnreachable({ exchange, error: err }: { exchange: string
   const api = useApi();
   const settingsStore = useSettingsStore();
   const settings = useSettings();
-  const name = useMarket((s) => s.exchanges?.find((x) => x.id === exchange)?.name ?? exchange);
+  const name = useMarket((s) => exchangeNameOf(s, exchange));
   const streamIds = useMarket((s) =>
     Object.values(s.streams)
       .filter((x) => x.exchange === exchange)

@@ -19,6 +19,10 @@ export const bookSeenKey = (exchange: string, symbol: string) => `${symbolKey(ex
 /** Where the arrival of a symbol's recent trades is recorded in `seenAt`. */
 export const tradesSeenKey = (exchange: string, symbol: string) => `${symbolKey(exchange, symbol)}|trades`;
 
+/** An exchange's display name ("Binance"), or its id until the server has named it. */
+export const exchangeNameOf = (state: MarketState, exchange: string): string =>
+  state.exchanges?.find((e) => e.id === exchange)?.name ?? exchange;
+
 export type MarketState = {
   exchanges: ExchangeInfo[] | null;
   tickers: Readonly<Record<string, Ticker>>;
