@@ -1,4 +1,5 @@
 import { exchangeHealth, type ExchangeHealth } from '../live/freshness';
+import { exchangeNameOf } from '../state/market-store';
 import { useMarket } from '../state/StoresProvider';
 import { useConnectionState, useCoreLink, type CoreLink } from '../transport/TransportProvider';
 
@@ -47,7 +48,7 @@ export function ConnectionIndicator() {
   const packed = useMarket((s) => packedHealth(s.streams));
   const names = useMarket((s) => s.exchanges);
   const health = packed === '' ? [] : packed.split('|').map((p) => p.split(':') as [string, string, string]);
-  const nameOf = (id: string) => names?.find((e) => e.id === id)?.name ?? id;
+  const nameOf = (id: string) => exchangeNameOf(names, id);
   return (
     <div className="connection" data-state={state} data-link={link} role="status" title={CORE_HINTS[link]}>
       {link !== 'open' || health.length === 0 ? (

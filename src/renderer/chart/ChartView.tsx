@@ -49,7 +49,7 @@ export function ChartView({ exchange, symbol }: { exchange: string; symbol: stri
   const bars = status.kind === 'ready' ? status.bars : 0;
   // The error object itself (kept by the stream between updates): a tick re-renders nothing here.
   const unreachable = useMarket((s) => unreachableError(s.streams[id], bars));
-  const exchangeName = useMarket((s) => exchangeNameOf(s, exchange));
+  const exchangeName = useMarket((s) => exchangeNameOf(s.exchanges, exchange));
   const statusText =
     status.kind === 'loading'
       ? 'Loading candles…'

@@ -19,7 +19,7 @@ export function ExchangeUnreachable({ exchange, error: err }: { exchange: string
   const api = useApi();
   const settingsStore = useSettingsStore();
   const settings = useSettings();
-  const name = useMarket((s) => exchangeNameOf(s, exchange));
+  const name = useMarket((s) => exchangeNameOf(s.exchanges, exchange));
   const streamIds = useMarket((s) =>
     Object.values(s.streams)
       .filter((x) => x.exchange === exchange)

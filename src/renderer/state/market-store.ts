@@ -20,8 +20,8 @@ export const bookSeenKey = (exchange: string, symbol: string) => `${symbolKey(ex
 export const tradesSeenKey = (exchange: string, symbol: string) => `${symbolKey(exchange, symbol)}|trades`;
 
 /** An exchange's display name ("Binance"), or its id until the server has named it. */
-export const exchangeNameOf = (state: MarketState, exchange: string): string =>
-  state.exchanges?.find((e) => e.id === exchange)?.name ?? exchange;
+export const exchangeNameOf = (exchanges: readonly ExchangeInfo[] | null, exchange: string): string =>
+  exchanges?.find((e) => e.id === exchange)?.name ?? exchange;
 
 export type MarketState = {
   exchanges: ExchangeInfo[] | null;

@@ -68,8 +68,8 @@ export class ExchangeRegistry {
     const wanted = this.wanted(configured, referenced);
     const outdated = this.outdated(configured, referenced);
     for (const id of outdated) await this.remove(this.entries.get(id)!);
-    const added = [...wanted.keys()].filter((id) => !this.entries.has(id));
-    for (const id of added) this.add(id, wanted.get(id)!);
+    const added = [...wanted].filter(([id]) => !this.entries.has(id));
+    for (const [id, s] of added) this.add(id, s);
     if (outdated.length > 0 || added.length > 0) this.changes.emit();
   }
 
